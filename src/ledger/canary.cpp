@@ -1,0 +1,53 @@
+#include "canary.hpp"
+
+#include <cstdlib>
+#include <cstring>
+#include <mutex>
+#include <string>
+
+#include "ledger.hpp"
+
+namespace bb::canary {
+
+#ifdef BRIDGEBENCH_CANARIES
+namespace {
+std::mutex active_mutex;
+std::string& active() {
+    static std::string* names = [] {
+        const char* env = std::getenv("BRIDGEBENCH_CANARY");
+        return new std::string(env != nullptr ? env : "");
+    }();
+    return *names;
+}
+}  // namespace
+
+bool enabled(std::string_view name) noexcept {
+    std::lock_guard lock(active_mutex);
+    std::string_view rest = active();
+    while (!rest.empty()) {
+        const auto comma = rest.find(',');
+        if (rest.substr(0, comma) == name || rest.substr(0, comma) == "all") return true;
+        if (comma == std::string_view::npos) break;
+        rest.remove_prefix(comma + 1);
+    }
+    return false;
+}
+
+void set(std::string_view comma_separated_names) {
+    std::lock_guard lock(active_mutex);
+    active().assign(comma_separated_names);
+}
+#endif
+
+// The pointer goes through a volatile store that is then overwritten, so the compiler must
+// perform the malloc (its result escapes) and no live pointer to the block remains anywhere
+// a leak checker scans: the block is "definitely lost".
+void plant_leak(const char* site_name, std::size_t bytes) noexcept {
+    [[maybe_unused]] static void* volatile sink = nullptr;
+    void* p = ledger::allocate_nothrow(ledger::site(site_name), bytes);
+    if (p != nullptr) std::memset(p, 0xAB, bytes);
+    sink = p;
+    sink = nullptr;
+}
+
+}  // namespace bb::canary

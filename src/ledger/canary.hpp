@@ -1,0 +1,27 @@
+// Canaries: planted leaks that prove the leak audit can see a leak on each boundary path.
+// They exist only in audit builds (-Dcanaries=true) and stay off unless switched on at run
+// time, by the BRIDGEBENCH_CANARY environment variable (comma-separated names, read at load)
+// or bb_canary_set(). In a normal build `canary::enabled` is a constant false and the planted
+// code is compiled out.
+#pragma once
+
+#include <string_view>
+
+namespace bb::canary {
+
+#ifdef BRIDGEBENCH_CANARIES
+inline constexpr bool compiled_in = true;
+bool enabled(std::string_view name) noexcept;
+// Replaces the set of active canaries ("" switches all off).
+void set(std::string_view comma_separated_names);
+#else
+inline constexpr bool compiled_in = false;
+constexpr bool enabled(std::string_view) noexcept { return false; }
+inline void set(std::string_view) {}
+#endif
+
+// Leaks `bytes` bytes counted against `site_name` on purpose, in a way an optimiser cannot
+// delete and an exit-time checker cannot mistake for reachable memory (see canary.cpp).
+void plant_leak(const char* site_name, std::size_t bytes) noexcept;
+
+}  // namespace bb::canary

@@ -1,0 +1,1 @@
+// Scraper core: see issue 4.

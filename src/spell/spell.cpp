@@ -1,0 +1,1 @@
+// Spell-checker core: see issue 3.
