@@ -1,0 +1,5 @@
+import sys
+
+from bridgebench.cli import main
+
+sys.exit(main())

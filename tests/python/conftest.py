@@ -1,0 +1,28 @@
+import gc
+import os
+from pathlib import Path
+
+import pytest
+
+from bridgebench import ledger
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture
+def balanced_ledger():
+    """Fails the test if anything it allocated across the boundary is still outstanding."""
+    with ledger.balanced() as activity:
+        yield activity
+
+
+@pytest.fixture(scope="session")
+def build_dir() -> Path:
+    """Meson build dir holding the GoogleTest and Google Benchmark executables."""
+    return Path(os.environ.get("BRIDGEBENCH_BUILD_DIR", REPO / "build" / "release"))
+
+
+@pytest.fixture(autouse=True)
+def _collect_between_tests():
+    yield
+    gc.collect()
