@@ -1,0 +1,22 @@
+// The cheap first stage of every search: a pass over a run of 64-bit character signatures
+// that keeps only the entries whose signature lower bound leaves them a chance. It is the
+// hot loop (it sees every word in the length band), so it lives alone in its own function,
+// compiled twice, with and without the POPCNT instruction, and picked at load time.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+
+namespace bb::spell {
+
+// Writes to `out` the indices e in [begin, end) with
+//   popcount(query & ~sig[e]) <= query_only  and  popcount(sig[e] & ~query) <= word_only,
+// and returns how many. `out` must have room for end - begin entries.
+std::size_t filter_sides(const std::uint64_t* signatures, std::uint32_t begin, std::uint32_t end,
+                         std::uint64_t query, int query_only, int word_only, std::uint32_t* out) noexcept;
+
+// The same with popcount(query ^ sig[e]) <= differing.
+std::size_t filter_xor(const std::uint64_t* signatures, std::uint32_t begin, std::uint32_t end,
+                       std::uint64_t query, int differing, std::uint32_t* out) noexcept;
+
+}  // namespace bb::spell

@@ -1,0 +1,38 @@
+// The three measures, as bit-parallel kernels over a Pattern (the query) and a text (a
+// dictionary word), both as symbol ids, and as the formulas that turn counts into the
+// similarities callers see. The formulas are written exactly as python_baseline/spell.py
+// writes them, so both produce bit-identical doubles and therefore identical rankings.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <span>
+#include <string_view>
+
+#include "pattern.hpp"
+
+namespace bb::spell {
+
+enum class Metric { levenshtein, indel, jaro };
+
+// Levenshtein distance (Myers 1999 / Hyyrö 2003; blocked for patterns over 64 symbols).
+// Returns `bound + 1` as soon as the distance is known to exceed `bound`.
+int levenshtein(const Pattern& pattern, std::span<const Symbol> text, int bound);
+// Length of the longest common subsequence (Hyyrö 2004, bit-parallel, blocked).
+int lcs(const Pattern& pattern, std::span<const Symbol> text);
+// Jaro similarity (window max(len) / 2 - 1, transpositions halved and floored as rapidfuzz
+// and jellyfish do). Bit-parallel over the pattern for patterns up to 64 symbols.
+double jaro(const Pattern& pattern, std::span<const Symbol> text);
+
+// Counts -> similarity. Both empty -> 1.0.
+double levenshtein_similarity(int distance, std::size_t a_length, std::size_t b_length) noexcept;
+double indel_similarity(int indel_distance, std::size_t a_length, std::size_t b_length) noexcept;
+double jaro_formula(std::size_t matches, std::size_t half_transpositions, std::size_t a_length,
+                    std::size_t b_length) noexcept;
+
+// The same measures for two arbitrary strings of code points (no dictionary).
+int levenshtein(std::u32string_view a, std::u32string_view b);
+int indel_distance(std::u32string_view a, std::u32string_view b);
+double similarity(std::u32string_view a, std::u32string_view b, Metric metric);
+
+}  // namespace bb::spell

@@ -1,1 +1,0 @@
-// Spell-checker core: see issue 3.

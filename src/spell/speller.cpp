@@ -1,0 +1,493 @@
+#include "speller.hpp"
+
+#include <algorithm>
+#include <atomic>
+#include <bit>
+#include <exception>
+#include <limits>
+#include <mutex>
+#include <thread>
+#include <unordered_map>
+
+#include "canary.hpp"
+#include "filter.hpp"
+
+namespace bb::spell {
+
+namespace {
+
+std::uint64_t hash_symbols(std::span<const Symbol> s) noexcept {
+    std::uint64_t h = 0x9E3779B97F4A7C15ull ^ s.size();
+    for (const Symbol c : s) h = (h ^ c) * 0xFF51AFD7ED558CCDull;
+    return h ^ (h >> 29);
+}
+
+std::size_t table_size_for(std::size_t count) {
+    return std::bit_ceil(std::max<std::size_t>(16, count * 2));
+}
+
+std::uint64_t signature_bit(Symbol s) noexcept { return std::uint64_t{1} << std::min<Symbol>(s, 63); }
+
+std::uint64_t signature_of(std::span<const Symbol> s) noexcept {
+    std::uint64_t sig = 0;
+    for (const Symbol c : s) sig |= signature_bit(c);
+    return sig;
+}
+
+// Ordering of hits: for distances smaller is better, for similarities larger is better;
+// ties always go to the earlier word.
+bool closer(const Hit& a, const Hit& b) noexcept {
+    return a.distance != b.distance ? a.distance < b.distance : a.word < b.word;
+}
+bool more_similar(const Hit& a, const Hit& b) noexcept {
+    return a.similarity != b.similarity ? a.similarity > b.similarity : a.word < b.word;
+}
+
+constexpr std::uint32_t first_chunk = 16;
+constexpr std::uint32_t max_chunk = 1024;
+
+// The largest value in [lo, hi] for which `ok` holds, given ok is true up to some point and
+// false after it; lo - 1 when it holds nowhere.
+template <class Ok>
+long long last_true(long long lo, long long hi, Ok ok) {
+    long long answer = lo - 1;
+    while (lo <= hi) {
+        const long long mid = lo + (hi - lo) / 2;
+        if (ok(mid)) {
+            answer = mid;
+            lo = mid + 1;
+        } else {
+            hi = mid - 1;
+        }
+    }
+    return answer;
+}
+
+}  // namespace
+
+Speller::Speller(const PackedText& words, ledger::Site& site)
+    : alphabet_(ledger::Allocator<char32_t>(site)),
+      latin1_ids_(ledger::Allocator<Symbol>(site)),
+      other_ids_(ledger::Allocator<std::pair<char32_t, Symbol>>(site)),
+      symbols_(ledger::Allocator<Symbol>(site)),
+      entry_offsets_(ledger::Allocator<std::uint64_t>(site)),
+      signatures_(ledger::Allocator<std::uint64_t>(site)),
+      entry_word_(ledger::Allocator<std::uint32_t>(site)),
+      word_entry_(ledger::Allocator<std::uint32_t>(site)),
+      lengths_(ledger::Allocator<std::uint32_t>(site)),
+      source_(ledger::Allocator<std::uint32_t>(site)),
+      buckets_(ledger::Allocator<Bucket>(site)),
+      bucket_of_length_(ledger::Allocator<std::uint32_t>(site)),
+      hash_slots_(ledger::Allocator<std::uint32_t>(site)) {
+    const std::size_t n = words.size();
+    if (n >= no_word) throw std::length_error("too many dictionary words");
+
+    // 1. Alphabet, most frequent characters first, so the signature's 63 single-character
+    //    bits go to the characters that discriminate most often.
+    std::vector<std::uint64_t> latin1_count(256, 0);
+    std::unordered_map<char32_t, std::uint64_t> other_count;
+    for (const char32_t c : words.chars) {
+        if (c < 256) ++latin1_count[c];
+        else ++other_count[c];
+    }
+    std::vector<std::pair<std::uint64_t, char32_t>> by_frequency;
+    for (char32_t c = 0; c < 256; ++c) {
+        if (latin1_count[c] != 0) by_frequency.emplace_back(latin1_count[c], c);
+    }
+    for (const auto& [c, count] : other_count) by_frequency.emplace_back(count, c);
+    std::sort(by_frequency.begin(), by_frequency.end(),
+              [](const auto& a, const auto& b) { return a.first != b.first ? a.first > b.first : a.second < b.second; });
+    alphabet_size_ = by_frequency.size();
+    latin1_ids_.assign(256, static_cast<Symbol>(alphabet_size_));
+    for (std::size_t id = 0; id < by_frequency.size(); ++id) {
+        const char32_t c = by_frequency[id].second;
+        alphabet_.push_back(c);
+        if (c < 256) latin1_ids_[c] = static_cast<Symbol>(id);
+        else other_ids_.emplace_back(c, static_cast<Symbol>(id));
+    }
+    std::sort(other_ids_.begin(), other_ids_.end());
+
+    // 2. Every word as symbols, then duplicates dropped (the first position wins).
+    std::vector<Symbol> all(words.chars.size());
+    for (std::size_t i = 0; i < all.size(); ++i) {
+        const char32_t c = words.chars[i];
+        if (c < 256) {
+            all[i] = latin1_ids_[c];
+        } else {
+            auto it = std::lower_bound(other_ids_.begin(), other_ids_.end(), std::make_pair(c, Symbol{0}));
+            all[i] = it->second;
+        }
+    }
+    auto word_symbols = [&](std::size_t i) {
+        return std::span<const Symbol>(all.data() + words.offsets[i], all.data() + words.offsets[i + 1]);
+    };
+    std::vector<std::uint32_t> unique;  // input index of each unique word, in dictionary order
+    unique.reserve(n);
+    {
+        std::vector<std::uint32_t> table(table_size_for(n), 0);
+        const std::size_t mask = table.size() - 1;
+        for (std::size_t i = 0; i < n; ++i) {
+            const auto s = word_symbols(i);
+            std::size_t slot = hash_symbols(s) & mask;
+            bool seen = false;
+            while (table[slot] != 0) {
+                const auto other = word_symbols(table[slot] - 1);
+                if (std::equal(s.begin(), s.end(), other.begin(), other.end())) {
+                    seen = true;
+                    break;
+                }
+                slot = (slot + 1) & mask;
+            }
+            if (seen) continue;
+            table[slot] = static_cast<std::uint32_t>(i + 1);
+            unique.push_back(static_cast<std::uint32_t>(i));
+        }
+    }
+    word_count_ = unique.size();
+    source_.assign(unique.begin(), unique.end());
+
+    // 3. Length buckets, dictionary order inside each (a counting sort by length).
+    std::size_t max_length = 0;
+    lengths_.resize(word_count_);
+    for (std::size_t w = 0; w < word_count_; ++w) {
+        lengths_[w] = static_cast<std::uint32_t>(word_symbols(unique[w]).size());
+        max_length = std::max<std::size_t>(max_length, lengths_[w]);
+    }
+    std::vector<std::uint32_t> start(max_length + 2, 0);
+    for (std::size_t w = 0; w < word_count_; ++w) ++start[lengths_[w] + 1];
+    for (std::size_t L = 1; L < start.size(); ++L) start[L] += start[L - 1];
+    bucket_of_length_.assign(max_length + 1, UINT32_MAX);
+    for (std::size_t L = 0; L <= max_length; ++L) {
+        if (start[L + 1] > start[L]) {
+            bucket_of_length_[L] = static_cast<std::uint32_t>(buckets_.size());
+            buckets_.push_back({static_cast<std::uint32_t>(L), start[L], start[L + 1]});
+        }
+    }
+    entry_word_.resize(word_count_);
+    word_entry_.resize(word_count_);
+    {
+        std::vector<std::uint32_t> next(start.begin(), start.end() - 1);
+        for (std::size_t w = 0; w < word_count_; ++w) {
+            const std::uint32_t e = next[lengths_[w]]++;
+            entry_word_[e] = static_cast<std::uint32_t>(w);
+            word_entry_[w] = e;
+        }
+    }
+    std::size_t total_symbols = 0;
+    for (std::size_t w = 0; w < word_count_; ++w) total_symbols += lengths_[w];
+    symbols_.reserve(total_symbols);
+    entry_offsets_.reserve(word_count_ + 1);
+    signatures_.reserve(word_count_);
+    entry_offsets_.push_back(0);
+    for (std::size_t e = 0; e < word_count_; ++e) {
+        const auto s = word_symbols(unique[entry_word_[e]]);
+        symbols_.insert(symbols_.end(), s.begin(), s.end());
+        entry_offsets_.push_back(symbols_.size());
+        signatures_.push_back(signature_of(s));
+    }
+
+    // 4. Exact-match table over entries.
+    hash_slots_.assign(table_size_for(word_count_), 0);
+    const std::size_t mask = hash_slots_.size() - 1;
+    for (std::size_t e = 0; e < word_count_; ++e) {
+        std::size_t slot = hash_symbols(entry_symbols(e)) & mask;
+        while (hash_slots_[slot] != 0) slot = (slot + 1) & mask;
+        hash_slots_[slot] = static_cast<std::uint32_t>(e + 1);
+    }
+
+    if (bb::canary::enabled("spell_index")) bb::canary::plant_leak(site.name.c_str(), 64);
+}
+
+std::u32string Speller::word(std::size_t i) const {
+    const auto s = entry_symbols(word_entry_[i]);
+    std::u32string out(s.size(), U'\0');
+    for (std::size_t j = 0; j < s.size(); ++j) out[j] = alphabet_[s[j]];
+    return out;
+}
+
+std::size_t Speller::memory_bytes() const noexcept {
+    auto bytes = [](const auto& v) { return v.capacity() * sizeof(typename std::decay_t<decltype(v)>::value_type); };
+    return sizeof(*this) + bytes(alphabet_) + bytes(latin1_ids_) + bytes(other_ids_) + bytes(symbols_) +
+           bytes(entry_offsets_) + bytes(signatures_) + bytes(entry_word_) + bytes(word_entry_) + bytes(lengths_) + bytes(source_) +
+           bytes(buckets_) + bytes(bucket_of_length_) + bytes(hash_slots_);
+}
+
+void Speller::map_query(std::u32string_view query, Scratch& scratch) const {
+    scratch.query.resize(query.size());
+    const auto unknown = static_cast<Symbol>(alphabet_size_);
+    for (std::size_t i = 0; i < query.size(); ++i) {
+        const char32_t c = query[i];
+        if (c < 256) {
+            scratch.query[i] = latin1_ids_.empty() ? unknown : latin1_ids_[c];
+        } else {
+            auto it = std::lower_bound(other_ids_.begin(), other_ids_.end(), std::make_pair(c, Symbol{0}));
+            scratch.query[i] = (it != other_ids_.end() && it->first == c) ? it->second : unknown;
+        }
+    }
+}
+
+std::optional<std::uint32_t> Speller::exact(std::span<const Symbol> query) const {
+    if (hash_slots_.empty()) return std::nullopt;
+    for (const Symbol s : query) {
+        if (s >= alphabet_size_) return std::nullopt;
+    }
+    const std::size_t mask = hash_slots_.size() - 1;
+    for (std::size_t slot = hash_symbols(query) & mask; hash_slots_[slot] != 0; slot = (slot + 1) & mask) {
+        const auto s = entry_symbols(hash_slots_[slot] - 1);
+        if (std::equal(query.begin(), query.end(), s.begin(), s.end())) return entry_word_[hash_slots_[slot] - 1];
+    }
+    return std::nullopt;
+}
+
+void Speller::search(std::u32string_view query, const SearchOptions& options, Scratch& scratch,
+                     ledger::vector<Hit>& out) const {
+    out.clear();
+    if (options.k == 0 || word_count_ == 0) return;
+    map_query(query, scratch);
+    const std::size_t lq = query.size();
+    if (options.k == 1) {  // an exact match is the unique best under every metric
+        const bool allowed = options.metric == Metric::levenshtein
+                                 ? options.max_distance.value_or(0) >= 0
+                                 : options.min_similarity.value_or(0.0) <= 1.0;
+        if (allowed) {
+            if (auto w = exact(scratch.query)) {
+                out.push_back({*w, 0, 1.0});
+                return;
+            }
+        }
+    }
+    scratch.pattern.assign(scratch.query, alphabet_size_);
+    switch (options.metric) {
+        case Metric::levenshtein:
+            search_levenshtein(options, scratch, out);
+            break;
+        case Metric::indel:
+            search_similarity(
+                options, scratch,
+                [&](std::span<const Symbol> s, Hit& hit) {
+                    hit.distance = static_cast<int>(lq + s.size()) - 2 * lcs(scratch.pattern, s);
+                    hit.similarity = indel_similarity(hit.distance, lq, s.size());
+                },
+                [lq](std::size_t L, std::uint64_t qs, std::uint64_t ws) {
+                    // Every character bucket on one side only needs an insertion or deletion,
+                    // and indel distance has the parity of the total length.
+                    std::size_t lower = std::max<std::size_t>(lq > L ? lq - L : L - lq,
+                                                              static_cast<std::size_t>(std::popcount(qs ^ ws)));
+                    if ((lower ^ (lq + L)) & 1) ++lower;
+                    return indel_similarity(static_cast<int>(lower), lq, L);
+                },
+                [lq, sig = signatures_.data()](std::size_t L, std::uint64_t qs, double cutoff, std::uint32_t from, std::uint32_t to,
+                     std::uint32_t* out) {
+                    // The largest indel distance that can still reach the cut-off at this length.
+                    const long long total = static_cast<long long>(lq + L);
+                    const long long most = last_true(0, total, [&](long long d) {
+                        return indel_similarity(static_cast<int>(d), lq, L) >= cutoff;
+                    });
+                    if (most < 0) return std::size_t{0};
+                    return filter_xor(sig, from, to, qs, static_cast<int>(std::min<long long>(most, 64)), out);
+                },
+                out);
+            break;
+        case Metric::jaro:
+            search_similarity(
+                options, scratch,
+                [&](std::span<const Symbol> s, Hit& hit) {
+                    hit.distance = -1;
+                    hit.similarity = jaro(scratch.pattern, s);
+                },
+                [lq](std::size_t L, std::uint64_t qs, std::uint64_t ws) {
+                    if (lq == 0 && L == 0) return 1.0;
+                    // A character of a bucket the other side lacks can never be matched.
+                    const std::size_t q_only = static_cast<std::size_t>(std::popcount(qs & ~ws));
+                    const std::size_t w_only = static_cast<std::size_t>(std::popcount(ws & ~qs));
+                    const std::size_t m = std::min(lq - std::min(lq, q_only), L - std::min(L, w_only));
+                    return m == 0 ? 0.0 : jaro_formula(m, 0, lq, L);
+                },
+                [lq, sig = signatures_.data()](std::size_t L, std::uint64_t qs, double cutoff, std::uint32_t from, std::uint32_t to,
+                     std::uint32_t* out) {
+                    if (lq == 0 || L == 0 || cutoff <= 0.0) return filter_sides(sig, from, to, qs, 64, 64, out);
+                    // The fewest matches that can still reach the cut-off at this length.
+                    const long long shortest = static_cast<long long>(std::min(lq, L));
+                    const long long fewest = shortest + 1 - (last_true(1, shortest, [&](long long m) {
+                        return jaro_formula(static_cast<std::size_t>(shortest + 1 - m), 0, lq, L) >= cutoff;
+                    }));
+                    if (fewest > shortest) return std::size_t{0};
+                    return filter_sides(sig, from, to, qs, static_cast<int>(static_cast<long long>(lq) - fewest),
+                                        static_cast<int>(static_cast<long long>(L) - fewest), out);
+                },
+                out);
+            break;
+    }
+}
+
+void Speller::search_levenshtein(const SearchOptions& options, Scratch& scratch, ledger::vector<Hit>& out) const {
+    const auto query = std::span<const Symbol>(scratch.query);
+    const std::size_t lq = query.size();
+    const std::uint64_t qs = signature_of(query);
+    const std::size_t max_length = bucket_of_length_.size() - 1;
+    // No distance exceeds the longer length, so that is the natural "no limit".
+    const int ceiling = static_cast<int>(std::max(lq, max_length));
+    const int limit = std::min(options.max_distance.value_or(ceiling), ceiling);
+    if (limit < 0) return;
+    const std::size_t k = options.k;
+    auto& heap = scratch.heap;  // max-heap: the worst kept hit on top
+    heap.clear();
+    int cutoff = limit;               // a new hit must have distance <= cutoff ...
+    std::uint32_t tie_word = no_word;  // ... and, at distance == cutoff, come before tie_word
+    auto update_cutoff = [&] {
+        if (heap.size() == k) {
+            cutoff = heap.front().distance;
+            tie_word = heap.front().word;
+        }
+    };
+    auto& candidates = scratch.candidates;
+    candidates.resize(max_chunk);
+    auto scan = [&](const Bucket& bucket, int length_gap) {
+        const std::uint64_t* sig = signatures_.data();
+        // Small chunks first: the cut-off falls fast once the first close words are seen.
+        std::uint32_t chunk = first_chunk;
+        for (std::uint32_t from = bucket.begin; from < bucket.end; from += chunk, chunk = std::min(chunk * 2, max_chunk)) {
+            if (length_gap > cutoff) return;
+            const std::uint32_t to = std::min(bucket.end, from + chunk);
+            const std::size_t count = filter_sides(sig, from, to, qs, cutoff, cutoff, candidates.data());
+            for (std::size_t c = 0; c < count; ++c) {
+                const std::uint32_t e = candidates[c];
+                const std::uint64_t ws = sig[e];
+                const int lower = std::max({length_gap, std::popcount(qs & ~ws), std::popcount(ws & ~qs)});
+                const std::uint32_t w = entry_word_[e];
+                const int bound = w < tie_word ? cutoff : cutoff - 1;
+                if (lower > bound) continue;
+                const int d = levenshtein(scratch.pattern, entry_symbols(e), bound);
+                if (d > bound) continue;
+                const Hit hit{w, d, 0.0};
+                if (heap.size() == k) {
+                    std::pop_heap(heap.begin(), heap.end(), closer);
+                    heap.back() = hit;
+                } else {
+                    heap.push_back(hit);
+                }
+                std::push_heap(heap.begin(), heap.end(), closer);
+                update_cutoff();
+            }
+        }
+    };
+    for (std::size_t gap = 0; static_cast<int>(gap) <= cutoff; ++gap) {
+        const bool below = gap <= lq, above = lq + gap <= max_length;
+        if (!below && !above) break;
+        if (below && bucket_of_length_.size() > lq - gap && bucket_of_length_[lq - gap] != UINT32_MAX) {
+            scan(buckets_[bucket_of_length_[lq - gap]], static_cast<int>(gap));
+        }
+        if (gap != 0 && above && bucket_of_length_[lq + gap] != UINT32_MAX) {
+            scan(buckets_[bucket_of_length_[lq + gap]], static_cast<int>(gap));
+        }
+    }
+    std::sort_heap(heap.begin(), heap.end(), closer);
+    for (Hit hit : heap) {
+        hit.similarity = levenshtein_similarity(hit.distance, lq, lengths_[hit.word]);
+        out.push_back(hit);
+    }
+}
+
+template <class Score, class Bound, class Filter>
+void Speller::search_similarity(const SearchOptions& options, Scratch& scratch, Score score, Bound bound,
+                                Filter filter,
+                                ledger::vector<Hit>& out) const {
+    const auto query = std::span<const Symbol>(scratch.query);
+    const std::uint64_t qs = signature_of(query);
+    const double floor = options.min_similarity.value_or(-std::numeric_limits<double>::infinity());
+    const std::size_t k = options.k;
+    // Buckets by their best possible score (from lengths alone), best first.
+    std::vector<std::pair<double, std::uint32_t>> order;
+    order.reserve(buckets_.size());
+    for (std::uint32_t b = 0; b < buckets_.size(); ++b) {
+        const std::size_t L = buckets_[b].length;
+        // A signature equal to the query's is the most favourable one.
+        order.emplace_back(bound(L, qs, qs), b);
+    }
+    std::sort(order.begin(), order.end(), [](const auto& a, const auto& b) {
+        return a.first != b.first ? a.first > b.first : a.second < b.second;
+    });
+    auto& heap = scratch.heap;  // min-heap on similarity: the worst kept hit on top
+    heap.clear();
+    double cutoff = floor;
+    std::uint32_t tie_word = no_word;
+    auto& candidates = scratch.candidates;
+    candidates.resize(max_chunk);
+    for (const auto& [best_possible, b] : order) {
+        if (best_possible < cutoff) break;
+        const Bucket& bucket = buckets_[b];
+        std::uint32_t chunk = first_chunk;
+        for (std::uint32_t from = bucket.begin; from < bucket.end; from += chunk, chunk = std::min(chunk * 2, max_chunk)) {
+            const std::uint32_t to = std::min(bucket.end, from + chunk);
+            const std::size_t count = filter(bucket.length, qs, cutoff, from, to, candidates.data());
+            for (std::size_t c = 0; c < count; ++c) {
+                const std::uint32_t e = candidates[c];
+                const std::uint32_t w = entry_word_[e];
+                const double upper = bound(bucket.length, qs, signatures_[e]);
+                if (upper < cutoff || (upper == cutoff && w > tie_word && heap.size() == k)) continue;
+                Hit hit{w, 0, 0.0};
+                score(entry_symbols(e), hit);
+                if (hit.similarity < floor) continue;
+                if (heap.size() == k) {
+                    if (!more_similar(hit, heap.front())) continue;
+                    std::pop_heap(heap.begin(), heap.end(), more_similar);
+                    heap.back() = hit;
+                } else {
+                    heap.push_back(hit);
+                }
+                std::push_heap(heap.begin(), heap.end(), more_similar);
+                if (heap.size() == k) {
+                    cutoff = std::max(floor, heap.front().similarity);
+                    tie_word = heap.front().word;
+                }
+            }
+        }
+    }
+    std::sort_heap(heap.begin(), heap.end(), more_similar);
+    out.assign(heap.begin(), heap.end());
+}
+
+void Speller::search(std::u32string_view query, const SearchOptions& options, ledger::vector<Hit>& out) const {
+    thread_local Scratch scratch;
+    search(query, options, scratch, out);
+}
+
+void Speller::search_many(const PackedText& queries, const SearchOptions& options, unsigned threads,
+                          std::span<Hit> out, ledger::Site& site) const {
+    const std::size_t n = queries.size();
+    SearchOptions one = options;
+    one.k = 1;
+    if (threads == 0) threads = std::max(1u, std::thread::hardware_concurrency());
+    constexpr std::size_t chunk = 16;
+    threads = static_cast<unsigned>(std::min<std::size_t>(threads, (n + chunk - 1) / chunk));
+    std::atomic<std::size_t> next{0};
+    std::exception_ptr failure;
+    std::mutex failure_mutex;
+    auto work = [&] {
+        try {
+            Scratch scratch;
+            ledger::vector<Hit> hits{ledger::Allocator<Hit>(site)};
+            for (std::size_t begin; (begin = next.fetch_add(chunk)) < n;) {
+                for (std::size_t i = begin; i < std::min(n, begin + chunk); ++i) {
+                    search(queries[i], one, scratch, hits);
+                    out[i] = hits.empty() ? Hit{no_word, -1, 0.0} : hits.front();
+                }
+            }
+        } catch (...) {
+            std::lock_guard lock(failure_mutex);
+            if (!failure) failure = std::current_exception();
+            next.store(n);
+        }
+    };
+    if (threads <= 1) {
+        work();
+    } else {
+        std::vector<std::jthread> pool;
+        pool.reserve(threads - 1);
+        for (unsigned t = 1; t < threads; ++t) pool.emplace_back(work);
+        work();
+    }
+    if (failure) std::rethrow_exception(failure);
+}
+
+}  // namespace bb::spell
