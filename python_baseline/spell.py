@@ -216,8 +216,8 @@ class Speller:
         for i, q in enumerate(queries):
             if not isinstance(q, str):
                 raise TypeError(f"words[{i}] must be str, not {type(q).__name__}")
-        if threads is not None:
-            _check_count(threads, "threads")
+        if threads is not None and _check_count(threads, "threads") == 0:
+            raise ValueError("threads must be >= 1 (or None for all cores)")
         return [self.suggest(q, max_distance=max_distance, metric=metric, min_similarity=min_similarity)
                 for q in queries]
 
