@@ -6,7 +6,6 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from rich.console import Console
 
 from bridgebench.commands import _common
 from bridgebench.commands.run import measure, problems
@@ -26,7 +25,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def main(args: argparse.Namespace) -> int:
-    console = Console()
+    console = console_report.make_console()
     results = measure(args, console)
     console_report.print_summary(results, console)
     if args.json:

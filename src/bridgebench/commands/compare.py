@@ -8,9 +8,10 @@ import argparse
 from pathlib import Path
 from typing import Any, Iterator
 
-from rich.console import Console
+
 from rich.table import Table
 
+from bridgebench.reporters import console as console_report
 from bridgebench.reporters import format as fmt
 from bridgebench.reporters import json_report
 
@@ -69,7 +70,7 @@ def main(args: argparse.Namespace) -> int:
             change += " [dim](noise)[/dim]"
         table.add_row(f"{workload}.{case}", fmt.size(size), impl, fmt.seconds(row["old"]),
                       fmt.seconds(row["new"]), change)
-    Console().print(table)
+    console_report.make_console().print(table)
     if not rows:
         print("nothing in common to compare")
         return 1

@@ -6,7 +6,6 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from rich.console import Console
 
 from bridgebench.reporters import console as console_report
 from bridgebench.reporters import json_report, report_folder
@@ -29,7 +28,7 @@ def main(args: argparse.Namespace) -> int:
         raise SystemExit(f"bridgebench report: {e}") from None
     folder = args.results if args.results.is_dir() else args.results.parent
     paths = report_folder.write(results, folder)
-    console = Console()
+    console = console_report.make_console()
     console_report.print_summary(results, console)
     console.print(f"wrote {paths['markdown']} and {paths['html']}")
     return 0

@@ -90,7 +90,7 @@ def leak_audit(folder: Path, console: Console) -> dict[str, Any] | None:
 
 
 def main(args: argparse.Namespace) -> int:
-    console = Console()
+    console = console_report.make_console()
     results = measure(args, console)
     folder = report_folder.new_folder(args.output_root or _common.default_reports_root())
     if not args.no_leakcheck:

@@ -13,7 +13,7 @@ from bridgebench.reporters import format as fmt
 def speedup_table(results: dict[str, Any]) -> Table:
     table = Table(title="Speed-up over the pure-Python baseline (per item; answers checked equal first)")
     table.add_column("case", no_wrap=True)
-    table.add_column("size", justify="right")
+    table.add_column("size", justify="right", no_wrap=True)
     table.add_column("baseline / item", justify="right")
     names: list[str] = []
     for workload in results["workloads"]:
@@ -60,8 +60,14 @@ def targets_table(results: dict[str, Any]) -> Table | None:
     return table
 
 
+def make_console() -> Console:
+    """A console that does not squeeze the tables into 80 columns when output is piped."""
+    console = Console()
+    return console if console.is_terminal else Console(width=160)
+
+
 def print_summary(results: dict[str, Any], console: Console | None = None) -> None:
-    console = console or Console()
+    console = console or make_console()
     console.print(speedup_table(results))
     targets = targets_table(results)
     if targets is not None:
