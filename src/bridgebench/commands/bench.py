@@ -6,7 +6,6 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-
 from bridgebench.commands import _common
 from bridgebench.commands.run import measure, problems
 from bridgebench.reporters import console as console_report

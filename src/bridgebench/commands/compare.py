@@ -8,7 +8,6 @@ import argparse
 from pathlib import Path
 from typing import Any, Iterator
 
-
 from rich.table import Table
 
 from bridgebench.reporters import console as console_report

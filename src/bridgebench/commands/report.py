@@ -6,7 +6,6 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-
 from bridgebench.reporters import console as console_report
 from bridgebench.reporters import json_report, report_folder
 
