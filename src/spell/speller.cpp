@@ -34,6 +34,16 @@ std::uint64_t signature_of(std::span<const Symbol> s) noexcept {
     return sig;
 }
 
+// The buckets that occur at least twice: with signature_of, a two-level character count.
+std::uint64_t repeat_signature_of(std::span<const Symbol> s) noexcept {
+    std::uint64_t once = 0, twice = 0;
+    for (const Symbol c : s) {
+        twice |= once & signature_bit(c);
+        once |= signature_bit(c);
+    }
+    return twice;
+}
+
 // Ordering of hits: for distances smaller is better, for similarities larger is better;
 // ties always go to the earlier word.
 bool closer(const Hit& a, const Hit& b) noexcept {
@@ -72,6 +82,7 @@ Speller::Speller(const PackedText& words, ledger::Site& site)
       symbols_(ledger::Allocator<Symbol>(site)),
       entry_offsets_(ledger::Allocator<std::uint64_t>(site)),
       signatures_(ledger::Allocator<std::uint64_t>(site)),
+      repeat_signatures_(ledger::Allocator<std::uint64_t>(site)),
       entry_word_(ledger::Allocator<std::uint32_t>(site)),
       word_entry_(ledger::Allocator<std::uint32_t>(site)),
       lengths_(ledger::Allocator<std::uint32_t>(site)),
@@ -178,12 +189,14 @@ Speller::Speller(const PackedText& words, ledger::Site& site)
     symbols_.reserve(total_symbols);
     entry_offsets_.reserve(word_count_ + 1);
     signatures_.reserve(word_count_);
+    repeat_signatures_.reserve(word_count_);
     entry_offsets_.push_back(0);
     for (std::size_t e = 0; e < word_count_; ++e) {
         const auto s = word_symbols(unique[entry_word_[e]]);
         symbols_.insert(symbols_.end(), s.begin(), s.end());
         entry_offsets_.push_back(symbols_.size());
         signatures_.push_back(signature_of(s));
+        repeat_signatures_.push_back(repeat_signature_of(s));
     }
 
     // 4. Exact-match table over entries.
@@ -208,7 +221,7 @@ std::u32string Speller::word(std::size_t i) const {
 std::size_t Speller::memory_bytes() const noexcept {
     auto bytes = [](const auto& v) { return v.capacity() * sizeof(typename std::decay_t<decltype(v)>::value_type); };
     return sizeof(*this) + bytes(alphabet_) + bytes(latin1_ids_) + bytes(other_ids_) + bytes(symbols_) +
-           bytes(entry_offsets_) + bytes(signatures_) + bytes(entry_word_) + bytes(word_entry_) + bytes(lengths_) + bytes(source_) +
+           bytes(entry_offsets_) + bytes(signatures_) + bytes(repeat_signatures_) + bytes(entry_word_) + bytes(word_entry_) + bytes(lengths_) + bytes(source_) +
            bytes(buckets_) + bytes(bucket_of_length_) + bytes(hash_slots_);
 }
 
@@ -332,18 +345,15 @@ void Speller::search_levenshtein(const SearchOptions& options, Scratch& scratch,
     const std::size_t k = options.k;
     auto& heap = scratch.heap;  // max-heap: the worst kept hit on top
     heap.clear();
+    const std::uint64_t qs2 = repeat_signature_of(query);
     int cutoff = limit;               // a new hit must have distance <= cutoff ...
     std::uint32_t tie_word = no_word;  // ... and, at distance == cutoff, come before tie_word
-    auto update_cutoff = [&] {
-        if (heap.size() == k) {
-            cutoff = heap.front().distance;
-            tie_word = heap.front().word;
-        }
-    };
+    int fresh_from = 0;               // distances below this were all found by an earlier pass
     auto& candidates = scratch.candidates;
     candidates.resize(max_chunk);
     auto scan = [&](const Bucket& bucket, int length_gap) {
         const std::uint64_t* sig = signatures_.data();
+        const std::uint64_t* sig2 = repeat_signatures_.data();
         // Small chunks first: the cut-off falls fast once the first close words are seen.
         std::uint32_t chunk = first_chunk;
         for (std::uint32_t from = bucket.begin; from < bucket.end; from += chunk, chunk = std::min(chunk * 2, max_chunk)) {
@@ -352,13 +362,15 @@ void Speller::search_levenshtein(const SearchOptions& options, Scratch& scratch,
             const std::size_t count = filter_sides(sig, from, to, qs, cutoff, cutoff, candidates.data());
             for (std::size_t c = 0; c < count; ++c) {
                 const std::uint32_t e = candidates[c];
-                const std::uint64_t ws = sig[e];
-                const int lower = std::max({length_gap, std::popcount(qs & ~ws), std::popcount(ws & ~qs)});
+                const std::uint64_t ws = sig[e], ws2 = sig2[e];
+                // Characters the word lacks (or has once where the query has two), and back.
+                const int lower = std::max({length_gap, std::popcount(qs & ~ws) + std::popcount(qs2 & ~ws2),
+                                            std::popcount(ws & ~qs) + std::popcount(ws2 & ~qs2)});
                 const std::uint32_t w = entry_word_[e];
                 const int bound = w < tie_word ? cutoff : cutoff - 1;
                 if (lower > bound) continue;
                 const int d = levenshtein(scratch.pattern, entry_symbols(e), bound);
-                if (d > bound) continue;
+                if (d > bound || d < fresh_from) continue;
                 const Hit hit{w, d, 0.0};
                 if (heap.size() == k) {
                     std::pop_heap(heap.begin(), heap.end(), closer);
@@ -367,19 +379,38 @@ void Speller::search_levenshtein(const SearchOptions& options, Scratch& scratch,
                     heap.push_back(hit);
                 }
                 std::push_heap(heap.begin(), heap.end(), closer);
-                update_cutoff();
+                if (heap.size() == k) {
+                    cutoff = heap.front().distance;
+                    tie_word = heap.front().word;
+                }
             }
         }
     };
-    for (std::size_t gap = 0; static_cast<int>(gap) <= cutoff; ++gap) {
-        const bool below = gap <= lq, above = lq + gap <= max_length;
-        if (!below && !above) break;
-        if (below && bucket_of_length_.size() > lq - gap && bucket_of_length_[lq - gap] != UINT32_MAX) {
-            scan(buckets_[bucket_of_length_[lq - gap]], static_cast<int>(gap));
+    auto scan_band = [&] {
+        for (std::size_t gap = 0; static_cast<int>(gap) <= cutoff; ++gap) {
+            const bool below = gap <= lq, above = lq + gap <= max_length;
+            if (!below && !above) break;
+            if (below && bucket_of_length_.size() > lq - gap && bucket_of_length_[lq - gap] != UINT32_MAX) {
+                scan(buckets_[bucket_of_length_[lq - gap]], static_cast<int>(gap));
+            }
+            if (gap != 0 && above && bucket_of_length_[lq + gap] != UINT32_MAX) {
+                scan(buckets_[bucket_of_length_[lq + gap]], static_cast<int>(gap));
+            }
         }
-        if (gap != 0 && above && bucket_of_length_[lq + gap] != UINT32_MAX) {
-            scan(buckets_[bucket_of_length_[lq + gap]], static_cast<int>(gap));
-        }
+    };
+    // Iterative deepening: a pass that only admits distance <= t rejects almost every word
+    // by its signature and stops each kernel run early, so passes at t = 0, 1, 2, 3 together
+    // cost less than one pass whose cut-off must first fall from "anything". Typos are
+    // mostly within 3 edits; beyond that, one running cut-off pass finishes the job.
+    constexpr int deepest_pass = 3;
+    for (int t = 0; t <= std::min(limit, deepest_pass) && heap.size() < k; ++t) {
+        cutoff = t;
+        scan_band();
+        fresh_from = t + 1;
+    }
+    if (heap.size() < k && limit > deepest_pass) {
+        cutoff = limit;
+        scan_band();
     }
     std::sort_heap(heap.begin(), heap.end(), closer);
     for (Hit hit : heap) {

@@ -111,7 +111,8 @@ private:
     // Entries are the unique words in bucket order.
     vec<Symbol> symbols_;
     vec<std::uint64_t> entry_offsets_;  // entries + 1
-    vec<std::uint64_t> signatures_;
+    vec<std::uint64_t> signatures_;         // bit min(id, 63) for each character
+    vec<std::uint64_t> repeat_signatures_;  // the same bits, for characters seen twice or more
     vec<std::uint32_t> entry_word_;     // entry -> word index
     vec<std::uint32_t> word_entry_;     // word index -> entry
     vec<std::uint32_t> lengths_;        // word index -> length
