@@ -89,6 +89,7 @@ Speller::Speller(const PackedText& words, ledger::Site& site)
       source_(ledger::Allocator<std::uint32_t>(site)),
       buckets_(ledger::Allocator<Bucket>(site)),
       bucket_of_length_(ledger::Allocator<std::uint32_t>(site)),
+      run_starts_(ledger::Allocator<std::uint32_t>(site)),
       hash_slots_(ledger::Allocator<std::uint32_t>(site)) {
     const std::size_t n = words.size();
     if (n >= no_word) throw std::length_error("too many dictionary words");
@@ -157,21 +158,32 @@ Speller::Speller(const PackedText& words, ledger::Site& site)
     word_count_ = unique.size();
     source_.assign(unique.begin(), unique.end());
 
-    // 3. Length buckets, dictionary order inside each (a counting sort by length).
+    // 3. Length buckets, and inside each, runs by the number of distinct signature bits
+    //    (dictionary order inside a run): a counting sort on (length, bits). A word within
+    //    distance t of the query has between bits(query) - t and bits(query) + t bits, so a
+    //    pass reads only those runs. Ties never depend on this order: hits carry their word
+    //    index and compare by it.
+    constexpr std::size_t runs = 65;  // popcount 0..64
     std::size_t max_length = 0;
     lengths_.resize(word_count_);
+    std::vector<std::uint8_t> bits(word_count_);
     for (std::size_t w = 0; w < word_count_; ++w) {
-        lengths_[w] = static_cast<std::uint32_t>(word_symbols(unique[w]).size());
+        const auto s = word_symbols(unique[w]);
+        lengths_[w] = static_cast<std::uint32_t>(s.size());
+        bits[w] = static_cast<std::uint8_t>(std::popcount(signature_of(s)));
         max_length = std::max<std::size_t>(max_length, lengths_[w]);
     }
-    std::vector<std::uint32_t> start(max_length + 2, 0);
-    for (std::size_t w = 0; w < word_count_; ++w) ++start[lengths_[w] + 1];
-    for (std::size_t L = 1; L < start.size(); ++L) start[L] += start[L - 1];
+    auto key = [&](std::size_t w) { return lengths_[w] * runs + bits[w]; };
+    std::vector<std::uint32_t> start((max_length + 1) * runs + 1, 0);
+    for (std::size_t w = 0; w < word_count_; ++w) ++start[key(w) + 1];
+    for (std::size_t i = 1; i < start.size(); ++i) start[i] += start[i - 1];
     bucket_of_length_.assign(max_length + 1, UINT32_MAX);
     for (std::size_t L = 0; L <= max_length; ++L) {
-        if (start[L + 1] > start[L]) {
+        const std::uint32_t begin = start[L * runs], end = start[(L + 1) * runs];
+        if (end > begin) {
             bucket_of_length_[L] = static_cast<std::uint32_t>(buckets_.size());
-            buckets_.push_back({static_cast<std::uint32_t>(L), start[L], start[L + 1]});
+            buckets_.push_back({static_cast<std::uint32_t>(L), begin, end});
+            for (std::size_t p = 0; p <= runs; ++p) run_starts_.push_back(start[L * runs + p]);
         }
     }
     entry_word_.resize(word_count_);
@@ -179,7 +191,7 @@ Speller::Speller(const PackedText& words, ledger::Site& site)
     {
         std::vector<std::uint32_t> next(start.begin(), start.end() - 1);
         for (std::size_t w = 0; w < word_count_; ++w) {
-            const std::uint32_t e = next[lengths_[w]]++;
+            const std::uint32_t e = next[key(w)]++;
             entry_word_[e] = static_cast<std::uint32_t>(w);
             word_entry_[w] = e;
         }
@@ -222,7 +234,7 @@ std::size_t Speller::memory_bytes() const noexcept {
     auto bytes = [](const auto& v) { return v.capacity() * sizeof(typename std::decay_t<decltype(v)>::value_type); };
     return sizeof(*this) + bytes(alphabet_) + bytes(latin1_ids_) + bytes(other_ids_) + bytes(symbols_) +
            bytes(entry_offsets_) + bytes(signatures_) + bytes(repeat_signatures_) + bytes(entry_word_) + bytes(word_entry_) + bytes(lengths_) + bytes(source_) +
-           bytes(buckets_) + bytes(bucket_of_length_) + bytes(hash_slots_);
+           bytes(buckets_) + bytes(bucket_of_length_) + bytes(run_starts_) + bytes(hash_slots_);
 }
 
 void Speller::map_query(std::u32string_view query, Scratch& scratch) const {
@@ -351,14 +363,18 @@ void Speller::search_levenshtein(const SearchOptions& options, Scratch& scratch,
     int fresh_from = 0;               // distances below this were all found by an earlier pass
     auto& candidates = scratch.candidates;
     candidates.resize(max_chunk);
-    auto scan = [&](const Bucket& bucket, int length_gap) {
+    const int query_bits = std::popcount(qs);
+    auto scan = [&](std::uint32_t b, int length_gap) {
         const std::uint64_t* sig = signatures_.data();
         const std::uint64_t* sig2 = repeat_signatures_.data();
+        const std::uint32_t* run = run_starts_.data() + b * 66;
+        const std::uint32_t begin = run[std::max(0, query_bits - cutoff)];
+        const std::uint32_t end = run[std::min(65, query_bits + cutoff + 1)];
         // Small chunks first: the cut-off falls fast once the first close words are seen.
         std::uint32_t chunk = first_chunk;
-        for (std::uint32_t from = bucket.begin; from < bucket.end; from += chunk, chunk = std::min(chunk * 2, max_chunk)) {
+        for (std::uint32_t from = begin; from < end; from += chunk, chunk = std::min(chunk * 2, max_chunk)) {
             if (length_gap > cutoff) return;
-            const std::uint32_t to = std::min(bucket.end, from + chunk);
+            const std::uint32_t to = std::min(end, from + chunk);
             const std::size_t count = filter_sides(sig, from, to, qs, cutoff, cutoff, candidates.data());
             for (std::size_t c = 0; c < count; ++c) {
                 const std::uint32_t e = candidates[c];
@@ -391,10 +407,10 @@ void Speller::search_levenshtein(const SearchOptions& options, Scratch& scratch,
             const bool below = gap <= lq, above = lq + gap <= max_length;
             if (!below && !above) break;
             if (below && bucket_of_length_.size() > lq - gap && bucket_of_length_[lq - gap] != UINT32_MAX) {
-                scan(buckets_[bucket_of_length_[lq - gap]], static_cast<int>(gap));
+                scan(bucket_of_length_[lq - gap], static_cast<int>(gap));
             }
             if (gap != 0 && above && bucket_of_length_[lq + gap] != UINT32_MAX) {
-                scan(buckets_[bucket_of_length_[lq + gap]], static_cast<int>(gap));
+                scan(bucket_of_length_[lq + gap], static_cast<int>(gap));
             }
         }
     };
@@ -403,7 +419,9 @@ void Speller::search_levenshtein(const SearchOptions& options, Scratch& scratch,
     // cost less than one pass whose cut-off must first fall from "anything". Typos are
     // mostly within 3 edits; beyond that, one running cut-off pass finishes the job.
     constexpr int deepest_pass = 3;
-    for (int t = 0; t <= std::min(limit, deepest_pass) && heap.size() < k; ++t) {
+    // With k == 1, search() has already looked the query up exactly: no word is at distance 0.
+    const int first_pass = k == 1 ? 1 : 0;
+    for (int t = first_pass; t <= std::min(limit, deepest_pass) && heap.size() < k; ++t) {
         cutoff = t;
         scan_band();
         fresh_from = t + 1;

@@ -119,6 +119,7 @@ private:
     vec<std::uint32_t> source_;         // word index -> first position in the input
     vec<Bucket> buckets_;               // by length, ascending
     vec<std::uint32_t> bucket_of_length_;  // length -> bucket index or UINT32_MAX
+    vec<std::uint32_t> run_starts_;        // per bucket, 66 entries: first entry with >= p signature bits
     vec<std::uint32_t> hash_slots_;     // open addressing: entry + 1, 0 = empty
 };
 
