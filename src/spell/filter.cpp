@@ -2,38 +2,126 @@
 
 #include <bit>
 
-// x86-64 CPUs before 2008 lack POPCNT; everything since has it. target_clones builds both
-// versions and lets the dynamic loader pick one (GCC and Clang, glibc ifunc).
-#if defined(__x86_64__) && defined(__gnu_linux__)
-#define BB_SPELL_HOT __attribute__((target_clones("popcnt", "default")))
-#else
-#define BB_SPELL_HOT
+#if defined(__x86_64__) && defined(__gnu_linux__) && (defined(__GNUC__) || defined(__clang__))
+#define BB_SPELL_X86 1
+#include <immintrin.h>
 #endif
 
 namespace bb::spell {
 
-BB_SPELL_HOT
-std::size_t filter_sides(const std::uint64_t* signatures, std::uint32_t begin, std::uint32_t end,
+namespace {
+
+// Portable loops. Both tests are always evaluated (& not &&) and the index is written
+// unconditionally and kept conditionally, so the loop has no branch to mispredict.
+#ifdef BB_SPELL_X86
+// x86-64 CPUs before 2008 lack POPCNT: build this loop with and without it, and let the
+// dynamic loader pick (GCC and Clang, glibc ifunc).
+__attribute__((target_clones("popcnt", "default")))
+#endif
+std::size_t sides_scalar(const std::uint64_t* signatures, std::uint32_t begin, std::uint32_t end,
                          std::uint64_t query, int query_only, int word_only, std::uint32_t* out) noexcept {
     std::size_t n = 0;
     for (std::uint32_t e = begin; e < end; ++e) {
         const std::uint64_t w = signatures[e];
-        const bool keep = std::popcount(query & ~w) <= query_only && std::popcount(w & ~query) <= word_only;
-        out[n] = e;  // written unconditionally, kept conditionally: no branch to mispredict
-        n += keep ? 1 : 0;
+        const unsigned keep = static_cast<unsigned>(std::popcount(query & ~w) <= query_only) &
+                              static_cast<unsigned>(std::popcount(w & ~query) <= word_only);
+        out[n] = e;
+        n += keep;
     }
     return n;
 }
 
-BB_SPELL_HOT
-std::size_t filter_xor(const std::uint64_t* signatures, std::uint32_t begin, std::uint32_t end,
+#ifdef BB_SPELL_X86
+__attribute__((target_clones("popcnt", "default")))
+#endif
+std::size_t xor_scalar(const std::uint64_t* signatures, std::uint32_t begin, std::uint32_t end,
                        std::uint64_t query, int differing, std::uint32_t* out) noexcept {
     std::size_t n = 0;
     for (std::uint32_t e = begin; e < end; ++e) {
         out[n] = e;
-        n += std::popcount(query ^ signatures[e]) <= differing ? 1 : 0;
+        n += static_cast<unsigned>(std::popcount(query ^ signatures[e]) <= differing);
     }
     return n;
+}
+
+#ifdef BB_SPELL_X86
+// AVX2 has no 64-bit popcount instruction; the nibble-table method (vpshufb + vpsadbw)
+// counts four signatures at once.
+__attribute__((target("avx2"))) inline __m256i popcount4(__m256i v) {
+    const __m256i table = _mm256_setr_epi8(0, 1, 1, 2, 1, 2, 2, 3, 1, 2, 2, 3, 2, 3, 3, 4,
+                                           0, 1, 1, 2, 1, 2, 2, 3, 1, 2, 2, 3, 2, 3, 3, 4);
+    const __m256i nibble = _mm256_set1_epi8(0x0F);
+    const __m256i low = _mm256_shuffle_epi8(table, _mm256_and_si256(v, nibble));
+    const __m256i high = _mm256_shuffle_epi8(table, _mm256_and_si256(_mm256_srli_epi16(v, 4), nibble));
+    return _mm256_sad_epu8(_mm256_add_epi8(low, high), _mm256_setzero_si256());
+}
+
+// Appends begin + i for every lane i whose bit in `keep` is set.
+inline std::size_t emit(std::uint32_t* out, std::size_t n, std::uint32_t first, unsigned keep) noexcept {
+    for (unsigned lane = 0; lane < 4; ++lane) {
+        out[n] = first + lane;
+        n += (keep >> lane) & 1u;
+    }
+    return n;
+}
+
+__attribute__((target("avx2")))
+std::size_t sides_avx2(const std::uint64_t* signatures, std::uint32_t begin, std::uint32_t end,
+                       std::uint64_t query, int query_only, int word_only, std::uint32_t* out) noexcept {
+    const __m256i q = _mm256_set1_epi64x(static_cast<long long>(query));
+    const __m256i q_limit = _mm256_set1_epi64x(query_only);
+    const __m256i w_limit = _mm256_set1_epi64x(word_only);
+    std::size_t n = 0;
+    std::uint32_t e = begin;
+    for (; e + 4 <= end; e += 4) {
+        const __m256i w = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(signatures + e));
+        const __m256i q_only = popcount4(_mm256_andnot_si256(w, q));  // query & ~word
+        const __m256i w_only = popcount4(_mm256_andnot_si256(q, w));  // word & ~query
+        const __m256i reject = _mm256_or_si256(_mm256_cmpgt_epi64(q_only, q_limit), _mm256_cmpgt_epi64(w_only, w_limit));
+        const unsigned keep = ~static_cast<unsigned>(_mm256_movemask_pd(_mm256_castsi256_pd(reject))) & 0xFu;
+        n = emit(out, n, e, keep);
+    }
+    return n + sides_scalar(signatures, e, end, query, query_only, word_only, out + n);
+}
+
+__attribute__((target("avx2")))
+std::size_t xor_avx2(const std::uint64_t* signatures, std::uint32_t begin, std::uint32_t end,
+                     std::uint64_t query, int differing, std::uint32_t* out) noexcept {
+    const __m256i q = _mm256_set1_epi64x(static_cast<long long>(query));
+    const __m256i limit = _mm256_set1_epi64x(differing);
+    std::size_t n = 0;
+    std::uint32_t e = begin;
+    for (; e + 4 <= end; e += 4) {
+        const __m256i w = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(signatures + e));
+        const __m256i reject = _mm256_cmpgt_epi64(popcount4(_mm256_xor_si256(w, q)), limit);
+        const unsigned keep = ~static_cast<unsigned>(_mm256_movemask_pd(_mm256_castsi256_pd(reject))) & 0xFu;
+        n = emit(out, n, e, keep);
+    }
+    return n + xor_scalar(signatures, e, end, query, differing, out + n);
+}
+
+bool has_avx2() noexcept {
+    static const bool yes = __builtin_cpu_supports("avx2");
+    return yes;
+}
+#endif
+
+}  // namespace
+
+std::size_t filter_sides(const std::uint64_t* signatures, std::uint32_t begin, std::uint32_t end,
+                         std::uint64_t query, int query_only, int word_only, std::uint32_t* out) noexcept {
+#ifdef BB_SPELL_X86
+    if (has_avx2()) return sides_avx2(signatures, begin, end, query, query_only, word_only, out);
+#endif
+    return sides_scalar(signatures, begin, end, query, query_only, word_only, out);
+}
+
+std::size_t filter_xor(const std::uint64_t* signatures, std::uint32_t begin, std::uint32_t end,
+                       std::uint64_t query, int differing, std::uint32_t* out) noexcept {
+#ifdef BB_SPELL_X86
+    if (has_avx2()) return xor_avx2(signatures, begin, end, query, differing, out);
+#endif
+    return xor_scalar(signatures, begin, end, query, differing, out);
 }
 
 }  // namespace bb::spell

@@ -1,7 +1,7 @@
 // The cheap first stage of every search: a pass over a run of 64-bit character signatures
 // that keeps only the entries whose signature lower bound leaves them a chance. It is the
-// hot loop (it sees every word in the length band), so it lives alone in its own function,
-// compiled twice, with and without the POPCNT instruction, and picked at load time.
+// hot loop (it sees every word in the length band), so it lives alone, in three builds
+// picked at run time: AVX2 (four signatures at a time), POPCNT, and plain x86-64.
 #pragma once
 
 #include <cstddef>
