@@ -1,0 +1,45 @@
+"""The spell workload's registry entry: deterministic inputs and the agreement rule."""
+
+from __future__ import annotations
+
+from bridgebench import spell, workloads
+from bridgebench.runners import worker
+from bridgebench.workloads import spell as entry
+
+
+def test_registered_with_targets():
+    workload = workloads.get("spell")
+    assert {c.name for c in workload.cases} >= {"suggest", "suggest_many", "indel", "jaro"}
+    assert workload.case("suggest").targets and workload.case("suggest_many").targets
+
+
+def test_queries_are_deterministic_typos():
+    a = entry.make_queries(50, 3)
+    assert a == entry.make_queries(50, 3) and a != entry.make_queries(50, 4)
+    speller = spell.default_speller()
+    # Every query is 1-3 edits from some dictionary word.
+    assert all(spell.suggest_k(q, 1, speller)[0][1] <= entry.MAX_EDITS for q in a)
+
+
+def test_agree_requires_equal_scores_and_words_when_both_keep_our_tie_break():
+    ours = [(1, "cat", True), (None, None, True)]
+    assert entry.agree(ours, [(1, "cat", True), (None, None, True)])
+    assert not entry.agree(ours, [(1, "bat", True), (None, None, True)])  # same distance, wrong tie-break
+    assert entry.agree(ours, [(1, "bat", False), (None, None, False)])    # peer without our tie-break
+    assert not entry.agree(ours, [(2, "cart", False), (None, None, False)])
+    assert not entry.agree(ours, [(1, "cat", True), (3, "dog", True)])
+    assert not entry.agree(ours, ours[:1])
+
+
+def test_worker_runs_and_checks_the_batch_case():
+    result = worker.run_job({"workload": "spell", "case": "suggest_many", "size": 40, "seed": 1,
+                             "min_time": 0.001, "samples": 1, "warmups": 0,
+                             "implementations": ["suggest_many-1t", "suggest_many-2t"]})
+    statuses = {name: r["status"] for name, r in result["implementations"].items()}
+    assert statuses == {"suggest_many-1t": "ok", "suggest_many-2t": "ok"}
+
+
+def test_facts_report_build_time_and_memory():
+    facts = entry.facts()
+    assert facts["unique words"] == facts["dictionary words"] > 300_000
+    assert facts["index build (s)"] > 0 and facts["index memory (MiB)"] > 1
