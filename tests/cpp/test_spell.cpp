@@ -1,0 +1,197 @@
+// The spell-checker core without Python: kernels against a textbook DP, the blocked variant,
+// UTF-8, and the Speller's semantics (ties, duplicates, limits, k, threads).
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <numeric>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "ledger.hpp"
+#include "metrics.hpp"
+#include "speller.hpp"
+#include "utf8.hpp"
+
+namespace {
+
+namespace spell = bb::spell;
+
+int reference_levenshtein(const std::u32string& a, const std::u32string& b) {
+    std::vector<int> prev(b.size() + 1), cur(b.size() + 1);
+    std::iota(prev.begin(), prev.end(), 0);
+    for (std::size_t i = 1; i <= a.size(); ++i) {
+        cur[0] = static_cast<int>(i);
+        for (std::size_t j = 1; j <= b.size(); ++j) {
+            cur[j] = std::min({prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] != b[j - 1] ? 1 : 0)});
+        }
+        std::swap(prev, cur);
+    }
+    return prev[b.size()];
+}
+
+int reference_lcs(const std::u32string& a, const std::u32string& b) {
+    std::vector<int> prev(b.size() + 1, 0), cur(b.size() + 1, 0);
+    for (std::size_t i = 1; i <= a.size(); ++i) {
+        for (std::size_t j = 1; j <= b.size(); ++j) {
+            cur[j] = a[i - 1] == b[j - 1] ? prev[j - 1] + 1 : std::max(prev[j], cur[j - 1]);
+        }
+        std::swap(prev, cur);
+    }
+    return prev[b.size()];
+}
+
+std::u32string random_word(std::mt19937& rng, std::size_t max_length, const std::u32string& alphabet) {
+    std::uniform_int_distribution<std::size_t> length(0, max_length), pick(0, alphabet.size() - 1);
+    std::u32string out(length(rng), U'a');
+    for (auto& c : out) c = alphabet[pick(rng)];
+    return out;
+}
+
+struct Dictionary {
+    std::vector<char32_t> chars;
+    std::vector<std::uint64_t> offsets{0};
+    explicit Dictionary(const std::vector<std::u32string>& words) {
+        for (const auto& w : words) {
+            chars.insert(chars.end(), w.begin(), w.end());
+            offsets.push_back(chars.size());
+        }
+    }
+    spell::PackedText view() const { return {chars, offsets}; }
+};
+
+bb::ledger::Site& test_site() { return bb::ledger::site("test.spell"); }
+
+std::vector<spell::Hit> search(const spell::Speller& s, const std::u32string& q, spell::SearchOptions o) {
+    bb::ledger::vector<spell::Hit> out{bb::ledger::Allocator<spell::Hit>(test_site())};
+    s.search(q, o, out);
+    return {out.begin(), out.end()};
+}
+
+TEST(SpellKernels, LevenshteinAndLcsMatchTheTextbookDp) {
+    std::mt19937 rng(5);
+    const std::u32string alphabet = U"abcdé€😀";
+    for (int i = 0; i < 3000; ++i) {
+        // Lengths up to 150 cover one, two and three 64-bit blocks.
+        const std::size_t max_length = i % 10 == 0 ? 150 : 12;
+        const auto a = random_word(rng, max_length, alphabet), b = random_word(rng, max_length, alphabet);
+        ASSERT_EQ(spell::levenshtein(a, b), reference_levenshtein(a, b)) << i;
+        ASSERT_EQ(spell::indel_distance(a, b),
+                  static_cast<int>(a.size() + b.size()) - 2 * reference_lcs(a, b)) << i;
+    }
+}
+
+TEST(SpellKernels, BoundedLevenshteinStopsAboveTheBound) {
+    spell::Pattern p;
+    const std::vector<spell::Symbol> q{0, 1, 2, 3, 4, 5};
+    const std::vector<spell::Symbol> t{5, 4, 3, 2, 1, 0};
+    p.assign(q, 6);
+    const int exact = spell::levenshtein(p, t, 100);
+    EXPECT_EQ(spell::levenshtein(p, t, exact), exact);
+    EXPECT_EQ(spell::levenshtein(p, t, exact - 1), exact);  // "bound + 1" means "more than bound"
+}
+
+TEST(SpellKernels, JaroKnownValuesAndSymmetry) {
+    EXPECT_DOUBLE_EQ(spell::similarity(U"martha", U"marhta", spell::Metric::jaro), 17.0 / 18.0);
+    EXPECT_DOUBLE_EQ(spell::similarity(U"", U"", spell::Metric::jaro), 1.0);
+    EXPECT_DOUBLE_EQ(spell::similarity(U"a", U"", spell::Metric::jaro), 0.0);
+    std::mt19937 rng(9);
+    for (int i = 0; i < 2000; ++i) {
+        const std::size_t max_length = i % 10 == 0 ? 100 : 10;  // > 64: the plain fallback
+        const auto a = random_word(rng, max_length, U"abc"), b = random_word(rng, max_length, U"abc");
+        ASSERT_EQ(spell::similarity(a, b, spell::Metric::jaro), spell::similarity(b, a, spell::Metric::jaro));
+    }
+}
+
+TEST(SpellUtf8, RoundTripAndStrictDecoding) {
+    const std::u32string text = U"a\u00e9\u20ac\U0001F600";
+    const std::string utf8 = spell::encode_utf8(text);
+    EXPECT_EQ(utf8, "a\xC3\xA9\xE2\x82\xAC\xF0\x9F\x98\x80");
+    EXPECT_EQ(spell::decode_utf8(utf8).value(), text);
+    std::size_t bad = 0;
+    EXPECT_FALSE(spell::decode_utf8("ab\xC0\xAF", &bad));  // overlong
+    EXPECT_EQ(bad, 2u);
+    EXPECT_FALSE(spell::decode_utf8("\xED\xA0\x80", &bad));  // surrogate
+    EXPECT_FALSE(spell::decode_utf8("\xE2\x82", &bad));      // truncated
+}
+
+TEST(SpellSpeller, TiesDuplicatesAndLimits) {
+    const std::vector<std::u32string> words{U"hat", U"cat", U"hat", U"bat", U"ca", U""};
+    const Dictionary dict(words);
+    const spell::Speller s(dict.view(), test_site());
+    EXPECT_EQ(s.size(), 5u);
+    EXPECT_EQ(s.source_position(2), 3u);  // "bat" is the 3rd unique word, 4th in the input
+    auto hits = search(s, U"xat", {});
+    ASSERT_EQ(hits.size(), 1u);
+    EXPECT_EQ(s.word(hits[0].word), U"hat");
+    spell::SearchOptions k10;
+    k10.k = 10;
+    hits = search(s, U"xat", k10);
+    ASSERT_EQ(hits.size(), 5u);
+    std::vector<std::u32string> ranked;
+    for (const auto& h : hits) ranked.push_back(s.word(h.word));
+    EXPECT_EQ(ranked, (std::vector<std::u32string>{U"hat", U"cat", U"bat", U"ca", U""}));
+    spell::SearchOptions exact_only;
+    exact_only.max_distance = 0;
+    EXPECT_TRUE(search(s, U"xat", exact_only).empty());
+    EXPECT_EQ(s.word(search(s, U"cat", exact_only).at(0).word), U"cat");
+}
+
+TEST(SpellSpeller, AgreesWithBruteForceOnRandomQueries) {
+    std::mt19937 rng(17);
+    const std::u32string alphabet = U"abcdefghé😀";
+    std::vector<std::u32string> words;
+    for (int i = 0; i < 2000; ++i) words.push_back(random_word(rng, 10, alphabet));
+    words.push_back(std::u32string(90, U'a'));  // a word over 64 code points
+    const Dictionary dict(words);
+    const spell::Speller s(dict.view(), test_site());
+    for (int i = 0; i < 300; ++i) {
+        const auto q = random_word(rng, i % 50 == 0 ? 80 : 10, alphabet);
+        int best = INT32_MAX;
+        std::u32string best_word;
+        for (const auto& w : words) {  // first best in dictionary order
+            const int d = reference_levenshtein(q, w);
+            if (d < best) best = d, best_word = w;
+        }
+        const auto hits = search(s, q, {});
+        ASSERT_EQ(hits.size(), 1u);
+        ASSERT_EQ(hits[0].distance, best) << i;
+        ASSERT_EQ(s.word(hits[0].word), best_word) << i;
+    }
+}
+
+TEST(SpellSpeller, SearchManyMatchesSearchOnEveryThreadCount) {
+    std::mt19937 rng(23);
+    std::vector<std::u32string> words, queries;
+    for (int i = 0; i < 3000; ++i) words.push_back(random_word(rng, 9, U"abcdefgh"));
+    for (int i = 0; i < 500; ++i) queries.push_back(random_word(rng, 9, U"abcdefghij"));
+    const Dictionary dict(words), packed(queries);
+    const spell::Speller s(dict.view(), test_site());
+    for (unsigned threads : {1u, 2u, 4u, 0u}) {
+        std::vector<spell::Hit> out(queries.size());
+        s.search_many(packed.view(), {}, threads, out, test_site());
+        for (std::size_t i = 0; i < queries.size(); ++i) {
+            ASSERT_EQ(out[i].word, search(s, queries[i], {}).at(0).word) << threads << " " << i;
+        }
+    }
+}
+
+TEST(SpellSpeller, EmptyDictionaryAndLedgerBalance) {
+    const auto before = [] {
+        for (const auto& site : bb::ledger::snapshot()) {
+            if (site.name == "test.spell") return site.bytes_outstanding;
+        }
+        return std::int64_t{0};
+    };
+    const std::int64_t start = before();
+    {
+        const Dictionary dict(std::vector<std::u32string>{});
+        const spell::Speller s(dict.view(), test_site());
+        EXPECT_EQ(s.size(), 0u);
+        EXPECT_TRUE(search(s, U"abc", {}).empty());
+        EXPECT_GT(before(), start);
+    }
+    EXPECT_EQ(before(), start);
+}
+
+}  // namespace
