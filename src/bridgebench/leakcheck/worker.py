@@ -64,22 +64,24 @@ def run_growth(scenarios: list[Scenario], n: int, k: int) -> dict:
     for s in scenarios:
         calls = max(2, round(n * s.growth_weight))
 
-        def batch(count: int) -> tuple[int, int]:
+        def batch(count: int) -> tuple[int, dict[str, int]]:
             for _ in range(count):
                 if not _run_checked(s, errors):
                     break
             gc.collect()
-            return heap.in_use(), ledger.outstanding()
+            return heap.in_use(), {n: site.bytes_outstanding for n, site in ledger.snapshot().items()}
 
         started = time.perf_counter()
         batch(calls)  # warm-up: first-use caches, interned names, new ledger sites
-        heap0, ledger0 = batch(0)
-        heap1, ledger1 = batch(calls)
-        heap2, ledger2 = batch((k - 1) * calls)
+        heap0, sites0 = batch(0)
+        heap1, sites1 = batch(calls)
+        heap2, sites2 = batch((k - 1) * calls)
+        moved = {n: [sites0.get(n, 0), sites1.get(n, 0), sites2[n]] for n in sites2
+                 if not sites0.get(n, 0) == sites1.get(n, 0) == sites2[n]}
         results.append({
-            "scenario": s.name, "calls": calls, "k": k,
-            "heap": [heap0, heap1, heap2], "ledger_outstanding": [ledger0, ledger1, ledger2],
-            "seconds": round(time.perf_counter() - started, 4),
+            "scenario": s.name, "calls": calls, "k": k, "heap": [heap0, heap1, heap2],
+            "ledger_outstanding": [sum(sites0.values()), sum(sites1.values()), sum(sites2.values())],
+            "sites_moved": moved, "seconds": round(time.perf_counter() - started, 4),
         })
     return {"scenarios": results, "errors": errors, "heap_metric": heap.metric()}
 
