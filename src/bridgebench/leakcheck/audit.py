@@ -44,15 +44,18 @@ def resolve_canaries(canary: str | None):
 def run_audit(quick: bool = True, layers: Iterable[str] | None = None, canary: str | None = None,
               output_dir: Path | str | None = None, *, only: Iterable[str] = (), root: Path | None = None,
               leakcheck_dir: Path | None = None, write: bool = True,
-              progress: Callable[[str], None] | None = None) -> AuditResult:
+              progress: Callable[[str], None] | None = None, console=None) -> AuditResult:
     """Runs the leak audit and (unless write=False) writes leaks.json, leaks.md and
     leaks.junit.xml into output_dir (default reports/<timestamp>/).
 
     canary: a canary name, comma-separated names or "all" (planted leaks switched on; the audit
-    is then expected to fail). only: scenario name prefixes. leakcheck_dir: where lsan.supp and
+    is then expected to fail). only: scenario name prefixes. progress (a callable) or console (a
+    rich Console) receive one line per step. leakcheck_dir: where lsan.supp and
     valgrind.supp are (default <root>/leakcheck; the self-test points it elsewhere).
     """
     started = time.perf_counter()
+    if progress is None and console is not None:
+        progress = lambda message: console.print(f"[dim]leakcheck: {message}[/dim]")  # noqa: E731
     say = progress or (lambda message: None)
     layers = list(layers or LAYERS)
     unknown = [name for name in layers if name not in RUNNERS]

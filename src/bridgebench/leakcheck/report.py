@@ -32,6 +32,16 @@ class AuditResult:
         return not self.all_findings
 
     @property
+    def ok(self) -> bool:
+        return self.passed
+
+    def summary(self) -> str:
+        """One line: verdict, layers, findings, time."""
+        layers = ", ".join(f"{layer.layer} {'pass' if layer.passed else 'FAIL'}" for layer in self.layers)
+        verdict = "no findings" if self.passed else f"{len(self.all_findings)} finding(s)"
+        return f"leak audit ({'quick' if self.quick else 'full'}): {verdict} ({layers}; {self.seconds:.0f} s)"
+
+    @property
     def exit_code(self) -> int:
         return 0 if self.passed else 1
 
