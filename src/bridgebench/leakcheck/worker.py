@@ -8,7 +8,8 @@ Modes:
 - ledger: every site must be balanced after each scenario (allocations == frees, 0 bytes
   outstanding); records each scenario's per-site activity;
 - growth: runs each scenario N and then k*N times and records native heap in use
-  (bridgebench.leakcheck.heap) and ledger bytes outstanding after each batch;
+  (bridgebench.leakcheck.heap), Python objects alive (sys.getallocatedblocks) and ledger bytes
+  outstanding per site after each batch;
 - exercise: runs each scenario a few times and exits, for an exit-time checker (LSan, Valgrind)
   watching the process.
 Canaries are switched on by the caller with BRIDGEBENCH_CANARY.
@@ -20,6 +21,7 @@ import argparse
 import gc
 import json
 import sys
+import threading
 import time
 import traceback
 
@@ -64,34 +66,47 @@ def run_growth(scenarios: list[Scenario], n: int, k: int) -> dict:
     for s in scenarios:
         calls = max(2, round(n * s.growth_weight))
 
-        def batch(count: int) -> tuple[int, dict[str, int]]:
+        def batch(count: int) -> tuple[int, int, dict[str, int]]:
             for _ in range(count):
                 if not _run_checked(s, errors):
                     break
             gc.collect()
-            return heap.in_use(), {n: site.bytes_outstanding for n, site in ledger.snapshot().items()}
+            return (heap.in_use(), sys.getallocatedblocks(),
+                    {n: site.bytes_outstanding for n, site in ledger.snapshot().items()})
 
         started = time.perf_counter()
         batch(calls)  # warm-up: first-use caches, interned names, new ledger sites
-        heap0, sites0 = batch(0)
-        heap1, sites1 = batch(calls)
-        heap2, sites2 = batch((k - 1) * calls)
+        heap0, blocks0, sites0 = batch(0)
+        heap1, blocks1, sites1 = batch(calls)
+        heap2, blocks2, sites2 = batch((k - 1) * calls)
         moved = {n: [sites0.get(n, 0), sites1.get(n, 0), sites2[n]] for n in sites2
                  if not sites0.get(n, 0) == sites1.get(n, 0) == sites2[n]}
         results.append({
             "scenario": s.name, "calls": calls, "k": k, "heap": [heap0, heap1, heap2],
+            "python_blocks": [blocks0, blocks1, blocks2],
             "ledger_outstanding": [sum(sites0.values()), sum(sites1.values()), sum(sites2.values())],
             "sites_moved": moved, "seconds": round(time.perf_counter() - started, 4),
         })
     return {"scenarios": results, "errors": errors, "heap_metric": heap.metric()}
 
 
-def run_exercise(scenarios: list[Scenario], repeat: int) -> dict:
+def run_exercise(scenarios: list[Scenario], repeat: int, in_thread: bool) -> dict:
     errors: list[dict] = []
-    for s in scenarios:
-        for _ in range(repeat):
-            _run_checked(s, errors)
-    gc.collect()
+
+    def exercise() -> None:
+        for s in scenarios:
+            for _ in range(repeat):
+                _run_checked(s, errors)
+        gc.collect()
+
+    if in_thread:
+        # LSan scans the stacks of live threads only: once this thread has finished, no stale
+        # stack slot of a scenario can keep a lost block looking reachable at exit.
+        worker = threading.Thread(target=exercise, name="leakcheck-scenarios")
+        worker.start()
+        worker.join()
+    else:
+        exercise()
     return {"scenarios": [{"scenario": s.name} for s in scenarios], "errors": errors}
 
 
@@ -104,6 +119,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--n", type=int, default=200)
     parser.add_argument("--k", type=int, default=3)
     parser.add_argument("--repeat", type=int, default=2)
+    parser.add_argument("--in-thread", action="store_true", help="exercise: run the scenarios in a thread")
     args = parser.parse_args(argv)
 
     prefixes = [p for p in args.only.split(",") if p]
@@ -114,7 +130,7 @@ def main(argv: list[str] | None = None) -> int:
     elif args.mode == "growth":
         result = run_growth(scenarios, args.n, args.k)
     else:
-        result = run_exercise(scenarios, args.repeat)
+        result = run_exercise(scenarios, args.repeat, args.in_thread)
     result.update(mode=args.mode, seconds=round(time.perf_counter() - started, 3),
                   canaries_compiled_in=ledger.canaries_compiled_in(), bridgebench=sys.modules["bridgebench"].__file__)
     with open(args.out, "w") as f:

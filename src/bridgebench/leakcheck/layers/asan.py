@@ -122,7 +122,7 @@ def run(ctx: Context) -> LayerResult:
         UBSAN_OPTIONS=":".join(["print_stacktrace=1", "halt_on_error=0", f"log_path={logs / 'ubsan'}",
                                 f"stack_trace_format={STACK_FORMAT}"]),
     )
-    cmd = worker_command("exercise", out, only=ctx.only, extra=("--repeat", "2"))
+    cmd = worker_command("exercise", out, only=ctx.only, extra=("--repeat", "2", "--in-thread"))
     proc = run_worker(cmd, env, ctx.work_dir, timeout=900)
     data, findings = read_worker_output(out, proc, "asan")
     result = LayerResult("asan", findings, details={"returncode": proc.returncode})
