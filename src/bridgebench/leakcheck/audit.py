@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 import time
 from pathlib import Path
@@ -15,7 +16,7 @@ from bridgebench.leakcheck.layers import ledger as ledger_layer
 from bridgebench.leakcheck.layers import valgrind as valgrind_layer
 from bridgebench.leakcheck.model import Finding
 from bridgebench.leakcheck.report import AuditResult
-from bridgebench.leakcheck.scenarios import LAYERS, all_canaries, all_scenarios
+from bridgebench.leakcheck.scenarios import LAYERS, all_canaries, all_scenarios, start_fixtures
 
 RUNNERS = {"ledger": ledger_layer.run, "growth": growth_layer.run, "asan": asan_layer.run,
            "valgrind": valgrind_layer.run}
@@ -95,13 +96,19 @@ def run_audit(quick: bool = True, layers: Iterable[str] | None = None, canary: s
     for problem in suppressions.validate(ctx.leakcheck_dir, builds.our_function_names(root)):
         result.findings.append(Finding("audit", "suppression", "leakcheck", problem))
 
-    for name in layers:
-        if BUILD_OF[name] not in ctx.sites:
-            continue
-        say(f"running layer {name}")
-        layer_result = RUNNERS[name](ctx)
-        attribute(layer_result.findings, canaries)
-        result.layers.append(layer_result)
+    with contextlib.ExitStack() as stack:
+        try:
+            ctx.fixtures = start_fixtures(stack)
+        except Exception as e:  # noqa: BLE001 - a fixture that cannot start is a finding, not a crash
+            result.findings.append(Finding("audit", "fixture", "fixtures", f"{type(e).__name__}: {e}"))
+            layers = []
+        for name in layers:
+            if BUILD_OF[name] not in ctx.sites:
+                continue
+            say(f"running layer {name}")
+            layer_result = RUNNERS[name](ctx)
+            attribute(layer_result.findings, canaries)
+            result.layers.append(layer_result)
     result.seconds = time.perf_counter() - started
     if write:
         result.write(output_dir)

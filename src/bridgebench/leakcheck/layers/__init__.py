@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from bridgebench.leakcheck.model import Finding
-from bridgebench.leakcheck.scenarios import Canary
+from bridgebench.leakcheck.scenarios import FIXTURES_ENV, Canary
 
 
 @dataclass
@@ -23,6 +23,7 @@ class Context:
     only: tuple[str, ...] = ()  # scenario name prefixes ("" = all)
     sites: dict[str, Path] = field(default_factory=dict)  # build kind -> installed site dir
     suppressions_dir: Path | None = None  # default: <root>/leakcheck
+    fixtures: dict = field(default_factory=dict)  # workload -> its FIXTURE's value
 
     @property
     def canary_names(self) -> str:
@@ -47,6 +48,7 @@ def worker_env(ctx: Context, site: Path, **extra: str) -> dict[str, str]:
     env = dict(os.environ)
     env["PYTHONPATH"] = os.pathsep.join([str(site)] + ([env["PYTHONPATH"]] if env.get("PYTHONPATH") else []))
     env["BRIDGEBENCH_CANARY"] = ctx.canary_names
+    env[FIXTURES_ENV] = json.dumps(ctx.fixtures)
     env.pop("PYTHONMALLOC", None)
     env.update(extra)
     return env

@@ -6,7 +6,10 @@ A workload contributes ``bridgebench/leakcheck/scenarios/<workload>.py`` definin
   once (normal path, bad input, exception mid-conversion, zero-copy buffer released in some
   order, cancelled scrape, ...) and drops every object it got back before returning;
 - ``CANARIES`` (optional): a list of :class:`Canary`, the planted leaks of that workload and
-  where each layer must see them.
+  where each layer must see them;
+- ``FIXTURE`` (optional): a context manager factory (a local HTTP server, say) that the audit
+  enters once in the parent process before the layers run; its value must be JSON-serialisable
+  and reaches the scenarios, in every worker process, through ``fixture("<workload>")``.
 
 Modules are discovered, not listed. Coverage (bridgebench.leakcheck.coverage) is computed from
 the native modules' contents and fails for any exported function no scenario ``covers``.
@@ -15,7 +18,10 @@ See leakcheck/README.md for the guide.
 
 from __future__ import annotations
 
+import contextlib
 import importlib
+import json
+import os
 import pkgutil
 from dataclasses import dataclass, field
 from typing import Callable
@@ -82,6 +88,30 @@ def cover_symbols(*symbols: str) -> tuple[str, ...]:
     return tuple(f"libbridgebench.so:{s}" for s in symbols)
 
 
+# ---- fixtures ---------------------------------------------------------------------------------
+
+FIXTURES_ENV = "BRIDGEBENCH_LEAKCHECK_FIXTURES"
+
+
+def fixture(workload: str):
+    """The value of a workload's FIXTURE, as the audit started it (in a scenario)."""
+    values = json.loads(os.environ.get(FIXTURES_ENV, "{}"))
+    if workload not in values:
+        raise RuntimeError(f"the {workload} fixture is not running (scenarios run under the leak audit)")
+    return values[workload]
+
+
+def start_fixtures(stack: contextlib.ExitStack) -> dict:
+    """Enters every scenario module's FIXTURE on ``stack``; returns {workload: value}."""
+    values = {}
+    for workload, module in scenario_modules().items():
+        factory = getattr(module, "FIXTURE", None)
+        if factory is not None:
+            values[workload] = stack.enter_context(factory())
+    json.dumps(values)  # fails early if a value cannot reach the workers
+    return values
+
+
 # ---- discovery --------------------------------------------------------------------------------
 
 def scenario_modules() -> dict:
@@ -115,5 +145,5 @@ def select(scenarios: list[Scenario], *, reduced: bool = False,
     return out
 
 
-__all__ = ["LAYERS", "Scenario", "Canary", "cover_module", "cover_symbols", "scenario_modules",
-           "all_scenarios", "all_canaries", "select"]
+__all__ = ["LAYERS", "Scenario", "Canary", "cover_module", "cover_symbols", "fixture", "start_fixtures",
+           "scenario_modules", "all_scenarios", "all_canaries", "select"]

@@ -135,6 +135,24 @@ def _buffer_scenarios(function: str, typecode: str, good: list, wrong_typecode: 
         assert part.tolist() == good[1:]
         del part
 
+    def input_released_after_call():
+        # Native code must not keep the input's buffer exported after returning: array.array
+        # refuses to resize while a view onto it exists (BufferError).
+        src = source()
+        view = fn(src)
+        src.append(src[0])
+        del view
+
+    def input_released_after_error():
+        src = array.array(wrong_typecode, [1, 2])
+        try:
+            fn(src)
+        except ValueError:
+            pass
+        else:
+            raise AssertionError("wrong format accepted")
+        src.append(src[0])  # the error path released the input buffer too
+
     def view_in_cycle():
         # Only the cyclic GC frees it: the capsule must still free the memory exactly once.
         holder: list = []
@@ -151,6 +169,8 @@ def _buffer_scenarios(function: str, typecode: str, good: list, wrong_typecode: 
         _pybind(function, "second_view_outlives_first", second_view_outlives_first),
         _pybind(function, "slice_outlives_parent", slice_outlives_parent),
         _pybind(function, "view_in_cycle", view_in_cycle, weight=0.2),
+        _pybind(function, "input_released_after_call", input_released_after_call, reduced=True),
+        _pybind(function, "input_released_after_error", input_released_after_error),
         _pybind(function, "empty", lambda: fn(array.array(typecode))),
         _pybind(function, "large", lambda: fn(array.array(typecode, good * (LARGE // len(good) + 1))), weight=0.05),
         _pybind(function, "wrong_format", lambda: fn(array.array(wrong_typecode, [1, 2])), raises=ValueError,
