@@ -133,7 +133,21 @@ def all_scenarios() -> list[Scenario]:
 
 
 def all_canaries() -> list[Canary]:
-    return [c for m in scenario_modules().values() for c in getattr(m, "CANARIES", [])]
+    """Every canary, by name. A canary planted on several workloads' paths (capi_result is in
+    every C ABI) may be declared by each of their modules: the declarations are merged."""
+    merged: dict[str, Canary] = {}
+    for module in scenario_modules().values():
+        for c in getattr(module, "CANARIES", []):
+            was = merged.get(c.name)
+            if was is None:
+                merged[c.name] = c
+                continue
+            merged[c.name] = Canary(
+                c.name, sites=was.sites + c.sites, functions=was.functions + c.functions,
+                layers=tuple(layer for layer in LAYERS if layer in was.layers or layer in c.layers),
+                scenarios=was.scenarios + c.scenarios,
+                description="; ".join(d for d in (was.description, c.description) if d))
+    return list(merged.values())
 
 
 def select(scenarios: list[Scenario], *, reduced: bool = False,
