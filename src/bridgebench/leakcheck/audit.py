@@ -63,7 +63,17 @@ def run_audit(quick: bool = True, layers: Iterable[str] | None = None, canary: s
     if unknown:
         raise ValueError(f"unknown layer(s) {unknown}; known: {', '.join(LAYERS)}")
     layers = [name for name in LAYERS if name in layers]
-    root = root or builds.find_root()
+    try:
+        root = root or builds.find_root()
+    except RuntimeError as e:
+        # Installed without its source tree: nothing to build the audit builds from. Say so in
+        # the report (and fail), rather than crash the caller (bridgebench run).
+        result = AuditResult(quick=quick, canary=canary or None,
+                             findings=[Finding("audit", "unavailable", "source tree", str(e))])
+        result.seconds = time.perf_counter() - started
+        if write and output_dir:
+            result.write(Path(output_dir))
+        return result
     output_dir = Path(output_dir) if output_dir else default_output_dir(root)
     work_dir = output_dir / "leakcheck"
     work_dir.mkdir(parents=True, exist_ok=True)

@@ -105,31 +105,42 @@ def findings_from(reports: list[Report]) -> list[Finding]:
     return out
 
 
+def sanitizer_env(logs: Path, lsan_suppressions: Path) -> dict[str, str]:
+    """The environment that runs uninstrumented Python over instrumented modules."""
+    return {
+        "LD_PRELOAD": ":".join([runtime_library("libasan.so"), runtime_library("libstdc++.so")]),
+        "PYTHONMALLOC": "malloc",
+        "ASAN_OPTIONS": ":".join([
+            "detect_leaks=1", "allocator_may_return_null=1", "malloc_context_size=40",
+            f"log_path={logs / 'asan'}", f"stack_trace_format={STACK_FORMAT}"]),
+        "LSAN_OPTIONS": f"suppressions={lsan_suppressions}:print_suppressions=0",
+        "UBSAN_OPTIONS": ":".join(["print_stacktrace=1", "halt_on_error=0", f"log_path={logs / 'ubsan'}",
+                                   f"stack_trace_format={STACK_FORMAT}"]),
+    }
+
+
+def collect(logs: Path, stderr: str) -> list[Report]:
+    """Reports from the log files and from stderr (UBSan prints its reports there even with a
+    log_path when it runs inside ASan's runtime)."""
+    text = "\n".join(p.read_text(errors="replace") for p in sorted(logs.iterdir()) if p.is_file())
+    return parse(text + "\n" + (stderr or ""))
+
+
 def run(ctx: Context) -> LayerResult:
     started = time.perf_counter()
     logs = ctx.work_dir / "asan-logs"
     shutil.rmtree(logs, ignore_errors=True)
     logs.mkdir(parents=True)
     out = ctx.work_dir / "asan.json"
-    env = worker_env(
-        ctx, ctx.sites["asan"],
-        LD_PRELOAD=":".join([runtime_library("libasan.so"), runtime_library("libstdc++.so")]),
-        PYTHONMALLOC="malloc",
-        ASAN_OPTIONS=":".join([
-            "detect_leaks=1", "allocator_may_return_null=1", "malloc_context_size=40",
-            f"log_path={logs / 'asan'}", f"stack_trace_format={STACK_FORMAT}"]),
-        LSAN_OPTIONS=f"suppressions={ctx.leakcheck_dir / 'lsan.supp'}:print_suppressions=0",
-        UBSAN_OPTIONS=":".join(["print_stacktrace=1", "halt_on_error=0", f"log_path={logs / 'ubsan'}",
-                                f"stack_trace_format={STACK_FORMAT}"]),
-    )
+    env = worker_env(ctx, ctx.sites["asan"], **sanitizer_env(logs, ctx.leakcheck_dir / "lsan.supp"))
     cmd = worker_command("exercise", out, only=ctx.only, extra=("--repeat", "2", "--in-thread"))
     proc = run_worker(cmd, env, ctx.work_dir, timeout=900)
+    (logs / "stderr.txt").write_text(proc.stderr or "")
     data, findings = read_worker_output(out, proc, "asan")
     result = LayerResult("asan", findings, details={"returncode": proc.returncode})
     if data is not None:
         result.scenarios = [s["scenario"] for s in data["scenarios"]]
-    text = "\n".join(p.read_text(errors="replace") for p in sorted(logs.iterdir()))
-    reports = parse(text)
+    reports = collect(logs, "")  # stderr.txt is among the logs now
     result.details["reports_total"] = len(reports)
     result.findings += findings_from(reports)
     if data is not None and proc.returncode not in (0, 1, 23) and not result.findings:

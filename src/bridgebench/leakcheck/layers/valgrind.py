@@ -5,7 +5,8 @@ against the canary-enabled audit build (build/audit, -O2 -g). Quick mode runs th
 scenario set (Scenario.reduced).
 
 Definite and indirect leaks, invalid reads/writes/frees and uses of uninitialised values fail
-when their stacks include our binaries. "Possibly lost" and "still reachable" blocks are
+when their stacks include our binaries, and so do uses of uninitialised values that our code
+created (--track-origins=yes), even when CPython is the one to use them. "Possibly lost" and "still reachable" blocks are
 CPython's own at exit (interned strings, static types) and are not reported.
 """
 
@@ -24,6 +25,16 @@ LEAK_KINDS = {"Leak_DefinitelyLost": "leak", "Leak_IndirectlyLost": "indirect-le
 IGNORED_KINDS = {"Leak_PossiblyLost", "Leak_StillReachable"}
 
 
+def _frames(stack) -> list[Frame]:
+    frames = []
+    for frame in stack.iter("frame"):
+        source = ""
+        if frame.findtext("file"):
+            source = f"{frame.findtext('dir') or ''}/{frame.findtext('file')}:{frame.findtext('line') or ''}"
+        frames.append(Frame(frame.findtext("fn") or "???", source, frame.findtext("obj") or ""))
+    return frames
+
+
 def parse(xml_path: Path) -> list[Finding]:
     root = ET.parse(xml_path).getroot()
     findings = []
@@ -31,23 +42,34 @@ def parse(xml_path: Path) -> list[Finding]:
         kind = error.findtext("kind") or "?"
         if kind in IGNORED_KINDS:
             continue
-        stack = error.find("stack")
-        frames = []
-        for frame in (stack.iter("frame") if stack is not None else []):
-            source = ""
-            if frame.findtext("file"):
-                source = f"{frame.findtext('dir') or ''}/{frame.findtext('file')}:{frame.findtext('line') or ''}"
-            frames.append(Frame(frame.findtext("fn") or "???", source, frame.findtext("obj") or ""))
-        if not concerns_us(frames):
+        stacks = [_frames(stack) for stack in error.findall("stack")]
+        frames = stacks[0] if stacks else []
+        # With --track-origins=yes the second stack is where an uninitialised value was created:
+        # a value our code allocated and never set is ours even when CPython is the one to use it.
+        origin = stacks[1] if len(stacks) > 1 else []
+        if concerns_us(frames):
+            blamed, ours = blamed_function(frames), our_frames(frames)
+        elif concerns_us(origin):
+            blamed, ours = blamed_function(origin), our_frames(origin)
+        else:
             continue
         what = error.findtext("xwhat/text") or error.findtext("what") or kind
+        if origin and error.findtext("auxwhat"):
+            what += f" ({error.findtext('auxwhat')})"
         leaked = error.findtext("xwhat/leakedbytes")
-        ours = our_frames(frames)
         findings.append(Finding(
-            "valgrind", LEAK_KINDS.get(kind, kind), blamed_function(frames), what,
+            "valgrind", LEAK_KINDS.get(kind, kind), blamed, what,
             bytes=int(leaked) if leaked else None, stack=[str(f) for f in ours],
             stack_functions=[f.base_name for f in ours if f.in_our_source]))
     return findings
+
+
+def memcheck_command(valgrind: str, xml: Path, suppressions: Path) -> list[str]:
+    """valgrind and its options, to be followed by the command to check."""
+    return [valgrind, "--tool=memcheck", "--leak-check=full", "--show-leak-kinds=definite,indirect",
+            "--errors-for-leak-kinds=definite,indirect", "--num-callers=40", "--error-limit=no",
+            "--track-origins=yes",
+            f"--suppressions={suppressions}", "--xml=yes", f"--xml-file={xml}"]
 
 
 def run(ctx: Context) -> LayerResult:
@@ -59,9 +81,7 @@ def run(ctx: Context) -> LayerResult:
     out = ctx.work_dir / "valgrind.json"
     xml = ctx.work_dir / "valgrind.xml"
     xml.unlink(missing_ok=True)
-    cmd = [valgrind, "--tool=memcheck", "--leak-check=full", "--show-leak-kinds=definite,indirect",
-           "--errors-for-leak-kinds=definite,indirect", "--num-callers=40", "--error-limit=no",
-           f"--suppressions={ctx.leakcheck_dir / 'valgrind.supp'}", "--xml=yes", f"--xml-file={xml}"]
+    cmd = memcheck_command(valgrind, xml, ctx.leakcheck_dir / "valgrind.supp")
     cmd += worker_command("exercise", out, reduced=ctx.quick, only=ctx.only, extra=("--repeat", "1"))
     proc = run_worker(cmd, worker_env(ctx, ctx.sites["audit"], PYTHONMALLOC="malloc"), ctx.work_dir, timeout=1200)
     data, findings = read_worker_output(out, proc, "valgrind")
