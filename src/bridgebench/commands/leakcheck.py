@@ -51,11 +51,11 @@ def _print_table(result, console) -> None:
     findings = result.all_findings
     if findings:
         detail = Table(title=f"{len(findings)} finding(s)")
-        for column in ("layer", "kind", "function / site", "scenario", "bytes", "canary"):
+        for column in ("layer", "kind", "function / site", "scenario", "bytes", "canary", "message"):
             detail.add_column(column)
         for f in findings[:40]:
             detail.add_row(f.layer, f.kind, f.function, f.scenario or "", "" if f.bytes is None else str(f.bytes),
-                           f.canary or "")
+                           f.canary or "", f.message[:120])
         console.print(detail)
 
 
