@@ -101,4 +101,5 @@ def test_valgrind_layer_options_catch_invalid_reads_uninitialised_values_and_lea
     assert ("UninitCondition", "bb_defect_branch_on_uninitialised") in got, got
     assert ("leak", "bb_defect_lose_block") in got, got
     # Used by CPython, created by us: found through its origin.
-    assert any(kind.startswith("Uninit") and function == "bb_defect_return_uninitialised" for kind, function in got), got
+    assert any(kind.startswith("Uninit") and function == "bb_defect_return_uninitialised"
+               for kind, function in got), got

@@ -59,24 +59,29 @@ def test_base_name(raw, expected):
     assert base_name(raw) == expected
 
 
-LSAN_REPORT = textwrap.dedent("""\
+ASAN_LIB = "/usr/lib/libasan.so"
+OUR_LIB = "/x/site/bridgebench/libbridgebench.so"
+OUR_MODULE = "/x/site/bridgebench/_arrays.cpython-311-x86_64-linux-gnu.so"
+PYBIND_H = "/venv/site-packages/pybind11/include/pybind11/pybind11.h"
+LIBPYTHON = "/py/lib/libpython3.11.so.1.0"
+LSAN_REPORT = textwrap.dedent(f"""\
     =================================================================
     ==1==ERROR: LeakSanitizer: detected memory leaks
 
     Direct leak of 96 byte(s) in 1 object(s) allocated from:
-        #0 @@__interceptor_malloc@@asan_malloc_linux.cpp:69@@/usr/lib/libasan.so@@
-        #1 @@bb::ledger::allocate_nothrow(bb::ledger::Site&, unsigned long)@@../../src/ledger/ledger.cpp:47@@/x/site/bridgebench/libbridgebench.so@@
-        #2 @@maybe_plant_copy_canary@@../../src/bindings/arrays.cpp:30@@/x/site/bridgebench/_arrays.cpython-311-x86_64-linux-gnu.so@@
-        #3 @@roundtrip_ints@@../../src/bindings/arrays.cpp:147@@/x/site/bridgebench/_arrays.cpython-311-x86_64-linux-gnu.so@@
-        #4 @@pybind11::cpp_function::dispatcher@@/venv/site-packages/pybind11/include/pybind11/pybind11.h:1236@@/x/site/bridgebench/_arrays.cpython-311-x86_64-linux-gnu.so@@
-        #5 @@cfunction_vectorcall_FASTCALL_KEYWORDS@@Objects/methodobject.c:443@@/py/lib/libpython3.11.so.1.0@@
+        #0 @@__interceptor_malloc@@asan_malloc_linux.cpp:69@@{ASAN_LIB}@@
+        #1 @@bb::ledger::allocate_nothrow(bb::ledger::Site&, unsigned long)@@../../src/ledger/ledger.cpp:47@@{OUR_LIB}@@
+        #2 @@maybe_plant_copy_canary@@../../src/bindings/arrays.cpp:30@@{OUR_MODULE}@@
+        #3 @@roundtrip_ints@@../../src/bindings/arrays.cpp:147@@{OUR_MODULE}@@
+        #4 @@pybind11::cpp_function::dispatcher@@{PYBIND_H}:1236@@{OUR_MODULE}@@
+        #5 @@cfunction_vectorcall_FASTCALL_KEYWORDS@@Objects/methodobject.c:443@@{LIBPYTHON}@@
 
     Direct leak of 24 byte(s) in 1 object(s) allocated from:
-        #0 @@__interceptor_malloc@@asan_malloc_linux.cpp:69@@/usr/lib/libasan.so@@
-        #1 @@PyMem_RawMalloc@@Objects/obmalloc.c:1@@/py/lib/libpython3.11.so.1.0@@
+        #0 @@__interceptor_malloc@@asan_malloc_linux.cpp:69@@{ASAN_LIB}@@
+        #1 @@PyMem_RawMalloc@@Objects/obmalloc.c:1@@{LIBPYTHON}@@
 
     ../../src/arrays/arrays.cpp:12:5: runtime error: signed integer overflow
-        #0 @@bb::arrays::copy_int64@@../../src/arrays/arrays.cpp:12@@/x/site/bridgebench/libbridgebench.so@@
+        #0 @@bb::arrays::copy_int64@@../../src/arrays/arrays.cpp:12@@{OUR_LIB}@@
     """)
 
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import contextlib
 import datetime
 import time
+from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import Callable, Iterable
 
 from bridgebench.leakcheck import builds, coverage, suppressions
 from bridgebench.leakcheck.layers import Context, attribute

@@ -66,7 +66,7 @@ def run_growth(scenarios: list[Scenario], n: int, k: int) -> dict:
     for s in scenarios:
         calls = max(2, round(n * s.growth_weight))
 
-        def batch(count: int) -> tuple[int, int, dict[str, int]]:
+        def batch(count: int, s: Scenario = s) -> tuple[int, int, dict[str, int]]:
             for _ in range(count):
                 if not _run_checked(s, errors):
                     break

@@ -6,8 +6,9 @@ scenario set (Scenario.reduced).
 
 Definite and indirect leaks, invalid reads/writes/frees and uses of uninitialised values fail
 when their stacks include our binaries, and so do uses of uninitialised values that our code
-created (--track-origins=yes), even when CPython is the one to use them. "Possibly lost" and "still reachable" blocks are
-CPython's own at exit (interned strings, static types) and are not reported.
+created (--track-origins=yes), even when CPython is the one to use them. "Possibly lost" and
+"still reachable" blocks are CPython's own at exit (interned strings, static types) and are not
+reported.
 """
 
 from __future__ import annotations

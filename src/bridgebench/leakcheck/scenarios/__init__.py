@@ -23,8 +23,8 @@ import importlib
 import json
 import os
 import pkgutil
-from dataclasses import dataclass, field
-from typing import Callable
+from collections.abc import Callable
+from dataclasses import dataclass
 
 # Layer names, in the order they run.
 LAYERS = ("ledger", "growth", "asan", "valgrind")

@@ -12,8 +12,7 @@ import array
 import ctypes
 import gc
 
-from bridgebench import _arrays
-from bridgebench import _clib
+from bridgebench import _arrays, _clib
 from bridgebench.arrays import capi
 from bridgebench.leakcheck.scenarios import Canary, Scenario, cover_module, cover_symbols
 
