@@ -76,12 +76,13 @@ def ensure(root: Path, kind: str, log: Path) -> Path:
 
 
 def our_function_names(root: Path) -> set[str]:
-    """Demangled names of every function defined in our binaries of the audit build (for the
-    suppression check)."""
-    site = site_dir(root, "audit") / "bridgebench"
+    """Demangled names of every function defined in our binaries of an audit build (for the
+    suppression check; both builds hold the same functions)."""
     names: set[str] = set()
     nm = shutil.which("nm")
-    if nm is None or not site.is_dir():
+    sites = [site_dir(root, kind) / "bridgebench" for kind in KINDS]
+    site = next((s for s in sites if s.is_dir()), None)
+    if nm is None or site is None:
         return names
     for binary in [*site.glob("libbridgebench.so*"), *site.glob("_*.so")]:
         out = subprocess.run([nm, "-C", "--defined-only", str(binary)], capture_output=True, text=True).stdout

@@ -2,7 +2,7 @@
 
 The exports are read from the modules themselves, never from a hand-kept list:
 - every public callable of each pybind11 module ``bridgebench._<workload>`` (classes count, and
-  so do their public methods and properties, as ``Class.attribute``);
+  so do their public methods and properties, as ``Class.attribute``; enum members do not);
 - every name in ``__all__`` of each C ABI wrapper ``bridgebench.<workload>.capi``;
 - every ``bb_*`` symbol libbridgebench.so exports (``nm -D --defined-only``).
 """
@@ -39,10 +39,20 @@ def pybind_exports(module_name: str) -> set[str]:
         obj = getattr(module, name)
         if isinstance(obj, type):
             out.add(f"{module_name}.{name}")
-            out.update(f"{module_name}.{name}.{attr}" for attr in vars(obj) if not attr.startswith("_"))
+            if hasattr(obj, "__members__"):
+                continue  # an enum: its members and name/value properties are data, not functions
+            out.update(f"{module_name}.{name}.{attr}" for attr, value in vars(obj).items()
+                       if not attr.startswith("_") and _is_function_like(value, obj))
         elif callable(obj):
             out.add(f"{module_name}.{name}")
     return out
+
+
+def _is_function_like(value, owner: type) -> bool:
+    """Methods and properties (code that runs), not constants or instances of the class."""
+    if isinstance(value, (property, staticmethod, classmethod)):
+        return True
+    return callable(value) and not isinstance(value, owner)
 
 
 def capi_modules() -> list[str]:
