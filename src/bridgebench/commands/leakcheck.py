@@ -30,6 +30,8 @@ def register(subparsers) -> None:
                         help="report folder (default reports/<timestamp>/)")
     parser.add_argument("--selftest", action="store_true",
                         help="run the canary self-test instead: each canary must be caught by every layer")
+    parser.add_argument("--coverage", action="store_true",
+                        help="list every exported function and the scenarios covering it (exit 1 if one has none)")
     parser.set_defaults(func=main)
 
 
@@ -59,6 +61,24 @@ def _print_table(result, console) -> None:
         console.print(detail)
 
 
+def _print_coverage(console) -> int:
+    from rich.table import Table
+
+    from bridgebench.leakcheck import coverage
+
+    cov = coverage.compute()
+    table = Table(title=f"{len(cov.exports) - len(cov.missing)}/{len(cov.exports)} exported functions have a scenario")
+    table.add_column("export")
+    table.add_column("scenarios", justify="right")
+    table.add_column("for example")
+    for export, scenarios in cov.covered.items():
+        table.add_row(export, str(len(scenarios)) if scenarios else "[red]none[/]", scenarios[0] if scenarios else "")
+    console.print(table)
+    for name in cov.unknown:
+        console.print(f"[red]covered by a scenario but not exported:[/] {name}")
+    return 0 if cov.complete else 1
+
+
 def main(args: argparse.Namespace) -> int:
     from rich.console import Console
 
@@ -71,6 +91,8 @@ def main(args: argparse.Namespace) -> int:
     if bad:
         print(f"unknown layer(s): {', '.join(bad)} (known: {', '.join(LAYERS)})", file=sys.stderr)
         return 2
+    if args.coverage:
+        return _print_coverage(console)
     if args.selftest:
         from bridgebench.leakcheck.selftest import run_selftest
         checks = run_selftest(layers, quick=args.quick)
