@@ -176,3 +176,20 @@ def test_growth_sees_native_memory_that_bypasses_the_ledger():
     libc.malloc.argtypes = [ctypes.c_size_t]
     findings = _growth_findings(Scenario("t.mallocs", lambda: libc.malloc(64), ()))
     assert [f.kind for f in findings] == ["heap-growth"]
+
+
+def test_scenarios_call_what_they_claim_to_cover():
+    # Each scenario runs once with the functions it names wrapped by counters.
+    assert coverage.verify_claims() == []
+
+
+def test_a_false_claim_is_caught():
+    from bridgebench import _arrays
+    from bridgebench.leakcheck.scenarios import Scenario, cover_module, cover_symbols
+
+    liar = Scenario("t.liar", lambda: _arrays.roundtrip_ints([1]),
+                    cover_module("bridgebench._arrays", "roundtrip_ints", "roundtrip_strings")
+                    + cover_symbols("bb_roundtrip_int64"))
+    problems = coverage.verify_claims([liar])
+    assert sorted(problems) == ["t.liar claims bridgebench._arrays.roundtrip_strings but never calls it",
+                                "t.liar claims libbridgebench.so:bb_roundtrip_int64 but never calls it"]

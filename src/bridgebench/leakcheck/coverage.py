@@ -121,3 +121,55 @@ def compute(scenarios: list[Scenario] | None = None) -> Coverage:
         missing=tuple(sorted(exports - claimed)),
         unknown=tuple(sorted(claimed - exports)),
     )
+
+
+def verify_claims(scenarios: list[Scenario] | None = None) -> list[str]:
+    """Runs each scenario once with the module functions and C symbols it claims to cover
+    replaced by counting wrappers, and returns the claims it did not honour ("<scenario> claims
+    <export> but never calls it"). Classes and their attributes cannot be wrapped and are taken
+    on trust. Runs in this process, against the installed build."""
+    scenarios = all_scenarios() if scenarios is None else scenarios
+    calls: dict[str, int] = {}
+    patches: list[tuple[object, str, object]] = []
+    wrapped: set[str] = set()
+
+    def wrap(owner: object, attribute: str, export: str) -> None:
+        original = getattr(owner, attribute)
+
+        def counting(*args, **kwargs):
+            calls[export] = calls.get(export, 0) + 1
+            return original(*args, **kwargs)
+
+        patches.append((owner, attribute, original))
+        setattr(owner, attribute, counting)
+        wrapped.add(export)
+
+    lib = _clib.library()
+    claimed = {name for s in scenarios for name in s.covers}
+    for export in sorted(claimed):
+        if export.startswith("libbridgebench.so:"):
+            wrap(lib, export.split(":", 1)[1], export)
+            continue
+        module_name, _, attribute = export.rpartition(".")
+        try:
+            module = importlib.import_module(module_name)
+        except ImportError:
+            continue  # "module.Class.attribute": on trust
+        if not isinstance(getattr(module, attribute, None), type):
+            wrap(module, attribute, export)
+    problems = []
+    try:
+        for s in scenarios:
+            calls.clear()
+            try:
+                s()
+            except Exception as e:  # noqa: BLE001 - reported as a problem of the scenario
+                problems.append(f"{s.name} failed: {type(e).__name__}: {e}")
+                continue
+            problems += [f"{s.name} claims {export} but never calls it"
+                         for export in s.covers if export in wrapped and not calls.get(export)]
+    finally:
+        for owner, attribute, original in reversed(patches):
+            setattr(owner, attribute, original)
+    return problems
+
