@@ -193,3 +193,15 @@ def test_a_false_claim_is_caught():
     problems = coverage.verify_claims([liar])
     assert sorted(problems) == ["t.liar claims bridgebench._arrays.roundtrip_strings but never calls it",
                                 "t.liar claims libbridgebench.so:bb_roundtrip_int64 but never calls it"]
+
+
+def test_a_crashed_worker_is_a_finding_naming_the_scenario_it_was_in(tmp_path):
+    import subprocess
+
+    from bridgebench.leakcheck.layers import read_worker_output
+
+    out = tmp_path / "ledger.json"
+    (tmp_path / "ledger.json.progress").write_text("arrays.pybind.roundtrip_ints.ok")
+    data, findings = read_worker_output(out, subprocess.CompletedProcess([], -11, "", "Segmentation fault"), "ledger")
+    assert data is None
+    assert [(f.kind, f.scenario) for f in findings] == [("crash", "arrays.pybind.roundtrip_ints.ok")]

@@ -29,8 +29,23 @@ from bridgebench import ledger
 from bridgebench.leakcheck import heap
 from bridgebench.leakcheck.scenarios import Scenario, all_scenarios, select
 
+_progress_path: str | None = None
+_progress_last: str | None = None
+
+
+def _mark(scenario: Scenario) -> None:
+    """Records the scenario about to run, so a crash (a segfault, an ASan abort) can be pinned
+    on it: the parent reads <out>.progress when no result was written."""
+    global _progress_last
+    if _progress_path is None or _progress_last == scenario.name:
+        return
+    with open(_progress_path, "w") as f:
+        f.write(scenario.name)
+    _progress_last = scenario.name
+
 
 def _run_checked(scenario: Scenario, errors: list[dict]) -> bool:
+    _mark(scenario)
     try:
         scenario()
         return True
@@ -122,6 +137,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--in-thread", action="store_true", help="exercise: run the scenarios in a thread")
     args = parser.parse_args(argv)
 
+    global _progress_path
+    _progress_path = args.out + ".progress"
     prefixes = [p for p in args.only.split(",") if p]
     scenarios = select(all_scenarios(), reduced=args.reduced, prefixes=prefixes)
     started = time.perf_counter()

@@ -36,6 +36,10 @@ class Context:
 
 def worker_command(mode: str, out: Path, *, reduced: bool = False, only: tuple[str, ...] = (),
                    extra: tuple[str, ...] = ()) -> list[str]:
+    # A result or progress file left by an earlier run in the same folder must not be mistaken
+    # for this run's.
+    out.unlink(missing_ok=True)
+    Path(str(out) + ".progress").unlink(missing_ok=True)
     cmd = [sys.executable, "-m", "bridgebench.leakcheck.worker", "--mode", mode, "--out", str(out)]
     if reduced:
         cmd.append("--reduced")
@@ -55,14 +59,29 @@ def worker_env(ctx: Context, site: Path, **extra: str) -> dict[str, str]:
 
 
 def run_worker(cmd: list[str], env: dict[str, str], cwd: Path, timeout: float) -> subprocess.CompletedProcess:
-    return subprocess.run(cmd, env=env, cwd=cwd, capture_output=True, text=True, timeout=timeout)
+    try:
+        return subprocess.run(cmd, env=env, cwd=cwd, capture_output=True, text=True, timeout=timeout)
+    except subprocess.TimeoutExpired as e:
+        stderr = e.stderr.decode(errors="replace") if isinstance(e.stderr, bytes) else (e.stderr or "")
+        return subprocess.CompletedProcess(cmd, -1, "", f"{stderr}\ntimed out after {timeout:.0f} s")
+
+
+def crashed_in(out: Path) -> str | None:
+    """The scenario a worker was running when it died (None if it finished)."""
+    progress = Path(str(out) + ".progress")
+    if out.is_file() or not progress.is_file():
+        return None
+    return progress.read_text().strip() or None
 
 
 def read_worker_output(out: Path, proc: subprocess.CompletedProcess, layer: str) -> tuple[dict | None, list[Finding]]:
     """The worker's JSON, plus findings for scenario errors and a crashed worker."""
     if not out.is_file():
-        return None, [Finding(layer, "crash", "?", f"worker exited with {proc.returncode} before writing its "
-                                                  f"result: {(proc.stderr or '')[-1500:]}")]
+        scenario = crashed_in(out)
+        return None, [Finding(layer, "crash", scenario or "?",
+                              f"worker exited with {proc.returncode} before writing its result"
+                              f"{' (in scenario ' + scenario + ')' if scenario else ''}: {(proc.stderr or '')[-1500:]}",
+                              scenario=scenario)]
     data = json.loads(out.read_text())
     findings = [Finding(layer, "scenario-error", e["scenario"], e["error"], scenario=e["scenario"],
                         stack=e.get("traceback", "").splitlines()[-6:])

@@ -24,7 +24,14 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from bridgebench.leakcheck.layers import Context, read_worker_output, run_worker, worker_command, worker_env
+from bridgebench.leakcheck.layers import (
+    Context,
+    crashed_in,
+    read_worker_output,
+    run_worker,
+    worker_command,
+    worker_env,
+)
 from bridgebench.leakcheck.model import Finding, LayerResult
 from bridgebench.leakcheck.stacks import Frame, blamed_function, concerns_us, our_frames
 
@@ -142,7 +149,15 @@ def run(ctx: Context) -> LayerResult:
         result.scenarios = [s["scenario"] for s in data["scenarios"]]
     reports = collect(logs, "")  # stderr.txt is among the logs now
     result.details["reports_total"] = len(reports)
-    result.findings += findings_from(reports)
+    found = findings_from(reports)
+    crashed = crashed_in(out)
+    for f in found:
+        if f.kind not in ("leak", "undefined-behaviour") and crashed:
+            f.scenario = crashed  # ASan stops the process at the first invalid access
+    if crashed and found:
+        # The crash is explained by the reports: no separate "worker crashed" finding.
+        result.findings = [f for f in result.findings if f.kind != "crash"]
+    result.findings += found
     if data is not None and proc.returncode not in (0, 1, 23) and not result.findings:
         result.findings.append(Finding("asan", "crash", "?", f"exit status {proc.returncode}: {proc.stderr[-1500:]}"))
     result.seconds = time.perf_counter() - started
