@@ -7,9 +7,9 @@ PYTHONPATH (the audit builds in build/audit or build/asan), and writes what it s
 Modes:
 - ledger: every site must be balanced after each scenario (allocations == frees, 0 bytes
   outstanding); records each scenario's per-site activity;
-- growth: runs each scenario N and then k*N times and records native heap in use
-  (bridgebench.leakcheck.heap), Python objects alive (sys.getallocatedblocks) and ledger bytes
-  outstanding per site after each batch;
+- growth: runs each scenario N times (warm-up), then measures after 0, N, k*N and (2k-1)*N
+  more calls: native heap in use (bridgebench.leakcheck.heap), Python objects alive
+  (sys.getallocatedblocks) and ledger bytes outstanding per site;
 - exercise: runs each scenario a few times and exits, for an exit-time checker (LSan, Valgrind)
   watching the process.
 Canaries are switched on by the caller with BRIDGEBENCH_CANARY.
@@ -91,15 +91,20 @@ def run_growth(scenarios: list[Scenario], n: int, k: int) -> dict:
 
         started = time.perf_counter()
         batch(calls)  # warm-up: first-use caches, interned names, new ledger sites
-        heap0, blocks0, sites0 = batch(0)
-        heap1, blocks1, sites1 = batch(calls)
-        heap2, blocks2, sites2 = batch((k - 1) * calls)
-        moved = {n: [sites0.get(n, 0), sites1.get(n, 0), sites2[n]] for n in sites2
-                 if not sites0.get(n, 0) == sites1.get(n, 0) == sites2[n]}
+        # Two measurements with no call in between: what measuring itself keeps alive (the
+        # earlier points' numbers and site names), subtracted from every later step.
+        calibration = [batch(0), batch(0)]
+        points = [calibration[1], batch(calls), batch((k - 1) * calls), batch((k - 1) * calls)]
+        heaps = [p[0] for p in points]
+        blocks = [p[1] for p in points]
+        names = set().union(*(p[2] for p in points))
+        moved = {n: [p[2].get(n, 0) for p in points] for n in sorted(names)}
+        moved = {n: v for n, v in moved.items() if len(set(v)) > 1}
         results.append({
-            "scenario": s.name, "calls": calls, "k": k, "heap": [heap0, heap1, heap2],
-            "python_blocks": [blocks0, blocks1, blocks2],
-            "ledger_outstanding": [sum(sites0.values()), sum(sites1.values()), sum(sites2.values())],
+            "scenario": s.name, "calls": calls, "k": k, "heap": heaps, "python_blocks": blocks,
+            "measuring_overhead": {"heap": calibration[1][0] - calibration[0][0],
+                                   "python_blocks": calibration[1][1] - calibration[0][1]},
+            "ledger_outstanding": [sum(p[2].values()) for p in points],
             "sites_moved": moved, "seconds": round(time.perf_counter() - started, 4),
         })
     return {"scenarios": results, "errors": errors, "heap_metric": heap.metric()}
