@@ -48,3 +48,4 @@ def test_command_exit_codes(tmp_path):
     assert "arrays.roundtrip_ints" in planted.stdout
     assert run("--layers", "nonsense").returncode == 2
     assert run("--canary", "no_such_canary").returncode == 2
+    assert run("--only", "no_such_scenario.").returncode == 2

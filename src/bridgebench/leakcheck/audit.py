@@ -16,7 +16,7 @@ from bridgebench.leakcheck.layers import ledger as ledger_layer
 from bridgebench.leakcheck.layers import valgrind as valgrind_layer
 from bridgebench.leakcheck.model import Finding
 from bridgebench.leakcheck.report import AuditResult
-from bridgebench.leakcheck.scenarios import LAYERS, all_canaries, all_scenarios, start_fixtures
+from bridgebench.leakcheck.scenarios import LAYERS, all_canaries, all_scenarios, select, start_fixtures
 
 RUNNERS = {"ledger": ledger_layer.run, "growth": growth_layer.run, "asan": asan_layer.run,
            "valgrind": valgrind_layer.run}
@@ -59,6 +59,7 @@ def run_audit(quick: bool = True, layers: Iterable[str] | None = None, canary: s
         progress = lambda message: console.print(f"[dim]leakcheck: {message}[/dim]")  # noqa: E731
     say = progress or (lambda message: None)
     layers = list(layers or LAYERS)
+    only = tuple(only)
     unknown = [name for name in layers if name not in RUNNERS]
     if unknown:
         raise ValueError(f"unknown layer(s) {unknown}; known: {', '.join(LAYERS)}")
@@ -82,6 +83,8 @@ def run_audit(quick: bool = True, layers: Iterable[str] | None = None, canary: s
 
     # Coverage: every exported function has a scenario.
     scenarios = all_scenarios()
+    if only and not select(scenarios, prefixes=tuple(only)):
+        raise ValueError(f"no scenario name starts with {', '.join(only)}")
     cov = coverage.compute(scenarios)
     result.coverage = {"exports": len(cov.exports), "covered": len(cov.exports) - len(cov.missing),
                        "scenarios": len(scenarios), "missing": list(cov.missing), "unknown": list(cov.unknown)}
