@@ -1,0 +1,128 @@
+"""Runs the audit: coverage and suppression checks, the audit builds, then the layers."""
+
+from __future__ import annotations
+
+import contextlib
+import datetime
+import time
+from collections.abc import Callable, Iterable
+from pathlib import Path
+
+from bridgebench.leakcheck import builds, coverage, suppressions
+from bridgebench.leakcheck.layers import Context, attribute
+from bridgebench.leakcheck.layers import asan as asan_layer
+from bridgebench.leakcheck.layers import growth as growth_layer
+from bridgebench.leakcheck.layers import ledger as ledger_layer
+from bridgebench.leakcheck.layers import valgrind as valgrind_layer
+from bridgebench.leakcheck.model import Finding
+from bridgebench.leakcheck.report import AuditResult
+from bridgebench.leakcheck.scenarios import LAYERS, all_canaries, all_scenarios, select, start_fixtures
+
+RUNNERS = {"ledger": ledger_layer.run, "growth": growth_layer.run, "asan": asan_layer.run,
+           "valgrind": valgrind_layer.run}
+# Which build each layer runs against.
+BUILD_OF = {"ledger": "audit", "growth": "audit", "valgrind": "audit", "asan": "asan"}
+
+
+def default_output_dir(root: Path) -> Path:
+    return root / "reports" / datetime.datetime.now().strftime("%Y%m%d-%H%M%S")
+
+
+def resolve_canaries(canary: str | None):
+    known = {c.name: c for c in all_canaries()}
+    if not canary:
+        return []
+    if canary == "all":
+        return list(known.values())
+    out = []
+    for name in canary.split(","):
+        if name not in known:
+            raise ValueError(f"unknown canary {name!r}; known: {', '.join(sorted(known))}")
+        out.append(known[name])
+    return out
+
+
+def run_audit(quick: bool = True, layers: Iterable[str] | None = None, canary: str | None = None,
+              output_dir: Path | str | None = None, *, only: Iterable[str] = (), root: Path | None = None,
+              leakcheck_dir: Path | None = None, write: bool = True,
+              progress: Callable[[str], None] | None = None, console=None) -> AuditResult:
+    """Runs the leak audit and (unless write=False) writes leaks.json, leaks.md and
+    leaks.junit.xml into output_dir (default reports/<timestamp>/).
+
+    canary: a canary name, comma-separated names or "all" (planted leaks switched on; the audit
+    is then expected to fail). only: scenario name prefixes. progress (a callable) or console (a
+    rich Console) receive one line per step. leakcheck_dir: where lsan.supp and
+    valgrind.supp are (default <root>/leakcheck; the self-test points it elsewhere).
+    """
+    started = time.perf_counter()
+    if progress is None and console is not None:
+        progress = lambda message: console.print(f"[dim]leakcheck: {message}[/dim]")  # noqa: E731
+    say = progress or (lambda message: None)
+    layers = list(layers or LAYERS)
+    only = tuple(only)
+    unknown = [name for name in layers if name not in RUNNERS]
+    if unknown:
+        raise ValueError(f"unknown layer(s) {unknown}; known: {', '.join(LAYERS)}")
+    layers = [name for name in LAYERS if name in layers]
+    try:
+        root = root or builds.find_root()
+    except RuntimeError as e:
+        # Installed without its source tree: nothing to build the audit builds from. Say so in
+        # the report (and fail), rather than crash the caller (bridgebench run).
+        result = AuditResult(quick=quick, canary=canary or None,
+                             findings=[Finding("audit", "unavailable", "source tree", str(e))])
+        result.seconds = time.perf_counter() - started
+        if write and output_dir:
+            result.write(Path(output_dir))
+        return result
+    output_dir = Path(output_dir) if output_dir else default_output_dir(root)
+    work_dir = output_dir / "leakcheck"
+    work_dir.mkdir(parents=True, exist_ok=True)
+    canaries = resolve_canaries(canary)
+    result = AuditResult(quick=quick, canary=canary or None)
+
+    # Coverage: every exported function has a scenario.
+    scenarios = all_scenarios()
+    if only and not select(scenarios, prefixes=tuple(only)):
+        raise ValueError(f"no scenario name starts with {', '.join(only)}")
+    cov = coverage.compute(scenarios)
+    result.coverage = {"exports": len(cov.exports), "covered": len(cov.exports) - len(cov.missing),
+                       "scenarios": len(scenarios), "missing": list(cov.missing), "unknown": list(cov.unknown)}
+    for name in cov.missing:
+        result.findings.append(Finding("audit", "coverage", name, "exported, but no scenario covers it"))
+    for name in cov.unknown:
+        result.findings.append(Finding("audit", "coverage", name, "a scenario covers it, but nothing exports it"))
+
+    # The builds the requested layers need.
+    build_started = time.perf_counter()
+    ctx = Context(root=root, work_dir=work_dir, quick=quick, canaries=canaries, only=tuple(only),
+                  suppressions_dir=Path(leakcheck_dir) if leakcheck_dir else None)
+    for kind in sorted({BUILD_OF[name] for name in layers}):
+        say(f"building build/{kind}")
+        try:
+            ctx.sites[kind] = builds.ensure(root, kind, work_dir / "build.log")
+        except RuntimeError as e:
+            result.findings.append(Finding("audit", "build", f"build/{kind}", str(e)))
+    result.build_seconds = time.perf_counter() - build_started
+
+    # Suppression files: comments on every entry, nothing that could match our code.
+    for problem in suppressions.validate(ctx.leakcheck_dir, builds.our_function_names(root)):
+        result.findings.append(Finding("audit", "suppression", "leakcheck", problem))
+
+    with contextlib.ExitStack() as stack:
+        try:
+            ctx.fixtures = start_fixtures(stack)
+        except Exception as e:  # noqa: BLE001 - a fixture that cannot start is a finding, not a crash
+            result.findings.append(Finding("audit", "fixture", "fixtures", f"{type(e).__name__}: {e}"))
+            layers = []
+        for name in layers:
+            if BUILD_OF[name] not in ctx.sites:
+                continue
+            say(f"running layer {name}")
+            layer_result = RUNNERS[name](ctx)
+            attribute(layer_result.findings, canaries)
+            result.layers.append(layer_result)
+    result.seconds = time.perf_counter() - started
+    if write:
+        result.write(output_dir)
+    return result

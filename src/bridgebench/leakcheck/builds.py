@@ -1,0 +1,93 @@
+"""The audit builds, each in its own Meson build dir and installed into <build dir>/site, which
+the workers put first on PYTHONPATH:
+
+- build/audit: -Dcanaries=true, -O2 -g (debugoptimized): ledger, growth and Valgrind layers;
+- build/asan:  the same plus -Db_sanitize=address,undefined -Db_lundef=false: ASan layer.
+
+GoogleTest and Google Benchmark are not built there. Rebuilds are incremental (ninja), so only
+the first audit on a machine pays for the compile.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+COMMON = ["--buildtype=debugoptimized", "-Dcanaries=true", "-Dnative_tests=disabled",
+          "-Dnative_benchmarks=disabled"]
+KINDS = {
+    "audit": [],
+    "asan": ["-Db_sanitize=address,undefined", "-Db_lundef=false"],
+}
+
+
+def find_root(start: Path | None = None) -> Path:
+    """The source tree: $BRIDGEBENCH_ROOT, or the first parent of the working directory holding
+    meson.build, leakcheck/ and src/bridgebench/."""
+    if os.environ.get("BRIDGEBENCH_ROOT"):
+        return Path(os.environ["BRIDGEBENCH_ROOT"]).resolve()
+    here = (start or Path.cwd()).resolve()
+    for candidate in [here, *here.parents]:
+        if (candidate / "meson.build").is_file() and (candidate / "leakcheck").is_dir() and \
+                (candidate / "src" / "bridgebench").is_dir():
+            return candidate
+    raise RuntimeError("run the leak audit from the bridgebench source tree (or set BRIDGEBENCH_ROOT)")
+
+
+def _tool(name: str) -> str:
+    beside = Path(sys.executable).parent / name
+    found = str(beside) if beside.exists() else shutil.which(name)
+    if found is None:
+        raise RuntimeError(f"{name} not found (run scripts/bootstrap.sh)")
+    return found
+
+
+def build_dir(root: Path, kind: str) -> Path:
+    return root / "build" / kind
+
+
+def site_dir(root: Path, kind: str) -> Path:
+    return build_dir(root, kind) / "site"
+
+
+def ensure(root: Path, kind: str, log: Path) -> Path:
+    """Configures (once), compiles (incrementally) and installs build/<kind>; returns its site dir."""
+    bdir, site = build_dir(root, kind), site_dir(root, kind)
+    env = dict(os.environ)
+    env["PATH"] = os.pathsep.join([str(Path(sys.executable).parent), env.get("PATH", "")])
+    meson = _tool("meson")
+    steps = []
+    if not (bdir / "build.ninja").is_file():
+        steps.append([meson, "setup", str(bdir), str(root), *COMMON, *KINDS[kind],
+                      f"-Dpython.platlibdir={site}", f"-Dpython.purelibdir={site}", f"--prefix={bdir / 'prefix'}"])
+    steps.append([meson, "compile", "-C", str(bdir), "-j", "2"])
+    steps.append([meson, "install", "-C", str(bdir), "--quiet", "--no-rebuild"])
+    with open(log, "a") as f:
+        for step in steps:
+            f.write("$ " + " ".join(step) + "\n")
+            f.flush()
+            proc = subprocess.run(step, cwd=root, env=env, stdout=f, stderr=subprocess.STDOUT)
+            if proc.returncode != 0:
+                raise RuntimeError(f"building {bdir} failed ({' '.join(step[:2])}); see {log}")
+    return site
+
+
+def our_function_names(root: Path) -> set[str]:
+    """Demangled names of every function defined in our binaries of an audit build (for the
+    suppression check; both builds hold the same functions)."""
+    names: set[str] = set()
+    nm = shutil.which("nm")
+    sites = [site_dir(root, kind) / "bridgebench" for kind in KINDS]
+    site = next((s for s in sites if s.is_dir()), None)
+    if nm is None or site is None:
+        return names
+    for binary in [*site.glob("libbridgebench.so*"), *site.glob("_*.so")]:
+        out = subprocess.run([nm, "-C", "--defined-only", str(binary)], capture_output=True, text=True).stdout
+        for line in out.splitlines():
+            parts = line.split(" ", 2)
+            if len(parts) == 3 and parts[1] in "TtWw":
+                names.add(parts[2])
+    return names

@@ -1,0 +1,164 @@
+"""ASan + LSan + UBSan layer: the extension modules and libbridgebench.so built instrumented
+(build/asan: -Db_sanitize=address,undefined -Db_lundef=false -Dcanaries=true), the scenarios run
+once or twice under the normal, uninstrumented interpreter with
+
+- LD_PRELOAD=libasan.so:libstdc++.so: the ASan runtime must come first, and libstdc++ must be
+  loaded before ASan resolves its __cxa_throw interceptor, or C++ exceptions abort;
+- PYTHONMALLOC=malloc: every Python allocation goes through ASan's malloc (no pymalloc arenas
+  hiding use-after-free, and LSan sees real blocks);
+- ASAN_OPTIONS detect_leaks=1 (LSan at exit), allocator_may_return_null=1 (huge-size scenarios
+  get NULL, hence MemoryError, instead of an abort), reports to log files; LSAN_OPTIONS
+  suppressions=leakcheck/lsan.supp (CPython internals only); UBSAN_OPTIONS print_stacktrace=1.
+
+Only reports whose stacks include our binaries count (UBSan: also when the source is ours).
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import re
+import shutil
+import subprocess
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from bridgebench.leakcheck.layers import (
+    Context,
+    crashed_in,
+    read_worker_output,
+    run_worker,
+    worker_command,
+    worker_env,
+)
+from bridgebench.leakcheck.model import Finding, LayerResult
+from bridgebench.leakcheck.stacks import Frame, blamed_function, concerns_us, our_frames
+
+# Frames in a form we can split without guessing: number, function, source, module.
+STACK_FORMAT = '"    #%n @@%f@@%S@@%m@@"'
+_FRAME = re.compile(r"^\s*#(\d+) @@(.*?)@@(.*?)@@(.*?)@@")
+_LEAK = re.compile(r"^(Direct|Indirect) leak of (\d+) byte\(s\) in (\d+) object\(s\) allocated from:")
+_ASAN_ERROR = re.compile(r"ERROR: AddressSanitizer: ([\w-]+)(.*)")
+_UBSAN = re.compile(r"^(.*?):(\d+):(\d+): runtime error: (.*)")
+
+
+@functools.cache
+def runtime_library(name: str) -> str:
+    """Path of a GCC runtime library (libasan.so, libstdc++.so) for the compiler Meson used."""
+    compiler = shutil.which(os.environ.get("CXX", "c++")) or shutil.which("g++")
+    if compiler is None:
+        raise RuntimeError("no C++ compiler found to locate " + name)
+    path = subprocess.run([compiler, f"-print-file-name={name}"], capture_output=True, text=True,
+                          check=True).stdout.strip()
+    if not os.path.isabs(path):
+        raise RuntimeError(f"{compiler} does not know {name} (install the sanitizer runtime)")
+    return os.path.realpath(path)
+
+
+@dataclass
+class Report:
+    kind: str  # "leak", an ASan error kind, or "undefined-behaviour"
+    message: str
+    bytes: int | None = None
+    frames: list[Frame] = field(default_factory=list)
+    source: str = ""  # UBSan: where the undefined behaviour happened
+
+
+def parse(text: str) -> list[Report]:
+    reports: list[Report] = []
+    current: Report | None = None
+    collecting = False  # inside the first stack of `current`
+    for line in text.splitlines():
+        if m := _LEAK.match(line.strip()):
+            kind = "leak" if m.group(1) == "Direct" else "indirect-leak"
+            current = Report(kind, line.strip(), bytes=int(m.group(2)))
+            reports.append(current)
+            collecting = True
+        elif m := _ASAN_ERROR.search(line):
+            if m.group(1) == "LeakSanitizer":
+                current = None
+                continue
+            current = Report(m.group(1), line.strip())
+            reports.append(current)
+            collecting = True
+        elif m := _UBSAN.match(line.strip()):
+            current = Report("undefined-behaviour", m.group(4), source=f"{m.group(1)}:{m.group(2)}")
+            reports.append(current)
+            collecting = True
+        elif m := _FRAME.match(line):
+            if current is not None and collecting:
+                current.frames.append(Frame(m.group(2), m.group(3), m.group(4)))
+        elif current is not None and current.frames:
+            collecting = False  # the first stack is over (later ones: "freed by", "allocated by")
+    return reports
+
+
+def _is_our_source(path: str) -> bool:
+    return "src/" in path and "site-packages" not in path and not path.startswith("/usr/")
+
+
+def findings_from(reports: list[Report]) -> list[Finding]:
+    out = []
+    for r in reports:
+        ours = concerns_us(r.frames) or (r.kind == "undefined-behaviour" and _is_our_source(r.source))
+        if not ours and r.kind in ("leak", "indirect-leak"):
+            continue  # CPython's own (not suppressed) leaks: not ours to fix
+        frames = our_frames(r.frames) or r.frames[:8]
+        out.append(Finding(
+            "asan", "leak" if r.kind in ("leak", "indirect-leak") else r.kind,
+            blamed_function(r.frames) if r.frames else r.source, r.message, bytes=r.bytes,
+            stack=[str(f) for f in frames], stack_functions=[f.base_name for f in frames if f.in_our_source]))
+    return out
+
+
+def sanitizer_env(logs: Path, lsan_suppressions: Path) -> dict[str, str]:
+    """The environment that runs uninstrumented Python over instrumented modules."""
+    return {
+        "LD_PRELOAD": ":".join([runtime_library("libasan.so"), runtime_library("libstdc++.so")]),
+        "PYTHONMALLOC": "malloc",
+        "ASAN_OPTIONS": ":".join([
+            "detect_leaks=1", "allocator_may_return_null=1", "malloc_context_size=40",
+            f"log_path={logs / 'asan'}", f"stack_trace_format={STACK_FORMAT}"]),
+        "LSAN_OPTIONS": f"suppressions={lsan_suppressions}:print_suppressions=0",
+        "UBSAN_OPTIONS": ":".join(["print_stacktrace=1", "halt_on_error=0", f"log_path={logs / 'ubsan'}",
+                                   f"stack_trace_format={STACK_FORMAT}"]),
+    }
+
+
+def collect(logs: Path, stderr: str) -> list[Report]:
+    """Reports from the log files and from stderr (UBSan prints its reports there even with a
+    log_path when it runs inside ASan's runtime)."""
+    text = "\n".join(p.read_text(errors="replace") for p in sorted(logs.iterdir()) if p.is_file())
+    return parse(text + "\n" + (stderr or ""))
+
+
+def run(ctx: Context) -> LayerResult:
+    started = time.perf_counter()
+    logs = ctx.work_dir / "asan-logs"
+    shutil.rmtree(logs, ignore_errors=True)
+    logs.mkdir(parents=True)
+    out = ctx.work_dir / "asan.json"
+    env = worker_env(ctx, ctx.sites["asan"], **sanitizer_env(logs, ctx.leakcheck_dir / "lsan.supp"))
+    cmd = worker_command("exercise", out, only=ctx.only, extra=("--repeat", "2", "--in-thread"))
+    proc = run_worker(cmd, env, ctx.work_dir, timeout=900)
+    (logs / "stderr.txt").write_text(proc.stderr or "")
+    data, findings = read_worker_output(out, proc, "asan")
+    result = LayerResult("asan", findings, details={"returncode": proc.returncode})
+    if data is not None:
+        result.scenarios = [s["scenario"] for s in data["scenarios"]]
+    reports = collect(logs, "")  # stderr.txt is among the logs now
+    result.details["reports_total"] = len(reports)
+    found = findings_from(reports)
+    crashed = crashed_in(out)
+    for f in found:
+        if f.kind not in ("leak", "undefined-behaviour") and crashed:
+            f.scenario = crashed  # ASan stops the process at the first invalid access
+    if crashed and found:
+        # The crash is explained by the reports: no separate "worker crashed" finding.
+        result.findings = [f for f in result.findings if f.kind != "crash"]
+    result.findings += found
+    if data is not None and proc.returncode not in (0, 1, 23) and not result.findings:
+        result.findings.append(Finding("asan", "crash", "?", f"exit status {proc.returncode}: {proc.stderr[-1500:]}"))
+    result.seconds = time.perf_counter() - started
+    return result

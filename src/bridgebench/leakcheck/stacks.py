@@ -1,0 +1,87 @@
+"""Stack frames from ASan/LSan/UBSan and Valgrind reports, and which of them are ours.
+
+A report concerns us when its stack has a frame in one of our binaries (libbridgebench.so or a
+bridgebench/_<workload> extension module). The function a finding names is the outermost frame
+of our own source code before the stack leaves our binaries (pybind11 dispatch, libffi, CPython):
+the exported function, or the capsule destructor, that did it.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+# Frames of the ledger and canary machinery: never the function a finding is about.
+_PLUMBING = re.compile(r"bb::ledger::|bb::canary::|maybe_plant_\w+_canary")
+
+
+@dataclass(frozen=True)
+class Frame:
+    function: str
+    source: str  # "path:line[:col]" or ""
+    module: str  # the binary's path
+
+    @property
+    def in_our_binary(self) -> bool:
+        name = self.module.rsplit("/", 1)[-1]
+        return name.startswith("libbridgebench.so") or ("/bridgebench/_" in self.module and ".so" in name)
+
+    @property
+    def in_our_source(self) -> bool:
+        path = self.source
+        return self.in_our_binary and "src/" in path and "site-packages" not in path and not path.startswith("/usr/")
+
+    @property
+    def base_name(self) -> str:
+        return base_name(self.function)
+
+    def __str__(self) -> str:
+        return f"{self.function} {self.source}".strip()
+
+
+def base_name(function: str) -> str:
+    """'(anonymous namespace)::roundtrip_ints(pybind11::handle)' -> 'roundtrip_ints'."""
+    name = function.strip()
+    # Drop a trailing argument list (balanced parentheses), then template arguments.
+    if name.endswith(")") and not name.endswith("operator()"):
+        depth = 0
+        for i in range(len(name) - 1, -1, -1):
+            depth += {")": 1, "(": -1}.get(name[i], 0)
+            if depth == 0:
+                name = name[:i]
+                break
+    while name.endswith(">"):
+        depth = 0
+        for i in range(len(name) - 1, -1, -1):
+            depth += {">": 1, "<": -1}.get(name[i], 0)
+            if depth == 0:
+                name = name[:i]
+                break
+        else:
+            break
+    name = re.sub(r"\(anonymous namespace\)::", "", name)
+    return name.rsplit("::", 1)[-1].strip()
+
+
+def concerns_us(frames: list[Frame]) -> bool:
+    return any(f.in_our_binary for f in frames)
+
+
+def blamed_function(frames: list[Frame]) -> str:
+    """The outermost frame of our source before the stack first leaves our binaries."""
+    blamed = ""
+    entered = False
+    for frame in frames:
+        if frame.in_our_binary:
+            entered = True
+            if frame.in_our_source and not _PLUMBING.search(frame.function):
+                blamed = frame.base_name
+        elif entered:
+            break
+    if not blamed:  # only plumbing or headers of ours: name the first frame of ours
+        blamed = next((f.base_name for f in frames if f.in_our_binary), "?")
+    return blamed
+
+
+def our_frames(frames: list[Frame]) -> list[Frame]:
+    return [f for f in frames if f.in_our_binary]

@@ -1,0 +1,51 @@
+"""The CI gate: the quick leak audit (ledger, growth, ASan/LSan/UBSan, Valgrind on the reduced
+scenario set) must find nothing. The first run on a machine compiles build/audit and build/asan;
+later runs are incremental."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import pytest
+
+from bridgebench.leakcheck import run_audit
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+@pytest.mark.timeout(900)
+def test_quick_audit_finds_nothing(tmp_path):
+    result = run_audit(quick=True, output_dir=tmp_path, root=REPO)
+    assert result.passed, "\n" + result.to_markdown()
+    assert [layer.layer for layer in result.layers] == ["ledger", "growth", "asan", "valgrind"]
+    assert all(layer.scenarios for layer in result.layers)
+    ledger = result.layer("ledger")
+    assert ledger.details["canaries_compiled_in"], "the audit build must have the canaries compiled in"
+    assert ledger.details["per_function"], "the ledger saw no allocation: the scenarios did not cross"
+    # The three report files, consistent with each other.
+    data = json.loads((tmp_path / "leaks.json").read_text())
+    assert data["passed"] is True and data["coverage"]["missing"] == []
+    assert "| ledger | pass |" in (tmp_path / "leaks.md").read_text()
+    suites = ET.parse(tmp_path / "leaks.junit.xml").getroot()
+    assert suites.get("failures") == "0" and int(suites.get("tests")) > 100
+
+
+@pytest.mark.timeout(300)
+def test_command_exit_codes(tmp_path):
+    def run(*args):
+        return subprocess.run([sys.executable, "-m", "bridgebench", "leakcheck", "--quick", "--layers", "ledger",
+                               "--output-dir", str(tmp_path), *args], cwd=REPO, capture_output=True, text=True)
+
+    clean = run()
+    assert clean.returncode == 0, clean.stdout + clean.stderr
+    assert (tmp_path / "leaks.junit.xml").is_file()
+    planted = run("--canary", "pybind_copy")
+    assert planted.returncode == 1, planted.stdout + planted.stderr
+    assert "arrays.roundtrip_ints" in planted.stdout
+    assert run("--layers", "nonsense").returncode == 2
+    assert run("--canary", "no_such_canary").returncode == 2
+    assert run("--only", "no_such_scenario.").returncode == 2
