@@ -11,8 +11,8 @@ alone rules them out).
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from pathlib import Path
-from typing import Iterable, Sequence
 
 METRICS = ("levenshtein", "indel", "jaro")
 DEFAULT_DICTIONARY_NAME = "american-english-huge.txt"
@@ -117,7 +117,7 @@ def _jaro(a: str, b: str) -> float:
     if m == 0:
         return 0.0
     b_matched = [b[j] for j in range(lb) if b_used[j]]
-    t = sum(x != y for x, y in zip(a_matched, b_matched)) // 2
+    t = sum(x != y for x, y in zip(a_matched, b_matched, strict=True)) // 2
     return (m / la + m / lb + (m - t) / m) / 3
 
 

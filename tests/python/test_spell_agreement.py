@@ -4,11 +4,11 @@ distances, same tie-breaks, for every metric and the option combinations."""
 from __future__ import annotations
 
 import pytest
+from spell_cases import queries, small_dictionary
 
 import python_baseline.spell as baseline
 from bridgebench import spell
 from bridgebench.spell import capi
-from spell_cases import queries, small_dictionary
 
 WORDS = small_dictionary()
 QUERIES = queries(WORDS, 2000)
@@ -70,7 +70,8 @@ def test_suggest_many_matches_suggest(native_speller):
 
 
 def test_distance_and_similarity_match_baseline():
-    pairs = list(zip(QUERIES[:400], QUERIES[400:800])) + [("", ""), ("", "abc"), ("x" * 150, "y" * 3 + "x" * 140)]
+    pairs = list(zip(QUERIES[:400], QUERIES[400:800], strict=True))
+    pairs += [("", ""), ("", "abc"), ("x" * 150, "y" * 3 + "x" * 140)]
     for a, b in pairs:
         assert spell.distance(a, b) == baseline.distance(a, b), (a, b)
         for metric in spell.METRICS:
@@ -89,5 +90,5 @@ def test_capi_matches_pybind11(native_speller, metric):
     with capi.Speller(WORDS) as speller:
         for q in QUERIES[::10]:
             assert speller.suggest_k(q, 3, metric=metric) == native_speller.suggest_k(q, 3, metric=metric), q
-        assert [capi.similarity(a, b, metric) for a, b in zip(QUERIES[:100], QUERIES[100:200])] == \
-            [spell.similarity(a, b, metric) for a, b in zip(QUERIES[:100], QUERIES[100:200])]
+        assert [capi.similarity(a, b, metric) for a, b in zip(QUERIES[:100], QUERIES[100:200], strict=True)] == \
+            [spell.similarity(a, b, metric) for a, b in zip(QUERIES[:100], QUERIES[100:200], strict=True)]

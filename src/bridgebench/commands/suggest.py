@@ -53,7 +53,7 @@ def _load(path: Path | None):
     try:
         words = [line for line in path.read_text(encoding="utf-8").splitlines() if line]
     except (OSError, UnicodeDecodeError) as e:
-        raise SystemExit(f"bridgebench suggest: cannot read {path}: {e}")
+        raise SystemExit(f"bridgebench suggest: cannot read {path}: {e}") from e
     return spell.Speller(words)
 
 

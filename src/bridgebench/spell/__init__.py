@@ -18,8 +18,8 @@ The same search through the C ABI is ``bridgebench.spell.capi``.
 from __future__ import annotations
 
 import threading
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Sequence
 
 from bridgebench._spell import Speller, distance, similarity
 

@@ -18,7 +18,8 @@ import functools
 import random
 import statistics
 import time
-from typing import Any, Sequence
+from collections.abc import Sequence
+from typing import Any
 
 import python_baseline.spell as baseline
 from bridgebench import spell as native
@@ -85,7 +86,7 @@ def _item_agrees(x: tuple, y: tuple) -> bool:
 
 
 def agree(a: Sequence[tuple], b: Sequence[tuple]) -> bool:
-    return len(a) == len(b) and all(_item_agrees(x, y) for x, y in zip(a, b))
+    return len(a) == len(b) and all(_item_agrees(x, y) for x, y in zip(a, b, strict=True))
 
 
 def _canonicaliser(metric: str, strict: bool = True):
@@ -197,7 +198,7 @@ def _symspell_lookup(arg):
 def _many(threads: int):
     def run(arg):
         speller, queries = arg
-        return list(zip(queries, speller.suggest_many(queries, threads=threads)))
+        return list(zip(queries, speller.suggest_many(queries, threads=threads), strict=True))
     return run
 
 
