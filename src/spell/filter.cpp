@@ -108,6 +108,16 @@ bool has_avx2() noexcept {
 
 }  // namespace
 
+#ifdef BB_SPELL_X86
+__attribute__((target_clones("popcnt", "default")))
+#endif
+int signature_lower_bound(std::uint64_t query, std::uint64_t query_twice, std::uint64_t word,
+                          std::uint64_t word_twice) noexcept {
+    const int query_only = std::popcount(query & ~word) + std::popcount(query_twice & ~word_twice);
+    const int word_only = std::popcount(word & ~query) + std::popcount(word_twice & ~query_twice);
+    return query_only > word_only ? query_only : word_only;
+}
+
 std::size_t filter_sides(const std::uint64_t* signatures, std::uint32_t begin, std::uint32_t end,
                          std::uint64_t query, int query_only, int word_only, std::uint32_t* out) noexcept {
 #ifdef BB_SPELL_X86

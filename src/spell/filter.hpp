@@ -19,4 +19,9 @@ std::size_t filter_sides(const std::uint64_t* signatures, std::uint32_t begin, s
 std::size_t filter_xor(const std::uint64_t* signatures, std::uint32_t begin, std::uint32_t end,
                        std::uint64_t query, int differing, std::uint32_t* out) noexcept;
 
+// The two-level bound for one word: max(popcount(q & ~w) + popcount(q2 & ~w2),
+// popcount(w & ~q) + popcount(w2 & ~q2)), with POPCNT when the CPU has it.
+int signature_lower_bound(std::uint64_t query, std::uint64_t query_twice, std::uint64_t word,
+                          std::uint64_t word_twice) noexcept;
+
 }  // namespace bb::spell

@@ -380,8 +380,7 @@ void Speller::search_levenshtein(const SearchOptions& options, Scratch& scratch,
                 const std::uint32_t e = candidates[c];
                 const std::uint64_t ws = sig[e], ws2 = sig2[e];
                 // Characters the word lacks (or has once where the query has two), and back.
-                const int lower = std::max({length_gap, std::popcount(qs & ~ws) + std::popcount(qs2 & ~ws2),
-                                            std::popcount(ws & ~qs) + std::popcount(ws2 & ~qs2)});
+                const int lower = std::max(length_gap, signature_lower_bound(qs, qs2, ws, ws2));
                 const std::uint32_t w = entry_word_[e];
                 const int bound = w < tie_word ? cutoff : cutoff - 1;
                 if (lower > bound) continue;
