@@ -112,9 +112,9 @@ bool has_avx2() noexcept {
 __attribute__((target_clones("popcnt", "default")))
 #endif
 int signature_lower_bound(std::uint64_t query, std::uint64_t query_twice, std::uint64_t word,
-                          std::uint64_t word_twice) noexcept {
-    const int query_only = std::popcount(query & ~word) + std::popcount(query_twice & ~word_twice);
-    const int word_only = std::popcount(word & ~query) + std::popcount(word_twice & ~query_twice);
+                          std::uint64_t word_twice, int query_extra, int word_extra) noexcept {
+    const int query_only = std::popcount(query & ~word) + std::popcount(query_twice & ~word_twice) + query_extra;
+    const int word_only = std::popcount(word & ~query) + std::popcount(word_twice & ~query_twice) + word_extra;
     return query_only > word_only ? query_only : word_only;
 }
 

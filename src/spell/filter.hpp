@@ -19,9 +19,10 @@ std::size_t filter_sides(const std::uint64_t* signatures, std::uint32_t begin, s
 std::size_t filter_xor(const std::uint64_t* signatures, std::uint32_t begin, std::uint32_t end,
                        std::uint64_t query, int differing, std::uint32_t* out) noexcept;
 
-// The two-level bound for one word: max(popcount(q & ~w) + popcount(q2 & ~w2),
-// popcount(w & ~q) + popcount(w2 & ~q2)), with POPCNT when the CPU has it.
+// The two-level bound for one word, with POPCNT when the CPU has it:
+// max(popcount(q & ~w) + popcount(q2 & ~w2) + query_extra,
+//     popcount(w & ~q) + popcount(w2 & ~q2) + word_extra).
 int signature_lower_bound(std::uint64_t query, std::uint64_t query_twice, std::uint64_t word,
-                          std::uint64_t word_twice) noexcept;
+                          std::uint64_t word_twice, int query_extra, int word_extra) noexcept;
 
 }  // namespace bb::spell

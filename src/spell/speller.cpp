@@ -364,23 +364,31 @@ void Speller::search_levenshtein(const SearchOptions& options, Scratch& scratch,
     auto& candidates = scratch.candidates;
     candidates.resize(max_chunk);
     const int query_bits = std::popcount(qs);
-    auto scan = [&](std::uint32_t b, int length_gap) {
+    // A word longer than the query by g needs g insertions more than deletions, so every
+    // query character it lacks costs a deletion or substitution on top of those g edits:
+    // d >= g + (query-only characters), while d >= (word-only characters) as usual; the
+    // mirror image holds for shorter words. So the shorter side gets g less slack.
+    auto scan = [&](std::uint32_t b, int length_gap, bool word_longer) {
+        if (length_gap > cutoff) return;
+        const int query_extra = word_longer ? length_gap : 0;
+        const int word_extra = word_longer ? 0 : length_gap;
         const std::uint64_t* sig = signatures_.data();
         const std::uint64_t* sig2 = repeat_signatures_.data();
         const std::uint32_t* run = run_starts_.data() + b * 66;
-        const std::uint32_t begin = run[std::max(0, query_bits - cutoff)];
-        const std::uint32_t end = run[std::min(65, query_bits + cutoff + 1)];
+        // bits(word) = bits(query) - (query-only bits) + (word-only bits).
+        const std::uint32_t begin = run[std::clamp(query_bits - (cutoff - query_extra), 0, 65)];
+        const std::uint32_t end = run[std::clamp(query_bits + (cutoff - word_extra) + 1, 0, 65)];
         // Small chunks first: the cut-off falls fast once the first close words are seen.
         std::uint32_t chunk = first_chunk;
         for (std::uint32_t from = begin; from < end; from += chunk, chunk = std::min(chunk * 2, max_chunk)) {
             if (length_gap > cutoff) return;
             const std::uint32_t to = std::min(end, from + chunk);
-            const std::size_t count = filter_sides(sig, from, to, qs, cutoff, cutoff, candidates.data());
+            const std::size_t count = filter_sides(sig, from, to, qs, cutoff - query_extra, cutoff - word_extra,
+                                                   candidates.data());
             for (std::size_t c = 0; c < count; ++c) {
                 const std::uint32_t e = candidates[c];
-                const std::uint64_t ws = sig[e], ws2 = sig2[e];
                 // Characters the word lacks (or has once where the query has two), and back.
-                const int lower = std::max(length_gap, signature_lower_bound(qs, qs2, ws, ws2));
+                const int lower = signature_lower_bound(qs, qs2, sig[e], sig2[e], query_extra, word_extra);
                 const std::uint32_t w = entry_word_[e];
                 const int bound = w < tie_word ? cutoff : cutoff - 1;
                 if (lower > bound) continue;
@@ -406,10 +414,10 @@ void Speller::search_levenshtein(const SearchOptions& options, Scratch& scratch,
             const bool below = gap <= lq, above = lq + gap <= max_length;
             if (!below && !above) break;
             if (below && bucket_of_length_.size() > lq - gap && bucket_of_length_[lq - gap] != UINT32_MAX) {
-                scan(bucket_of_length_[lq - gap], static_cast<int>(gap));
+                scan(bucket_of_length_[lq - gap], static_cast<int>(gap), false);
             }
             if (gap != 0 && above && bucket_of_length_[lq + gap] != UINT32_MAX) {
-                scan(bucket_of_length_[lq + gap], static_cast<int>(gap));
+                scan(bucket_of_length_[lq + gap], static_cast<int>(gap), true);
             }
         }
     };
