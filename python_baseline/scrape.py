@@ -150,10 +150,12 @@ def _parse(url: str) -> _Parsed:
     except ValueError:
         return _Parsed("invalid URL")
     scheme = parts.scheme.lower()
-    if not scheme or "://" not in url:
+    if not scheme:
         return _Parsed("invalid URL")
     if scheme not in ("http", "https"):
         return _Parsed("unsupported scheme")
+    if not url[len(scheme):].startswith("://") or url[len(scheme) + 3:].startswith("/"):
+        return _Parsed("invalid URL")
     host = (parts.hostname or "").lower()
     if not host:
         return _Parsed("invalid URL")

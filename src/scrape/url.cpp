@@ -34,6 +34,31 @@ std::string ascii_lower(std::string s) {
     return s;
 }
 
+// "scheme://" followed by an authority. libcurl is lenient here ("http:/x", "http:///x"
+// both parse, with a host taken from the path); a list of sites should say what it means.
+bool has_authority(std::string_view s) noexcept {
+    const auto colon = s.find(':');
+    if (colon == std::string_view::npos || colon == 0) return false;
+    const std::string_view rest = s.substr(colon);
+    return rest.size() > 3 && rest.substr(0, 3) == "://" && rest[3] != '/';
+}
+
+// The scheme as RFC 3986 spells it (ALPHA *( ALPHA / DIGIT / "+" / "-" / "." ) ":"),
+// lower case, or "" when the text does not start with one.
+std::string leading_scheme(std::string_view s) {
+    const auto colon = s.find(':');
+    if (colon == std::string_view::npos || colon == 0) return {};
+    std::string scheme;
+    for (std::size_t i = 0; i < colon; ++i) {
+        const char c = s[i];
+        const bool alpha = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+        const bool other = (c >= '0' && c <= '9') || c == '+' || c == '-' || c == '.';
+        if (!alpha && !(i > 0 && other)) return {};
+        scheme += alpha && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;
+    }
+    return scheme;
+}
+
 bool has_space_or_control(std::string_view s) noexcept {
     for (unsigned char c : s) {
         if (c <= 0x20 || c == 0x7f) return true;
@@ -54,6 +79,14 @@ ParsedUrl parse_url(std::string_view url) {
         out.error = "invalid URL";
         return out;
     }
+    // Judge the scheme first, so "mailto:x" is an unsupported scheme, not a bad http URL.
+    if (const std::string scheme = leading_scheme(url); scheme.empty()) {
+        out.error = "invalid URL";
+        return out;
+    } else if (!is_fetchable_scheme(scheme)) {
+        out.error = "unsupported scheme";
+        return out;
+    }
     std::unique_ptr<CURLU, UrlDeleter> handle(curl_url());
     if (!handle) throw std::bad_alloc();
     const std::string text(url);
@@ -68,6 +101,10 @@ ParsedUrl parse_url(std::string_view url) {
     out.scheme = ascii_lower(get_part(handle.get(), CURLUPART_SCHEME));
     if (!is_fetchable_scheme(out.scheme)) {
         out.error = "unsupported scheme";
+        return out;
+    }
+    if (!has_authority(url)) {
+        out.error = "invalid URL";
         return out;
     }
     out.host = ascii_lower(get_part(handle.get(), CURLUPART_HOST));
