@@ -23,8 +23,9 @@ using bb::bindings::raise;
 
 namespace {
 
-// Below this many elements a native copy takes less than the GIL hand-over costs.
-constexpr Py_ssize_t release_gil_from = 1 << 15;
+// From about this many elements (64 KiB of int64) a native copy takes a few microseconds,
+// more than releasing and re-taking the GIL costs; below it, holding on is cheaper.
+constexpr Py_ssize_t release_gil_from = 1 << 13;
 
 void maybe_plant_copy_canary(const char* site_name) {
     if (bb::canary::enabled("pybind_copy")) bb::canary::plant_leak(site_name, 96);

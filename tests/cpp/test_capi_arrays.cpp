@@ -87,10 +87,24 @@ TEST(CapiArraysDeathTest, DoubleFreeIsCaught) {
     EXPECT_DEATH(bb_free_int64_array(out), "double free|not allocated by bridgebench");
 }
 
-TEST(CapiLedger, SnapshotThroughCApi) {
+TEST(CapiLedger, SnapshotThroughCApiSeesOutstandingResult) {
+    const std::int64_t one = 1;
+    bb_int64_array* out = nullptr;
+    ASSERT_EQ(bb_roundtrip_int64(&one, 1, &out), BB_OK);
     bb_ledger_site sites[256];
     const size_t n = bb_ledger_snapshot(sites, 256);
-    EXPECT_GT(n, 0u);
+    ASSERT_GT(n, 0u);
+    bool seen = false;
+    for (size_t i = 0; i < n && i < 256; ++i) {
+        if (std::string(sites[i].name) == "capi.bb_roundtrip_int64") {
+            seen = true;
+            EXPECT_GT(sites[i].bytes_outstanding, 0);
+        }
+    }
+    EXPECT_TRUE(seen);
+    bb_free_int64_array(out);
+    // Asking for fewer sites than exist still reports how many there are.
+    EXPECT_EQ(bb_ledger_snapshot(sites, 0), n);
 }
 
 }  // namespace

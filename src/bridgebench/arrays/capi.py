@@ -63,7 +63,7 @@ _lib = _declare(_clib.library())
 
 
 def _as_list(values: Sequence, argument: str = "values") -> list:
-    if isinstance(values, (str, bytes)) or not hasattr(values, "__len__"):
+    if isinstance(values, (str, bytes)) or not hasattr(values, "__iter__"):
         raise TypeError(f"{argument} must be a list or other sequence, not {type(values).__name__}")
     return values if isinstance(values, list) else list(values)
 

@@ -1,0 +1,62 @@
+"""Options and helpers that several commands share."""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+from pathlib import Path
+
+from bridgebench import workloads
+from bridgebench.runners.profiles import PROFILES, Profile
+
+
+def csv_list(text: str) -> list[str]:
+    return [part.strip() for part in text.split(",") if part.strip()]
+
+
+def int_list(text: str) -> list[int]:
+    try:
+        values = [int(part.replace("_", "")) for part in csv_list(text)]
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"--sizes takes comma-separated whole numbers, not {text!r}") from None
+    if not values or any(v < 1 for v in values):
+        raise argparse.ArgumentTypeError("--sizes must be positive")
+    return values
+
+
+def add_measurement_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--full", action="store_true",
+                        help="more sizes, processes and samples (default: the quick profile)")
+    parser.add_argument("--workloads", type=csv_list, metavar="A,B",
+                        help="workloads to run (default: all registered)")
+    parser.add_argument("--cases", type=csv_list, metavar="A,B",
+                        help="only these cases (name or workload.name)")
+    parser.add_argument("--sizes", type=int_list, metavar="N,M", help="override the profile's input sizes")
+    parser.add_argument("--processes", type=int, help="worker processes per case and size")
+    parser.add_argument("--samples", type=int, help="measured samples per process")
+    parser.add_argument("--min-time", type=float, help="seconds one sample lasts at least")
+    parser.add_argument("--seed", type=int, default=20261125, help="input generator seed (default: %(default)s)")
+
+
+def profile_from(args: argparse.Namespace) -> Profile:
+    profile = PROFILES["full" if args.full else "quick"]
+    overrides = {k: v for k, v in (("processes", args.processes), ("samples", args.samples),
+                                   ("min_time", args.min_time)) if v is not None}
+    for key, value in overrides.items():
+        if value <= 0:
+            raise SystemExit(f"bridgebench: --{key.replace('_', '-')} must be positive")
+    return dataclasses.replace(profile, **overrides)
+
+
+def selected_workloads(args: argparse.Namespace) -> dict[str, workloads.Workload]:
+    available = workloads.discover()
+    if not args.workloads:
+        return available
+    unknown = [w for w in args.workloads if w not in available]
+    if unknown:
+        raise SystemExit(f"bridgebench: unknown workload(s) {', '.join(unknown)}; known: {', '.join(available)}")
+    return {name: available[name] for name in args.workloads}
+
+
+def default_reports_root() -> Path:
+    return Path.cwd() / "reports"

@@ -1,0 +1,61 @@
+"""In-process timing, pyperf-style: calibrate the loop count so that one sample lasts at least
+`min_time`, run warm-up samples, then the measured samples. The garbage collector is collected
+before and disabled during each sample so one implementation's garbage does not bill another."""
+
+from __future__ import annotations
+
+import gc
+import math
+import time
+from dataclasses import dataclass, field
+from typing import Any, Callable
+
+MAX_LOOPS = 1_000_000
+
+
+@dataclass
+class Timing:
+    loops: int
+    per_call: list[float] = field(default_factory=list)  # seconds per call, one per sample
+
+
+def _sample(fn: Callable[[Any], Any], arg: Any, loops: int) -> float:
+    gc.collect()
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        clock = time.perf_counter
+        start = clock()
+        for _ in range(loops):
+            fn(arg)
+        return (clock() - start) / loops
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def calibrate(first_call_seconds: float, min_time: float) -> int:
+    """Loops per sample so that a sample lasts at least min_time."""
+    if first_call_seconds <= 0:
+        return MAX_LOOPS
+    return max(1, min(MAX_LOOPS, math.ceil(min_time / first_call_seconds)))
+
+
+def measure(fn: Callable[[Any], Any], arg: Any, *, first_call_seconds: float, min_time: float,
+            samples: int, warmups: int) -> Timing:
+    loops = calibrate(first_call_seconds, min_time)
+    # Calibrate once more on a warm call: the first call paid for imports and caches.
+    warm = _sample(fn, arg, loops)
+    loops = calibrate(warm, min_time)
+    for _ in range(warmups):
+        _sample(fn, arg, loops)
+    timing = Timing(loops)
+    for _ in range(samples):
+        timing.per_call.append(_sample(fn, arg, loops))
+    return timing
+
+
+def timed_call(fn: Callable[[Any], Any], arg: Any) -> tuple[Any, float]:
+    start = time.perf_counter()
+    result = fn(arg)
+    return result, time.perf_counter() - start

@@ -1,0 +1,90 @@
+"""One timing process: `python -m bridgebench.runners.worker` reads a job (JSON on stdin),
+makes the case's input, runs every implementation once to collect answers, checks they agree,
+times each one, and writes the result as JSON on stdout.
+
+Running each (case, size) in fresh processes keeps one implementation's heap, caches and
+import side effects from colouring another's figures, and lets the parent pool samples from
+several processes, as pyperf does."""
+
+from __future__ import annotations
+
+import importlib
+import json
+import sys
+import traceback
+from typing import Any
+
+from bridgebench import workloads
+from bridgebench.runners import agreement, timing
+
+
+def _available(impl: workloads.Implementation) -> str | None:
+    """None when the implementation can run here, else why not."""
+    if impl.requires is None:
+        return None
+    try:
+        importlib.import_module(impl.requires)
+    except ImportError as e:
+        return f"{impl.requires} is not installed ({e.__class__.__name__})"
+    return None
+
+
+def run_job(job: dict[str, Any]) -> dict[str, Any]:
+    workload = workloads.get(job["workload"])
+    case = workload.case(job["case"])
+    wanted = set(job.get("implementations") or [impl.name for impl in case.implementations])
+    data = case.make_input(job["size"], job["seed"], job.get("fixture"))
+
+    results: dict[str, dict[str, Any]] = {}
+    outputs: dict[str, Any] = {}
+    prepared: dict[str, Any] = {}
+    first_call: dict[str, float] = {}
+    for impl in case.implementations:
+        if impl.name not in wanted:
+            continue
+        reason = _available(impl)
+        if reason is not None:
+            results[impl.name] = {"status": "skipped", "reason": reason}
+            continue
+        items = len(data) if impl.max_items is None else min(len(data), impl.max_items)
+        try:
+            arg = impl.prepare(case.take(data, items))
+            answer, seconds = timing.timed_call(impl.run, arg)
+            outputs[impl.name] = impl.to_canonical(answer)
+        except Exception as e:  # an implementation that fails is reported, never timed
+            results[impl.name] = {"status": "error", "reason": f"{type(e).__name__}: {e}",
+                                  "traceback": traceback.format_exc(limit=5)}
+            continue
+        prepared[impl.name] = arg
+        first_call[impl.name] = seconds
+        results[impl.name] = {"status": "ok", "items": items}
+
+    reference = next((i.name for i in case.implementations if i.kind == "baseline" and i.name in outputs), None)
+    native = next((i.name for i in case.implementations if i.kind == "native" and i.name in outputs), None)
+    verdicts = agreement.check(outputs, reference, native, case.agree)
+    del outputs
+
+    for impl in case.implementations:
+        if impl.name not in prepared:
+            continue
+        if verdicts.get(impl.name):
+            results[impl.name].update(status="disagree", reason=verdicts[impl.name])
+            continue
+        measured = timing.measure(impl.run, prepared[impl.name], first_call_seconds=first_call[impl.name],
+                                  min_time=job["min_time"], samples=job["samples"], warmups=job["warmups"])
+        results[impl.name].update(loops=measured.loops, per_call=measured.per_call)
+    return {"implementations": results, "reference": reference, "native": native}
+
+
+def main() -> int:
+    job = json.load(sys.stdin)
+    try:
+        result = run_job(job)
+    except Exception as e:
+        result = {"error": f"{type(e).__name__}: {e}", "traceback": traceback.format_exc()}
+    json.dump(result, sys.stdout)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

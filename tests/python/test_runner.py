@@ -1,0 +1,118 @@
+"""The runner never reports a speed-up for answers that differ, pools samples honestly and
+checks targets from measured ratios only."""
+
+from __future__ import annotations
+
+import pytest
+
+from bridgebench import workloads
+from bridgebench.runners import agreement, python_side, stats, timing, worker
+from bridgebench.runners.profiles import PROFILES
+
+
+def _square_all(values):
+    return [v * v for v in values]
+
+
+def _wrong_at_item_3(values):
+    out = [v * v for v in values]
+    if len(out) > 3:
+        out[3] += 1
+    return out
+
+
+def _fails(values):
+    raise RuntimeError("boom")
+
+
+FAKE = workloads.Workload(
+    name="fake",
+    description="squares",
+    cases=[workloads.Case(
+        "squares", "number", lambda size, seed, fixture: list(range(size)),
+        [
+            workloads.Implementation("baseline", "baseline", _square_all, max_items=5),
+            workloads.Implementation("good", "native", _square_all),
+            workloads.Implementation("wrong", "native", _wrong_at_item_3),
+            workloads.Implementation("broken", "peer", _fails),
+            workloads.Implementation("absent", "peer", _square_all, requires="no_such_module_for_sure"),
+        ],
+        {"quick": [10]},
+        targets=[workloads.Target("good faster than baseline", "good", "baseline", 1.0, 10),
+                 workloads.Target("wrong vs baseline", "wrong", "baseline", 1.0, 10),
+                 workloads.Target("at another size", "good", "baseline", 1.0, 999)],
+    )],
+)
+
+
+@pytest.fixture
+def fake_registry(monkeypatch):
+    monkeypatch.setattr(workloads, "get", lambda name: FAKE)
+
+
+def _job(size=10):
+    return {"workload": "fake", "case": "squares", "size": size, "seed": 1, "fixture": None,
+            "samples": 3, "warmups": 0, "min_time": 0.001}
+
+
+def test_worker_checks_answers_before_timing(fake_registry):
+    result = worker.run_job(_job())
+    impls = result["implementations"]
+    assert result["reference"] == "baseline"
+    assert impls["good"]["status"] == "ok" and len(impls["good"]["per_call"]) == 3
+    assert impls["wrong"]["status"] == "disagree"
+    assert "item 3" in impls["wrong"]["reason"] and "per_call" not in impls["wrong"]
+    assert impls["broken"]["status"] == "error" and "boom" in impls["broken"]["reason"]
+    assert impls["absent"]["status"] == "skipped" and "no_such_module_for_sure" in impls["absent"]["reason"]
+    assert impls["baseline"]["items"] == 5  # timed on a prefix, per-item figures stay comparable
+    assert impls["good"]["items"] == 10
+
+
+def test_wrong_answer_beyond_slow_baseline_prefix_is_still_caught(fake_registry):
+    # The baseline only answers 5 items; "wrong" differs at item 3 and would also be caught by
+    # the comparison with the first native implementation on the full input.
+    result = worker.run_job(_job(size=50))
+    assert result["implementations"]["wrong"]["status"] == "disagree"
+
+
+def test_merge_reports_speedups_only_for_agreeing_implementations(fake_registry):
+    runs = [worker.run_job(_job()) for _ in range(2)]
+    merged = python_side._merge(FAKE.cases[0], 10, runs)
+    by_name = {e["name"]: e for e in merged["implementations"]}
+    assert by_name["good"]["speedup_vs_baseline"] > 0
+    assert by_name["good"]["per_call"]["n"] == 6  # samples pooled across processes
+    assert by_name["wrong"]["speedup_vs_baseline"] is None
+    assert by_name["broken"]["speedup_vs_baseline"] is None
+    targets = {t["description"]: t for t in python_side.evaluate_targets(FAKE.cases[0], [merged])}
+    assert targets["good faster than baseline"]["ratio"] is not None
+    assert targets["wrong vs baseline"]["met"] is None and "wrong (disagree" in targets["wrong vs baseline"]["why"]
+    assert targets["at another size"]["met"] is None and "not measured" in targets["at another size"]["why"]
+
+
+def test_agreement_first_mismatch_names_the_item():
+    assert agreement.first_mismatch([1, 2, 3], [1, 2, 3, 4], lambda a, b: a == b) is None
+    assert agreement.first_mismatch([1, 9, 3], [1, 2, 3], lambda a, b: a == b) == "item 1: 9 != 2"
+
+
+def test_stats_summary():
+    s = stats.summarize([3.0, 1.0, 2.0, 4.0])
+    assert s["median"] == 2.5 and s["min"] == 1.0 and s["max"] == 4.0 and s["n"] == 4
+    assert s["q1"] == 1.75 and s["q3"] == 3.25
+
+
+def test_calibration_targets_min_time():
+    assert timing.calibrate(0.001, 0.05) == 50
+    assert timing.calibrate(1.0, 0.05) == 1
+    assert timing.calibrate(0.0, 0.05) == timing.MAX_LOOPS
+
+
+def test_registry_discovers_arrays_with_all_ways_across_the_boundary():
+    arrays = workloads.discover()["arrays"]
+    names = {impl.name for impl in arrays.case("ints").implementations}
+    assert {"baseline", "capi", "pybind11", "pybind11-buffer", "array.array"} <= names
+    for case in arrays.cases:
+        assert case.sizes["quick"] and all(s > 0 for s in case.sizes["full"])
+
+
+def test_profiles_are_sane():
+    assert PROFILES["full"].processes >= PROFILES["quick"].processes
