@@ -230,33 +230,39 @@ void Session::run() noexcept {
         deliver(Completed{owned->id, std::move(owned->record)});
     };
 
+    // Starts queued requests until `concurrency` transfers are active or the queue is empty.
+    // URLs answered without a transfer (invalid, unsupported) take no slot, so keep taking
+    // until the slots are really full; otherwise the loop would sleep with work queued.
     auto admit = [&] {
-        const std::size_t room = options_.concurrency - std::min(options_.concurrency, loop.active.size());
-        if (room == 0) return;
-        admitted.clear();
-        {
-            std::lock_guard lock(mutex_);
-            while (!pending_.empty() && admitted.size() < room) {
-                admitted.push_back(std::move(pending_.front()));
-                pending_.pop_front();
+        while (true) {
+            const std::size_t room = options_.concurrency - std::min(options_.concurrency, loop.active.size());
+            if (room == 0) return;
+            admitted.clear();
+            {
+                std::lock_guard lock(mutex_);
+                while (!pending_.empty() && admitted.size() < room) {
+                    admitted.push_back(std::move(pending_.front()));
+                    pending_.pop_front();
+                }
             }
-        }
-        for (auto& request : admitted) {
-            const ParsedUrl parsed = parse_url(request.url);
-            if (!parsed.ok()) {
-                deliver(Completed{request.id, unfetched_record(site_, std::move(request.url), parsed)});
-                continue;
+            if (admitted.empty()) return;
+            for (auto& request : admitted) {
+                const ParsedUrl parsed = parse_url(request.url);
+                if (!parsed.ok()) {
+                    deliver(Completed{request.id, unfetched_record(site_, std::move(request.url), parsed)});
+                    continue;
+                }
+                auto t = std::make_unique<Transfer>(site_, request.id);
+                t->record.url = std::move(request.url);
+                describe_url(t->record, parsed);
+                t->max_body = options_.max_body_bytes;
+                t->start = Clock::now();
+                t->slot = loop.active.size();
+                t->easy = loop.take_easy();
+                Transfer& ref = *t;
+                loop.active.push_back(std::move(t));
+                start_hop(ref, parsed.normalized);
             }
-            auto t = std::make_unique<Transfer>(site_, request.id);
-            t->record.url = std::move(request.url);
-            describe_url(t->record, parsed);
-            t->max_body = options_.max_body_bytes;
-            t->start = Clock::now();
-            t->slot = loop.active.size();
-            t->easy = loop.take_easy();
-            Transfer& ref = *t;
-            loop.active.push_back(std::move(t));
-            start_hop(ref, parsed.normalized);
         }
     };
 

@@ -183,3 +183,15 @@ TEST(ScrapeSession, SubmitAfterCloseIsALogicError) {
     session.close_input();
     EXPECT_THROW(session.submit({{0, "nonsense"}}), std::logic_error);
 }
+
+// Regression: URLs answered without a transfer take no slot; the loop used to admit only
+// `concurrency` of them and then sleep a full poll interval (1 s) before the next batch.
+TEST(ScrapeSession, ManyUnfetchableUrlsDoNotStallTheLoop) {
+    std::vector<std::string> urls(1000, "nonsense");
+    scrape::Options o;
+    o.concurrency = 4;
+    const auto start = std::chrono::steady_clock::now();
+    auto records = scrape::scrape_batch(urls, o, test_site());
+    EXPECT_EQ(records.size(), 1000u);
+    EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(2));  // was 250 s
+}
