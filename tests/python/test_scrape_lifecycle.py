@@ -49,7 +49,17 @@ def test_ctrl_c_cancels_promptly_and_frees_everything(how, scrape_site, record_p
     print(f"{how}: KeyboardInterrupt {latency * 1000:.0f} ms after Ctrl-C")
     # Not a speed target: the batch would run for 5 s; cancelled means well before that.
     assert latency < 2.5
-    assert threading.active_count() == threads_before
+    assert settles(lambda: threading.active_count(), threads_before)
+
+
+def settles(measure, expected, seconds: float = 2.0) -> bool:
+    """True once measure() == expected (a joined thread can take a moment to disappear)."""
+    deadline = time.monotonic() + seconds
+    while measure() != expected:
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.01)
+    return True
 
 
 def open_fds() -> int:
@@ -65,18 +75,15 @@ def test_100_batches_leave_no_threads_fds_or_memory(impl, scrape_site):
     fn = native.scrape if impl == "native" else capi.scrape
     urls = [scrape_site.url(f"/small/s{i:03d}.html") for i in range(20)] + [
         scrape_site.url("/status/500"), scrape_site.url("/redirect/2"), "nonsense", scrape_site.refused + "/"]
+    threads_at_start = native_threads()
     fn(urls, concurrency=8)  # warm-up: libcurl's one-time initialisation
+    assert settles(native_threads, threads_at_start)  # the warm-up's helper thread has gone
     before = (open_fds(), native_threads(), threading.active_count(), ledger.outstanding())
     for _ in range(100):
         sites = fn(urls, concurrency=8)
         assert [s.status for s in sites[:20]] == [200] * 20
     del sites
-    # A joined Python thread (the C ABI wrapper's helper) can take a moment to leave
-    # /proc/self/task; a leak would never come back down.
-    deadline = time.monotonic() + 2.0
-    while True:
-        after = (open_fds(), native_threads(), threading.active_count(), ledger.outstanding())
-        if after == before or time.monotonic() > deadline:
-            break
-        time.sleep(0.01)
-    assert after == before
+    # The C ABI wrapper's helper thread can take a moment to leave /proc/self/task after
+    # its call returned; a leak would never come back down.
+    snapshot = lambda: (open_fds(), native_threads(), threading.active_count(), ledger.outstanding())  # noqa: E731
+    assert settles(snapshot, before), (snapshot(), before)

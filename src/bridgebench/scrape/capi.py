@@ -88,6 +88,17 @@ def _read(array: bb_site_array) -> list[Site]:
     return [_site(array.sites[i].contents) for i in range(array.count)]
 
 
+def _wait_through_interrupts(done: threading.Event) -> None:
+    """Waits for the C call to return even through another Ctrl-C: its result must not be
+    left without an owner, and the cancel flag makes the wait short (~50 ms)."""
+    while True:
+        try:
+            done.wait()
+            return
+        except KeyboardInterrupt:
+            continue
+
+
 def scrape(urls, *, concurrency: int = 64, timeout: float = 10.0, connect_timeout: float = 5.0,
            max_body_bytes: int = 10_485_760, follow_redirects: bool = True, max_redirects: int = 5,
            user_agent: str | None = None) -> list[Site]:
@@ -112,18 +123,25 @@ def scrape(urls, *, concurrency: int = 64, timeout: float = 10.0, connect_timeou
 
     out = ctypes.POINTER(bb_site_array)()
     status: list[int] = []
-    worker = threading.Thread(
-        target=lambda: status.append(_lib.bb_scrape(url_array, lengths, count, ctypes.byref(options),
-                                                     ctypes.byref(out))),
-        name="bb_scrape", daemon=True)
-    worker.start()
+    done = threading.Event()
+
+    def call() -> None:
+        try:
+            status.append(_lib.bb_scrape(url_array, lengths, count, ctypes.byref(options), ctypes.byref(out)))
+        finally:
+            done.set()
+
+    # An Event, not Thread.join: in CPython 3.11 a join interrupted by KeyboardInterrupt can
+    # mark a still-running thread as stopped (bpo-45274), and the call's result would then
+    # be freed (or not) before the call has returned.
+    threading.Thread(target=call, name="bb_scrape", daemon=True).start()
     try:
-        while worker.is_alive():
-            worker.join(_WAIT_SLICE)
+        while not done.wait(_WAIT_SLICE):
+            pass
     except BaseException:
         cancel.value = 1
-        worker.join()
-        _lib.bb_free_site_array(out)  # NULL after a cancelled call; freed if it just finished
+        _wait_through_interrupts(done)
+        _lib.bb_free_site_array(out)  # NULL after a cancelled call; freed if it had just finished
         raise
     _clib.raise_for_status(status[0], "scrape", argument="urls")
     try:
