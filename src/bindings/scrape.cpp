@@ -207,6 +207,7 @@ public:
     }
 
     py::object next() {
+        refuse_if_running("__next__");
         while (true) {
             if (!session_) throw py::stop_iteration();
             top_up();
@@ -219,8 +220,14 @@ public:
             std::vector<scrape::Completed> batch;
             scrape::Session::State state;
             try {
+                // While the GIL is released another thread could call close() and destroy
+                // the session under us; `waiting_` makes that (and a second __next__) an error,
+                // as for a generator that is already executing.
+                waiting_ = true;
                 state = wait_some(*session_, batch);
+                waiting_ = false;
             } catch (...) {
+                waiting_ = false;
                 close();  // Ctrl-C: stop fetching now, not when the iterator is collected
                 throw;
             }
@@ -236,6 +243,7 @@ public:
 
     // Stops the loop and frees everything not yet yielded. Idempotent.
     void close() {
+        refuse_if_running("close");
         ready_.clear();
         session_.reset();
         urls_ = py::none();
@@ -243,6 +251,10 @@ public:
 
 private:
     static constexpr const char* site_name = "scrape.scrape_iter";
+
+    void refuse_if_running(const char* what) const {
+        if (waiting_) raise(PyExc_ValueError, "scrape_iter: %s while the iterator is already executing", what);
+    }
 
     // Keeps at most `window_` URLs submitted but not yet yielded, so memory stays bounded
     // however long the input is.
@@ -280,6 +292,7 @@ private:
     std::size_t submitted_ = 0;
     std::size_t yielded_ = 0;
     bool input_done_ = false;
+    bool waiting_ = false;  // a __next__ is waiting with the GIL released
 };
 
 ScrapeIterator* scrape_iter(py::handle urls, py::handle concurrency, py::handle timeout, py::handle connect_timeout,

@@ -79,3 +79,21 @@ def test_abandoned_stream_frees_everything(scrape_site):
         stream = native.scrape_iter([scrape_site.url("/pages/p050.bin")] * 50, concurrency=8)
         next(stream)
         del stream
+
+
+def test_close_from_another_thread_while_waiting_is_refused(scrape_site, balanced_ledger):
+    import threading
+    import time
+
+    stream = native.scrape_iter([scrape_site.url("/delay/2000")] * 4, concurrency=4)
+    got = []
+    reader = threading.Thread(target=lambda: got.append(next(stream)))
+    reader.start()
+    time.sleep(0.3)  # the reader is waiting for the 2 s endpoint, GIL released
+    try:
+        with pytest.raises(ValueError, match="already executing"):
+            stream.close()
+    finally:
+        reader.join()
+    assert got and got[0].status == 200
+    stream.close()
