@@ -11,7 +11,7 @@ being silently cut.
 from __future__ import annotations
 
 import ctypes
-from typing import Sequence
+from collections.abc import Sequence
 
 _INT64_MIN, _INT64_MAX = -(2**63), 2**63 - 1
 # Halfway between FLT_MAX and 2**128: from here on a double rounds to float32 infinity.

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import contextlib
 import gc
+from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Iterator
 
 from bridgebench import _clib
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import array
 import ctypes
 import itertools
-from typing import Sequence
+from collections.abc import Sequence
 
 from bridgebench import _clib
 

@@ -25,8 +25,11 @@ def int_list(text: str) -> list[int]:
 
 
 def add_measurement_options(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--full", action="store_true",
-                        help="more sizes, processes and samples (default: the quick profile)")
+    profile = parser.add_mutually_exclusive_group()
+    profile.add_argument("--quick", dest="full", action="store_false",
+                         help="the quick profile: a few sizes, 2 processes × 5 samples (the default)")
+    profile.add_argument("--full", dest="full", action="store_true",
+                         help="more sizes (up to 10M elements), 5 processes × 10 samples")
     parser.add_argument("--workloads", type=csv_list, metavar="A,B",
                         help="workloads to run (default: all registered)")
     parser.add_argument("--cases", type=csv_list, metavar="A,B",

@@ -5,8 +5,9 @@ ranges do not overlap (noise on this kind of machine is a few percent)."""
 from __future__ import annotations
 
 import argparse
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 from rich.table import Table
 

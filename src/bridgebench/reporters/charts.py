@@ -41,10 +41,10 @@ def speedup_chart(workload: dict[str, Any], folder: Path) -> Path | None:
     rows = math.ceil(len(cases) / columns)
     colours = _colours(workload)
     fig, axes = plt.subplots(rows, columns, figsize=(6.4 * columns, 4.2 * rows), squeeze=False)
-    for ax, case in zip(axes.flat, cases):
+    for ax, case in zip(axes.flat, cases, strict=False):  # spare panels stay empty
         for name, (kind, points) in sorted(_series(case).items()):
             points.sort()
-            xs, ys = zip(*points)
+            xs, ys = zip(*points, strict=True)
             ax.plot(xs, ys, STYLE.get(kind, "-"), marker="o", label=name, color=colours[name])
         ax.axhline(1.0, color="grey", linewidth=0.8)
         ax.set_xscale("log")

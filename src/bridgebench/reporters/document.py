@@ -4,7 +4,7 @@ once and rendered by markdown.py and html.py, so both always say the same thing.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Union
+from typing import Any
 
 from bridgebench.reporters import format as fmt
 
@@ -38,7 +38,7 @@ class Raw:
     markdown: str
 
 
-Block = Union[Heading, Paragraph, Table, Image, Raw]
+Block = Heading | Paragraph | Table | Image | Raw
 
 STATUS_TEXT = {"ok": "ok", "skipped": "skipped", "disagree": "ANSWERS DIFFER", "error": "ERROR"}
 

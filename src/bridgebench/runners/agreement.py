@@ -6,7 +6,8 @@ answer only the first `max_items` items)."""
 
 from __future__ import annotations
 
-from typing import Any, Callable, Sequence
+from collections.abc import Callable, Sequence
+from typing import Any
 
 MAX_REPR = 160
 

@@ -22,8 +22,10 @@ from __future__ import annotations
 import importlib
 import operator
 import pkgutil
+from collections.abc import Callable, Sequence
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
-from typing import Any, Callable, ContextManager, Literal, Sequence
+from typing import Any, Literal
 
 Kind = Literal["baseline", "native", "peer"]
 
@@ -94,7 +96,7 @@ class Workload:
     name: str
     description: str
     cases: Sequence[Case]
-    fixture: Callable[[], ContextManager[Any]] | None = None
+    fixture: Callable[[], AbstractContextManager[Any]] | None = None
     # Google Benchmark executable (in the build dir's bench/cpp) for the C++ side.
     native_bench: str | None = None
     # Extra facts for the report (e.g. index build time and memory), computed once per run.
