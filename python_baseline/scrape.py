@@ -23,8 +23,8 @@ import time
 import urllib.error
 import urllib.parse
 import urllib.request
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from typing import Iterable, Iterator
 
 DEFAULT_USER_AGENT = "bridgebench-scrape/0.1"
 MAX_CONCURRENCY = 10_000

@@ -1,10 +1,9 @@
 """Every fixture case through every implementation: status, headers, body, error."""
 
 import pytest
-
-from bridgebench.scrape.fixture import REDIRECT_CHAIN, corpus
-from bridgebench.scrape.fixture import raw_endpoint
 from scrape_impls import SCRAPE, comparable
+
+from bridgebench.scrape.fixture import REDIRECT_CHAIN, corpus, raw_endpoint
 
 IMPLS = list(SCRAPE)
 

@@ -1,14 +1,11 @@
 """`bridgebench scrape` and `bridgebench serve`."""
 
 import json
-import os
 import signal
 import socket
 import subprocess
 import sys
 import time
-
-import pytest
 
 
 def bridgebench(*args, **kwargs):
@@ -34,7 +31,8 @@ def test_scrape_json_from_a_file(scrape_site, tmp_path):
     assert proc.returncode == 0, proc.stderr
     records = {r["url"]: r for r in map(json.loads, proc.stdout.splitlines())}
     text = records[scrape_site.url("/small/s001.html")]
-    assert (text["status"], text["server"], text["content_type"], text["body_bytes"]) == (200, "nginx", "text/html", 1024)
+    fields = (text["status"], text["server"], text["content_type"], text["body_bytes"])
+    assert fields == (200, "nginx", "text/html", 1024)
     assert len(text["body"]) == 1024
     binary = records[scrape_site.url("/pages/p004.png")]
     assert "body_base64" in binary and binary["content_type"] == "image/png"

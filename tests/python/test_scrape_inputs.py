@@ -3,7 +3,6 @@
 import math
 
 import pytest
-
 from scrape_impls import SCRAPE, SCRAPE_ITER, comparable
 
 
@@ -21,7 +20,8 @@ INVALID += ["http:/127.0.0.1/", "https:127.0.0.1"]
 @pytest.mark.parametrize("url", INVALID)
 def test_invalid_urls(scrape, url):
     [site] = scrape([url])
-    assert (site.url, site.error, site.status, site.final_url, site.protocol, site.port) == (url, "invalid URL", 0, "", "", 0)
+    fields = (site.url, site.error, site.status, site.final_url, site.protocol, site.port)
+    assert fields == (url, "invalid URL", 0, "", "", 0)
 
 
 @pytest.mark.parametrize("url", UNSUPPORTED)

@@ -3,10 +3,10 @@
 import itertools
 
 import pytest
+from scrape_impls import SCRAPE_ITER, comparable
 
 from bridgebench import ledger
 from bridgebench import scrape as native
-from scrape_impls import SCRAPE_ITER, comparable
 
 
 def test_generator_of_10000_urls(scrape_site, balanced_ledger):

@@ -7,8 +7,8 @@ import argparse
 import base64
 import json
 import sys
+from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import Iterable, Iterator
 
 ORDER = 60
 

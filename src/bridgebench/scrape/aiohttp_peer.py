@@ -9,7 +9,7 @@ it does not try to reproduce every error word of the native code.
 from __future__ import annotations
 
 import asyncio
-from typing import Sequence
+from collections.abc import Sequence
 
 from bridgebench.scrape.site import Site
 

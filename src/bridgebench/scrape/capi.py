@@ -13,9 +13,9 @@ from __future__ import annotations
 import ctypes
 import threading
 
+import python_baseline.scrape as _arguments  # the same argument checks and messages, pure Python
 from bridgebench import _clib
 from bridgebench.scrape.site import Site
-import python_baseline.scrape as _arguments  # the same argument checks and messages, pure Python
 
 
 class bb_scrape_options(ctypes.Structure):

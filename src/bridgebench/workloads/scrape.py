@@ -9,7 +9,8 @@ from __future__ import annotations
 import contextlib
 import math
 import time
-from typing import Any, Iterator
+from collections.abc import Iterator
+from typing import Any
 
 import python_baseline.scrape as baseline
 from bridgebench import scrape as native
