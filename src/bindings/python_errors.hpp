@@ -32,6 +32,10 @@ public:
         }
         seq_ = PySequence_Fast(object.ptr(), "");
         if (seq_ == nullptr) {
+            // An iterable whose iteration raised keeps its own exception (the caller's bug is
+            // in there); only a non-iterable gets our message.
+            const bool iterable = Py_TYPE(object.ptr())->tp_iter != nullptr || PySequence_Check(object.ptr());
+            if (iterable || !PyErr_ExceptionMatches(PyExc_TypeError)) throw py::error_already_set();
             PyErr_Clear();
             raise(PyExc_TypeError, "%s must be a list or other sequence, not %.100s", argument,
                   Py_TYPE(object.ptr())->tp_name);

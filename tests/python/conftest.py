@@ -26,3 +26,12 @@ def build_dir() -> Path:
 def _collect_between_tests():
     yield
     gc.collect()
+
+
+@pytest.fixture(scope="session")
+def scrape_site():
+    """The scraper's fixture site (nginx + raw-socket endpoint on loopback), started once."""
+    from bridgebench.scrape.fixture import fixture_site
+
+    with fixture_site() as site:
+        yield site

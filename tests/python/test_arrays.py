@@ -256,3 +256,13 @@ def test_ten_million_element_buffer(audited):
     view = native.roundtrip_ints_buffer(source)
     assert view.nbytes == 80_000_000 and view[9_999_999] == 9_999_999
     view.release()
+
+
+@pytest.mark.parametrize("impl", ALL)
+def test_iterator_that_raises_keeps_its_own_exception(impl, audited):
+    def numbers():
+        yield 1
+        raise LookupError("the caller's own failure")
+
+    with pytest.raises(LookupError, match="the caller's own failure"):
+        impl.roundtrip_ints(numbers())

@@ -12,7 +12,8 @@ import pytest
 
 from bridgebench.reporters import json_report
 
-QUICK = ["--sizes", "200", "--processes", "1", "--samples", "2", "--min-time", "0.001", "--no-leakcheck"]
+QUICK = ["--sizes", "200", "--processes", "1", "--samples", "2", "--min-time", "0.001", "--no-leakcheck",
+         "--no-native"]
 
 
 def bridgebench(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
@@ -46,7 +47,21 @@ def test_results_json_schema_and_content(run_folder: Path):
     assert entries["baseline"]["status"] == "ok"
     for name in ("capi", "pybind11", "pybind11-buffer"):
         assert entries[name]["status"] == "ok" and entries[name]["speedup_vs_baseline"] > 0
-    assert "native_bench" in arrays  # C++ side ran (or says why not)
+    assert "native_bench" not in arrays  # --no-native
+
+
+def test_native_bench_runner_reads_google_benchmark_json(build_dir):
+    from bridgebench.runners import native_side
+    from bridgebench.runners.profiles import PROFILES
+
+    if native_side.find_executable("bench_arrays") is None:
+        pytest.fail(f"bench_arrays not built in {build_dir}; is libbenchmark-dev installed?")
+    result = native_side.run_benchmark("bench_arrays", PROFILES["quick"], benchmark_filter="BM_CopyInt64/10$")
+    assert "skipped" not in result, result
+    medians = [b for b in result["benchmarks"] if b["aggregate_name"] == "median"]
+    assert medians and medians[0]["run_name"] == "BM_CopyInt64/10"
+    assert medians[0]["real_time"] > 0 and medians[0]["items_per_second"] > 0
+    assert result["context"]["num_cpus"] >= 1
 
 
 def test_summary_markdown_has_tables_and_charts(run_folder: Path):
