@@ -5,9 +5,9 @@ thread never hands the GIL over on its own)."""
 from __future__ import annotations
 
 import pytest
+from test_arrays_gil import progress_during
 
 from bridgebench import spell
-from test_arrays_gil import progress_during
 
 
 @pytest.fixture(scope="module")
