@@ -3,6 +3,8 @@ checks targets from measured ratios only."""
 
 from __future__ import annotations
 
+import time
+
 import pytest
 
 from bridgebench import workloads
@@ -112,6 +114,24 @@ def test_registry_discovers_arrays_with_all_ways_across_the_boundary():
     assert {"baseline", "capi", "pybind11", "pybind11-buffer", "array.array"} <= names
     for case in arrays.cases:
         assert case.sizes["quick"] and all(s > 0 for s in case.sizes["full"])
+
+
+def test_time_budget_trims_samples_of_slow_implementations_but_keeps_a_minimum():
+    calls = []
+
+    def slow(_):
+        calls.append(1)
+        time.sleep(0.02)
+
+    measured = timing.measure(slow, None, first_call_seconds=0.02, min_time=0.01, samples=10, warmups=2,
+                              max_time=0.05)
+    assert measured.loops == 1 and len(measured.per_call) == timing.MIN_SAMPLES
+    assert len(calls) == timing.MIN_SAMPLES  # no warm-ups past the budget
+    assert all(v >= 0.02 for v in measured.per_call)
+
+    fast = timing.measure(lambda _: None, None, first_call_seconds=1e-6, min_time=0.001, samples=4, warmups=1,
+                          max_time=10.0)
+    assert len(fast.per_call) == 4 and fast.loops > 1
 
 
 def test_profiles_are_sane():

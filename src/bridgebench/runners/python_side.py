@@ -36,7 +36,8 @@ class Job:
     def payload(self) -> dict[str, Any]:
         return {"workload": self.workload, "case": self.case, "size": self.size, "seed": self.seed,
                 "fixture": self.fixture, "samples": self.profile.samples, "warmups": self.profile.warmups,
-                "min_time": self.profile.min_time}
+                "min_time": self.profile.min_time,
+                "max_time": self.profile.max_time}
 
 
 def run_worker(job: Job) -> dict[str, Any]:

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 MAX_LOOPS = 1_000_000
+MIN_SAMPLES = 3
 
 
 @dataclass
@@ -43,11 +44,27 @@ def calibrate(first_call_seconds: float, min_time: float) -> int:
 
 
 def measure(fn: Callable[[Any], Any], arg: Any, *, first_call_seconds: float, min_time: float,
-            samples: int, warmups: int) -> Timing:
-    loops = calibrate(first_call_seconds, min_time)
-    # Calibrate once more on a warm call: the first call paid for imports and caches.
-    warm = _sample(fn, arg, loops)
-    loops = calibrate(warm, min_time)
+            samples: int, warmups: int, max_time: float | None = None) -> Timing:
+    """Samples of `fn(arg)`, each at least min_time long.
+
+    `max_time` bounds what one implementation may cost per process (the pure-Python spell
+    checker takes seconds per query): past it, the number of samples drops towards
+    MIN_SAMPLES and the warm-ups go, but never below MIN_SAMPLES measured samples.
+    """
+    if first_call_seconds >= min_time:
+        # One call is already a whole sample, and the first call warmed the caches.
+        loops, per_sample = 1, first_call_seconds
+    else:
+        loops = calibrate(first_call_seconds, min_time)
+        # Calibrate once more on a warm call: the first call paid for imports and caches.
+        warm = _sample(fn, arg, loops)
+        loops = calibrate(warm, min_time)
+        per_sample = warm * loops
+    if max_time is not None and per_sample > 0:
+        affordable = int(max_time / per_sample)
+        samples = max(MIN_SAMPLES, min(samples, affordable))
+        if per_sample * (samples + warmups) > max_time:
+            warmups = 0
     for _ in range(warmups):
         _sample(fn, arg, loops)
     timing = Timing(loops)

@@ -71,7 +71,8 @@ def run_job(job: dict[str, Any]) -> dict[str, Any]:
             results[impl.name].update(status="disagree", reason=verdicts[impl.name])
             continue
         measured = timing.measure(impl.run, prepared[impl.name], first_call_seconds=first_call[impl.name],
-                                  min_time=job["min_time"], samples=job["samples"], warmups=job["warmups"])
+                                  min_time=job["min_time"], samples=job["samples"], warmups=job["warmups"],
+                                  max_time=job.get("max_time"))
         results[impl.name].update(loops=measured.loops, per_call=measured.per_call)
     return {"implementations": results, "reference": reference, "native": native}
 
