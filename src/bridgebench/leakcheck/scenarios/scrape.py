@@ -487,7 +487,7 @@ SCENARIOS += [_raw(f"bad_options.{case}", _raw_bad_options(fields), ("bb_scrape"
 CANARIES = [
     Canary("scrape_record",
            sites=("scrape.scrape", "scrape.scrape_iter", "capi.bb_scrape"),
-           functions=("scrape_batch", "next", "to_python", "bb_scrape"),
+           functions=("scrape_batch", "next", "bb_scrape"),
            scenarios=("scrape.pybind.scrape.ok", "scrape.pybind.scrape_iter.consumed", "scrape.capi.scrape.ok"),
            description="a block lost where a scraped record is built: the pybind11 Site conversion "
                        "(src/bindings/scrape.cpp to_python) and bb_scrape's result (src/capi/scrape.cpp)"),
