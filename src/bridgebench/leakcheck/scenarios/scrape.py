@@ -219,6 +219,23 @@ def _iter_in_cycle() -> None:
     gc.collect()
 
 
+def _abandon_in_cycle_through_input() -> None:
+    box: list = []
+
+    def urls():
+        _ = box  # the generator's closure keeps box, and box keeps the iterator
+        yield from _many_pages()
+
+    box.append(_scrape.scrape_iter(urls(), concurrency=3, **FAST))
+    next(box[0])
+
+
+def _iter_in_cycle_through_input() -> None:
+    # The input generator refers back to the iterator: the GC must see through the iterator.
+    _abandon_in_cycle_through_input()
+    gc.collect()
+
+
 def _iter_never_started() -> None:
     it = _scrape.scrape_iter(_many_pages(), concurrency=3, **FAST)
     del it
@@ -265,6 +282,7 @@ SCENARIOS += [
     _pybind("scrape_iter", "with_block_left_halfway", _iter_with_block_left_halfway, weight=SEVERAL_FETCHES,
             also=("ScrapeIterator",)),
     _pybind("scrape_iter", "in_cycle", _iter_in_cycle, weight=SEVERAL_FETCHES),
+    _pybind("scrape_iter", "in_cycle_through_input", _iter_in_cycle_through_input, weight=SEVERAL_FETCHES),
     _pybind("scrape_iter", "never_started", _iter_never_started, weight=0.2),
     _pybind("scrape_iter", "empty", lambda: list(_scrape.scrape_iter([])), weight=0.2),
     _pybind("scrape_iter", "bad_item_midway", _iter_bad_item_midway, raises=TypeError, weight=SEVERAL_FETCHES),
