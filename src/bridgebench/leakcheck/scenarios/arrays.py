@@ -18,7 +18,7 @@ from bridgebench.leakcheck.scenarios import Canary, Scenario, cover_module, cove
 
 PYBIND = "bridgebench._arrays"
 CAPI = "bridgebench.arrays.capi"
-# Above the bindings' release_gil_from (1 << 15): exercises the GIL hand-over too.
+# Above the bindings' release_gil_from (1 << 13 elements): exercises the GIL hand-over too.
 LARGE = 40_000
 
 
