@@ -241,6 +241,23 @@ public:
         }
     }
 
+    // The cyclic GC's view (tp_traverse / tp_clear below): the input iterable may refer back
+    // to this iterator (a generator whose frame holds it), and such a cycle is only freed if
+    // the GC can see the references we hold.
+    int traverse(visitproc visit, void* arg) const {
+        Py_VISIT(urls_.ptr());
+        Py_VISIT(cls_.ptr());
+        return 0;
+    }
+
+    void clear() {
+        // Unreachable, so no __next__ is running: stop fetching and drop our references.
+        ready_.clear();
+        session_.reset();
+        urls_ = py::none();
+        cls_ = py::none();
+    }
+
     // Stops the loop and frees everything not yet yielded. Idempotent.
     void close() {
         refuse_if_running("close");
@@ -308,7 +325,22 @@ ScrapeIterator* scrape_iter(py::handle urls, py::handle concurrency, py::handle 
 PYBIND11_MODULE(_scrape, m) {
     m.doc() = "Concurrent scraping on the libcurl multi interface (bridgebench.scrape).";
 
-    py::class_<ScrapeIterator>(m, "ScrapeIterator", "Records as they complete; see scrape_iter.")
+    py::class_<ScrapeIterator>(m, "ScrapeIterator", "Records as they complete; see scrape_iter.",
+                               py::custom_type_setup([](PyHeapTypeObject* heap_type) {
+                                   auto* type = &heap_type->ht_type;
+                                   type->tp_flags |= Py_TPFLAGS_HAVE_GC;
+                                   type->tp_traverse = [](PyObject* self, visitproc visit, void* arg) {
+                                       Py_VISIT(Py_TYPE(self));  // a heap type: instances refer to it
+                                       if (!py::detail::is_holder_constructed(self)) return 0;
+                                       return py::cast<ScrapeIterator&>(py::handle(self)).traverse(visit, arg);
+                                   };
+                                   type->tp_clear = [](PyObject* self) {
+                                       if (py::detail::is_holder_constructed(self)) {
+                                           py::cast<ScrapeIterator&>(py::handle(self)).clear();
+                                       }
+                                       return 0;
+                                   };
+                               }))
         .def("__iter__", [](py::object self) { return self; })
         .def("__next__", &ScrapeIterator::next)
         .def("close", &ScrapeIterator::close, "Stop fetching and free everything not yet yielded.")

@@ -3,6 +3,8 @@ report parsers and the suppression rules."""
 
 from __future__ import annotations
 
+import contextlib
+import json
 import textwrap
 from pathlib import Path
 
@@ -10,7 +12,7 @@ import pytest
 
 from bridgebench.leakcheck import coverage, suppressions
 from bridgebench.leakcheck.layers import asan
-from bridgebench.leakcheck.scenarios import all_canaries, all_scenarios
+from bridgebench.leakcheck.scenarios import FIXTURES_ENV, all_canaries, all_scenarios, start_fixtures
 from bridgebench.leakcheck.stacks import Frame, base_name, blamed_function
 
 REPO = Path(__file__).resolve().parents[2]
@@ -178,9 +180,12 @@ def test_growth_sees_native_memory_that_bypasses_the_ledger():
     assert [f.kind for f in findings] == ["heap-growth"]
 
 
-def test_scenarios_call_what_they_claim_to_cover():
-    # Each scenario runs once with the functions it names wrapped by counters.
-    assert coverage.verify_claims() == []
+def test_scenarios_call_what_they_claim_to_cover(monkeypatch):
+    # Each scenario runs once with the functions it names wrapped by counters, with the
+    # workloads' fixtures (the scrape site) running as under the audit.
+    with contextlib.ExitStack() as stack:
+        monkeypatch.setenv(FIXTURES_ENV, json.dumps(start_fixtures(stack)))
+        assert coverage.verify_claims() == []
 
 
 def test_a_false_claim_is_caught():

@@ -1,6 +1,8 @@
 """scrape_iter: records as they complete, bounded memory, any iterable (a generator too)."""
 
+import gc
 import itertools
+import weakref
 
 import pytest
 from scrape_impls import SCRAPE_ITER, comparable
@@ -79,6 +81,31 @@ def test_abandoned_stream_frees_everything(scrape_site):
         stream = native.scrape_iter([scrape_site.url("/pages/p050.bin")] * 50, concurrency=8)
         next(stream)
         del stream
+
+
+def test_stream_in_a_cycle_through_its_input_is_collected(scrape_site):
+    # The input generator's frame refers back to the iterator: only the cyclic GC can free
+    # the pair, and only if the iterator tells it what it holds (tp_traverse / tp_clear).
+    class Marker:
+        pass
+
+    def abandon_in_cycle() -> weakref.ref:
+        box = []
+        marker = Marker()
+
+        def urls():
+            _ = (box, marker)
+            yield from [scrape_site.url("/small/s000.html")] * 40
+
+        stream = native.scrape_iter(urls(), concurrency=2)
+        box.append(stream)
+        next(stream)  # fetching: records are waiting in the session
+        return weakref.ref(marker)
+
+    with ledger.balanced():
+        alive = abandon_in_cycle()
+        gc.collect()
+        assert alive() is None, "the iterator and its input were never collected"
 
 
 def test_close_from_another_thread_while_waiting_is_refused(scrape_site, balanced_ledger):

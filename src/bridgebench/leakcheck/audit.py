@@ -75,7 +75,8 @@ def run_audit(quick: bool = True, layers: Iterable[str] | None = None, canary: s
         if write and output_dir:
             result.write(Path(output_dir))
         return result
-    output_dir = Path(output_dir) if output_dir else default_output_dir(root)
+    # Absolute: the workers run in another working directory and are handed paths inside it.
+    output_dir = Path(output_dir).resolve() if output_dir else default_output_dir(root)
     work_dir = output_dir / "leakcheck"
     work_dir.mkdir(parents=True, exist_ok=True)
     canaries = resolve_canaries(canary)
