@@ -102,6 +102,7 @@ def run_growth(scenarios: list[Scenario], n: int, k: int) -> dict:
         moved = {n: v for n, v in moved.items() if len(set(v)) > 1}
         results.append({
             "scenario": s.name, "calls": calls, "k": k, "heap": heaps, "python_blocks": blocks,
+            "slack_factor": s.growth_slack_factor,
             "measuring_overhead": {"heap": calibration[1][0] - calibration[0][0],
                                    "python_blocks": calibration[1][1] - calibration[0][1]},
             "ledger_outstanding": [sum(p[2].values()) for p in points],

@@ -12,7 +12,9 @@ batch, then nothing). The heap slack is HEAP_SLACK_BYTES; with no leak it moves 
 400 B on this machine (malloc bookkeeping), while a leak of L bytes per call moves it by about
 (k-1)*N*L per batch: quick mode (N=200, k=3) catches leaks of 6 B per call and up, full mode
 (N=1000, k=4) of 1 B per call. Scenarios with big inputs run fewer calls
-(Scenario.growth_weight); the ledger still sees a single lost byte there.
+(Scenario.growth_weight); the ledger still sees a single lost byte there. Scenarios whose calls
+start native threads scale both slacks by Scenario.growth_slack_factor (the scraper: 4, see
+its scenario module).
 """
 
 from __future__ import annotations
@@ -74,18 +76,20 @@ def evaluate(data: dict, result: LayerResult) -> None:
                 "growth", "ledger-growth", site,
                 f"bytes outstanding {' -> '.join(map(str, values))} after {counts}",
                 scenario=s["scenario"], bytes=values[-1] - values[0]))
-        block_slack = max(BLOCK_SLACK, extra_calls // BLOCK_CALLS_PER_OBJECT)
+        factor = s.get("slack_factor", 1.0)
+        block_slack = int(max(BLOCK_SLACK, extra_calls // BLOCK_CALLS_PER_OBJECT) * factor)
+        heap_slack = int(HEAP_SLACK_BYTES * factor)
         if min(block_steps) > block_slack:
             result.findings.append(Finding(
                 "growth", "object-growth", s["scenario"].rsplit(".", 1)[0],
                 f"{block_steps[0]} and then {block_steps[1]} more Python objects alive over two batches of "
                 f"{extra_calls} calls (slack {block_slack}): a reference is never dropped", scenario=s["scenario"]))
-        if min(heap_steps) > HEAP_SLACK_BYTES:
+        if min(heap_steps) > heap_slack:
             blamed = min(grown) if grown else s["scenario"].rsplit(".", 1)[0]
             result.findings.append(Finding(
                 "growth", "heap-growth", blamed,
                 f"native heap grew by {heap_steps[0]} B and then {heap_steps[1]} B over two batches of {extra_calls} "
-                f"calls ({min(heap_steps) / extra_calls:.1f} B/call; slack {HEAP_SLACK_BYTES} B)",
+                f"calls ({min(heap_steps) / extra_calls:.1f} B/call; slack {heap_slack} B)",
                 scenario=s["scenario"], bytes=sum(heap_steps)))
     result.details["largest_heap_move_bytes"] = worst
     result.details["largest_block_move"] = worst_blocks

@@ -44,6 +44,12 @@ INTERRUPT_AFTER = 0.02  # seconds
 ONE_FETCH = 0.05
 SEVERAL_FETCHES = 0.05
 INTERRUPTED = 0.01  # ~70 ms each: the interrupt, a 50 ms wait slice, the session's teardown
+# Every fetching call runs a libcurl loop thread: glibc's per-thread arenas move the heap by up
+# to ~3 KiB per batch with no leak, and pybind11's type caches drift by up to ~50 Python
+# objects per batch after other workloads ran in the same worker (measured; see
+# leakcheck/README.md). 4x the default slack keeps the gate from flaking on that; a leaked
+# record (hundreds of bytes and several objects per call) still fails, and the ledger is exact.
+THREADED_SLACK = 4.0
 
 
 @contextlib.contextmanager
@@ -106,7 +112,7 @@ def _failing_iterable(urls: list, fail_after: int):
 def _pybind(function: str, case: str, run, *, raises=None, reduced=False, weight=ONE_FETCH,
             also: tuple[str, ...] = ()) -> Scenario:
     return Scenario(f"scrape.pybind.{function}.{case}", run, cover_module(PYBIND, function, *also),
-                    raises=raises, reduced=reduced, growth_weight=weight)
+                    raises=raises, reduced=reduced, growth_weight=weight, growth_slack_factor=THREADED_SLACK)
 
 
 def _scrape_ok() -> None:
@@ -316,7 +322,7 @@ _WRAPPER_SYMBOLS = cover_symbols("bb_scrape", "bb_scrape_options_init", "bb_free
 
 def _capi(case: str, run, *, raises=None, reduced=False, weight=ONE_FETCH, symbols=_WRAPPER_SYMBOLS) -> Scenario:
     return Scenario(f"scrape.capi.scrape.{case}", run, cover_module(CAPI, "scrape") + symbols,
-                    raises=raises, reduced=reduced, growth_weight=weight)
+                    raises=raises, reduced=reduced, growth_weight=weight, growth_slack_factor=THREADED_SLACK)
 
 
 def _capi_ok() -> None:
@@ -487,7 +493,8 @@ def _raw_cancel_midway() -> None:
 
 
 def _raw(case: str, run, symbols: tuple[str, ...], *, reduced=False, weight=ONE_FETCH) -> Scenario:
-    return Scenario(f"scrape.capi.raw.{case}", run, cover_symbols(*symbols), reduced=reduced, growth_weight=weight)
+    return Scenario(f"scrape.capi.raw.{case}", run, cover_symbols(*symbols), reduced=reduced, growth_weight=weight,
+                    growth_slack_factor=THREADED_SLACK)
 
 
 SCENARIOS += [
