@@ -8,6 +8,7 @@
 #include "arrays.hpp"
 #include "canary.hpp"
 #include "errors.hpp"
+#include "packed_strings.hpp"
 #include "result_block.hpp"
 
 namespace {
@@ -86,13 +87,7 @@ bb_status bb_roundtrip_strings(const uint64_t* offsets, const char* bytes, size_
     return bb::capi::guarded([&] {
         if (out == nullptr) throw Error(BB_ERR_INVALID_ARGUMENT, "out is NULL");
         *out = nullptr;
-        if (offsets == nullptr) throw Error(BB_ERR_INVALID_ARGUMENT, "offsets is NULL");
-        if (offsets[0] != 0) throw Error(BB_ERR_INVALID_ARGUMENT, "offsets[0] is not 0", 0);
-        for (size_t i = 0; i < count; ++i) {
-            if (offsets[i + 1] < offsets[i]) throw Error(BB_ERR_INVALID_ARGUMENT, "offsets decrease", i);
-        }
-        const uint64_t total = offsets[count];
-        require_data(bytes, total, "bytes");
+        const uint64_t total = bb::capi::check_packed_strings(offsets, bytes, count);
         if (count + 1 > SIZE_MAX / sizeof(uint64_t) || total > SIZE_MAX - (count + 1) * sizeof(uint64_t)) {
             throw std::bad_alloc();
         }

@@ -12,6 +12,7 @@
 
 #include "canary.hpp"
 #include "errors.hpp"
+#include "packed_strings.hpp"
 #include "result_block.hpp"
 #include "speller.hpp"
 #include "utf8.hpp"
@@ -102,12 +103,7 @@ bb_status bb_speller_create(const uint64_t* offsets, const char* bytes, size_t c
     return bb::capi::guarded([&] {
         if (out == nullptr) throw Error(BB_ERR_INVALID_ARGUMENT, "out is NULL");
         *out = nullptr;
-        if (offsets == nullptr) throw Error(BB_ERR_INVALID_ARGUMENT, "offsets is NULL");
-        if (offsets[0] != 0) throw Error(BB_ERR_INVALID_ARGUMENT, "offsets[0] is not 0", 0);
-        for (size_t i = 0; i < count; ++i) {
-            if (offsets[i + 1] < offsets[i]) throw Error(BB_ERR_INVALID_ARGUMENT, "offsets decrease", i);
-        }
-        if (bytes == nullptr && offsets[count] != 0) throw Error(BB_ERR_INVALID_ARGUMENT, "bytes is NULL");
+        bb::capi::check_packed_strings(offsets, bytes, count);
         bb::ledger::Site& site = speller_site();
         // Decode every word (reporting the first invalid one by index), packed as code points.
         bb::ledger::vector<char32_t> chars{bb::ledger::Allocator<char32_t>(site)};

@@ -5,24 +5,11 @@ from __future__ import annotations
 
 import random
 
-LETTERS = "abcdefghijklmnopqrstuvwxyz"
+from bridgebench.workloads.spell import LETTERS
+from bridgebench.workloads.spell import typo as edit
+
 # A few accented, non-Latin-1 and non-BMP characters, as real word lists have.
 UNICODE = "éüñçøßłŝжщ€😀🐍"
-
-
-def edit(rng: random.Random, word: str, edits: int, alphabet: str = LETTERS) -> str:
-    for _ in range(edits):
-        op = rng.randrange(3)
-        i = rng.randrange(len(word) + 1)
-        if op == 0 or not word:
-            word = word[:i] + rng.choice(alphabet) + word[i:]
-        elif op == 1:
-            i = min(i, len(word) - 1)
-            word = word[:i] + word[i + 1:]
-        else:
-            i = min(i, len(word) - 1)
-            word = word[:i] + rng.choice(alphabet) + word[i + 1:]
-    return word
 
 
 def small_dictionary(seed: int = 7, size: int = 300, unicode: bool = True) -> list[str]:

@@ -115,45 +115,35 @@ def _address(buffer: array.array) -> int:
     return buffer.buffer_info()[0]
 
 
-def roundtrip_ints(values: Sequence[int]) -> list[int]:
-    data = _native_ints(values)
-    out = ctypes.POINTER(bb_int64_array)()
-    status = _lib.bb_roundtrip_int64(_address(data), len(data), ctypes.byref(out))
-    _clib.raise_for_status(status, "roundtrip_ints")
+_RESULT_TYPES = {"int64": bb_int64_array, "double": bb_double_array, "float32": bb_float32_array}
+_LIMITS = {"float32": "float32 (max 3.4028234663852886e+38)"}
+
+
+def _roundtrip_numeric(kind: str, data: array.array, function: str) -> list:
+    """Calls bb_roundtrip_<kind> on `data`, reads the result struct and frees it in finally."""
+    out = ctypes.POINTER(_RESULT_TYPES[kind])()
+    status = getattr(_lib, f"bb_roundtrip_{kind}")(_address(data), len(data), ctypes.byref(out))
+    if status == _clib.BB_ERR_OVERFLOW:
+        index = _lib.bb_last_error_index()
+        raise OverflowError(f"values[{index}] = {data[index]!r} is too large for {_LIMITS.get(kind, kind)}")
+    _clib.raise_for_status(status, function)
     try:
         result = out.contents
         return result.data[: result.count]
     finally:
-        _lib.bb_free_int64_array(out)
+        getattr(_lib, f"bb_free_{kind}_array")(out)
+
+
+def roundtrip_ints(values: Sequence[int]) -> list[int]:
+    return _roundtrip_numeric("int64", _native_ints(values), "roundtrip_ints")
 
 
 def roundtrip_floats(values: Sequence[float]) -> list[float]:
-    data = _native_doubles(values)
-    out = ctypes.POINTER(bb_double_array)()
-    status = _lib.bb_roundtrip_double(_address(data), len(data), ctypes.byref(out))
-    _clib.raise_for_status(status, "roundtrip_floats")
-    try:
-        result = out.contents
-        return result.data[: result.count]
-    finally:
-        _lib.bb_free_double_array(out)
+    return _roundtrip_numeric("double", _native_doubles(values), "roundtrip_floats")
 
 
 def roundtrip_float32(values: Sequence[float]) -> list[float]:
-    data = _native_doubles(values)
-    out = ctypes.POINTER(bb_float32_array)()
-    status = _lib.bb_roundtrip_float32(_address(data), len(data), ctypes.byref(out))
-    if status == _clib.BB_ERR_OVERFLOW:
-        index = _lib.bb_last_error_index()
-        raise OverflowError(
-            f"values[{index}] = {data[index]!r} is too large for float32 (max 3.4028234663852886e+38)"
-        )
-    _clib.raise_for_status(status, "roundtrip_float32")
-    try:
-        result = out.contents
-        return result.data[: result.count]
-    finally:
-        _lib.bb_free_float32_array(out)
+    return _roundtrip_numeric("float32", _native_doubles(values), "roundtrip_float32")
 
 
 def _encode_all(values: list) -> list[bytes]:

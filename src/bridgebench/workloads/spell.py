@@ -41,18 +41,19 @@ LEVENSHTEIN_ITEMS = 10  # a Python loop over Levenshtein.distance: ~50 ms per qu
 
 # ---- inputs --------------------------------------------------------------------------------
 
-def typo(rng: random.Random, word: str, edits: int) -> str:
+def typo(rng: random.Random, word: str, edits: int, alphabet: str = LETTERS) -> str:
+    """`edits` random insertions, deletions or substitutions (letters from `alphabet`)."""
     for _ in range(edits):
         op = rng.randrange(3)
         i = rng.randrange(len(word) + 1)
         if op == 0 or not word:
-            word = word[:i] + rng.choice(LETTERS) + word[i:]
+            word = word[:i] + rng.choice(alphabet) + word[i:]
         elif op == 1:
             i = min(i, len(word) - 1)
             word = word[:i] + word[i + 1:]
         else:
             i = min(i, len(word) - 1)
-            word = word[:i] + rng.choice(LETTERS) + word[i + 1:]
+            word = word[:i] + rng.choice(alphabet) + word[i + 1:]
     return word
 
 

@@ -165,3 +165,12 @@ def select(scenarios: list[Scenario], *, reduced: bool = False,
 
 __all__ = ["LAYERS", "Scenario", "Canary", "cover_module", "cover_symbols", "fixture", "start_fixtures",
            "scenario_modules", "all_scenarios", "all_canaries", "select"]
+
+
+def failing_iterable(items: list, fail_after: int):
+    """A generator that raises RuntimeError after `fail_after` items: the native conversion
+    sees a half-read input and must free what it built so far."""
+    for i, item in enumerate(items):
+        if i == fail_after:
+            raise RuntimeError("input source failed mid-iteration")
+        yield item

@@ -14,7 +14,7 @@ import gc
 
 from bridgebench import _arrays, _clib
 from bridgebench.arrays import capi
-from bridgebench.leakcheck.scenarios import Canary, Scenario, cover_module, cover_symbols
+from bridgebench.leakcheck.scenarios import Canary, Scenario, cover_module, cover_symbols, failing_iterable
 
 PYBIND = "bridgebench._arrays"
 CAPI = "bridgebench.arrays.capi"
@@ -34,13 +34,6 @@ def _capi(function: str, symbols: tuple[str, ...], case: str, run, *, raises=Non
                     raises=raises, reduced=reduced, growth_weight=weight)
 
 
-def _failing_iterable(items: list, fail_after: int):
-    """A generator that raises mid-iteration (the conversion sees a half-read input)."""
-    for i, item in enumerate(items):
-        if i == fail_after:
-            raise RuntimeError("input source failed mid-iteration")
-        yield item
-
 
 # ---- pybind11 list copy path ------------------------------------------------------------------
 
@@ -58,7 +51,7 @@ def _list_scenarios(function: str, good: list, bad_last: object, overflow_last: 
         _pybind(function, "bad_item_first", lambda: fn([bad_last] + good), raises=TypeError),
         _pybind(function, "not_a_sequence", lambda: fn(12), raises=TypeError),
         _pybind(function, "str_instead_of_list", lambda: fn("abc"), raises=TypeError),
-        _pybind(function, "iterable_fails_midway", lambda: fn(_failing_iterable(good * 4, len(good) * 2)),
+        _pybind(function, "iterable_fails_midway", lambda: fn(failing_iterable(good * 4, len(good) * 2)),
                 raises=RuntimeError),
     ]
     if overflow_last is not None:

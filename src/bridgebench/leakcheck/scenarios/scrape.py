@@ -26,7 +26,7 @@ import signal
 import threading
 
 from bridgebench import _clib, _scrape
-from bridgebench.leakcheck.scenarios import Canary, Scenario, cover_module, cover_symbols, fixture
+from bridgebench.leakcheck.scenarios import Canary, Scenario, cover_module, cover_symbols, failing_iterable, fixture
 from bridgebench.scrape import capi
 
 PYBIND = "bridgebench._scrape"
@@ -100,12 +100,6 @@ def _urls_then_interrupt(urls: list[str]):
     raise KeyboardInterrupt
 
 
-def _failing_iterable(urls: list, fail_after: int):
-    for i, u in enumerate(urls):
-        if i == fail_after:
-            raise RuntimeError("input source failed mid-iteration")
-        yield u
-
 
 # ---- pybind11: scrape() -----------------------------------------------------------------------
 
@@ -178,7 +172,7 @@ SCENARIOS: list[Scenario] = [
     _pybind("scrape", "redirects_and_duplicates", _scrape_redirects_and_duplicates, weight=SEVERAL_FETCHES),
     _pybind("scrape", "empty", lambda: _scrape.scrape([]), weight=1.0),
     _pybind("scrape", "iterable_fails_midway",
-            lambda: _scrape.scrape(_failing_iterable(["http://127.0.0.1/"] * 40, 20)), raises=RuntimeError,
+            lambda: _scrape.scrape(failing_iterable(["http://127.0.0.1/"] * 40, 20)), raises=RuntimeError,
             weight=1.0),
     _pybind("scrape", "ctrl_c", _scrape_ctrl_c, raises=KeyboardInterrupt, weight=INTERRUPTED),
 ]
@@ -261,7 +255,7 @@ def _iter_bad_item_midway() -> None:
 
 
 def _iter_input_fails_midway() -> None:
-    for _ in _scrape.scrape_iter(_failing_iterable([_page()] * 30, 20), concurrency=1, **FAST):
+    for _ in _scrape.scrape_iter(failing_iterable([_page()] * 30, 20), concurrency=1, **FAST):
         pass
 
 

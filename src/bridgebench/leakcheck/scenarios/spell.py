@@ -15,7 +15,7 @@ import math
 import random
 
 from bridgebench import _clib, _spell
-from bridgebench.leakcheck.scenarios import Canary, Scenario, cover_module, cover_symbols
+from bridgebench.leakcheck.scenarios import Canary, Scenario, cover_module, cover_symbols, failing_iterable
 from bridgebench.spell import capi
 
 PYBIND = "bridgebench._spell"
@@ -42,12 +42,6 @@ def _capi(function: str, symbols: tuple[str, ...], case: str, run, *, raises=Non
                     raises=raises, reduced=reduced, growth_weight=weight)
 
 
-def _failing_iterable(items: list, fail_after: int):
-    for i, item in enumerate(items):
-        if i == fail_after:
-            raise RuntimeError("input source failed mid-iteration")
-        yield item
-
 
 def _build_and_search():
     speller = _spell.Speller(WORDS)
@@ -70,7 +64,7 @@ SCENARIOS: list[Scenario] = [
     _pybind("Speller", "bad_item_last", lambda: _spell.Speller(WORDS + [3]), raises=TypeError, reduced=True),
     _pybind("Speller", "not_a_sequence", lambda: _spell.Speller(12), raises=TypeError),
     _pybind("Speller", "str_instead_of_list", lambda: _spell.Speller("abc"), raises=TypeError),
-    _pybind("Speller", "iterable_fails_midway", lambda: _spell.Speller(_failing_iterable(WORDS, 50)),
+    _pybind("Speller", "iterable_fails_midway", lambda: _spell.Speller(failing_iterable(WORDS, 50)),
             raises=(TypeError, RuntimeError)),
     _pybind("Speller.words", "ok", lambda: SPELLER.words),
     _pybind("Speller.memory_bytes", "ok", lambda: SPELLER.memory_bytes),
