@@ -103,6 +103,16 @@ def test_bad_sizes_is_a_clear_error():
     assert proc.returncode == 2 and "--sizes" in proc.stderr
 
 
+def test_quick_is_the_default_profile():
+    from bridgebench.cli import build_parser
+    from bridgebench.commands._common import profile_from
+
+    parser = build_parser()
+    assert profile_from(parser.parse_args(["run"])).name == "quick"
+    assert profile_from(parser.parse_args(["run", "--quick"])).name == "quick"
+    assert profile_from(parser.parse_args(["bench", "--full"])).name == "full"
+
+
 def test_help_lists_commands():
     proc = bridgebench("--help")
     assert proc.returncode == 0

@@ -30,6 +30,8 @@ def add_measurement_options(parser: argparse.ArgumentParser) -> None:
                          help="the quick profile: a few sizes, 2 processes × 5 samples (the default)")
     profile.add_argument("--full", dest="full", action="store_true",
                          help="more sizes (up to 10M elements), 5 processes × 10 samples")
+    # store_false would make "full" the default: quick must be.
+    parser.set_defaults(full=False)
     parser.add_argument("--workloads", type=csv_list, metavar="A,B",
                         help="workloads to run (default: all registered)")
     parser.add_argument("--cases", type=csv_list, metavar="A,B",

@@ -39,13 +39,19 @@ def measure(args: argparse.Namespace, console: Console) -> dict[str, Any]:
     selected = _common.selected_workloads(args)
     cases = set(args.cases) if args.cases else None
     total = python_side.count_jobs(selected, profile, args.sizes, cases)
+    # A live bar on a terminal; one line per job in a CI log, where a bar would print nothing.
+    live = console.is_terminal
     with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-                  console=console, transient=True) as progress:
+                  console=console, transient=True, disable=not live) as progress:
         task = progress.add_task("timing", total=total)
+        done = [0]
 
         def on_job(label: str) -> None:
+            done[0] += 1
             progress.update(task, description=label)
             progress.advance(task)
+            if not live:
+                console.print(f"[{done[0]}/{total}] {label}", highlight=False)
 
         workload_results = python_side.run(selected, profile, seed=args.seed, sizes_override=args.sizes,
                                            cases_filter=cases, on_job=on_job)
