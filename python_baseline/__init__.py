@@ -1,2 +1,2 @@
 """Pure-Python baselines: the same API and the same answers as the native modules, done the
-way the seed project did them. They import nothing from bridgebench."""
+way a plain-ctypes helper library does them. They import nothing from bridgebench."""

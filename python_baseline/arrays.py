@@ -1,9 +1,9 @@
-"""Array round trips the seed's way: ctypes only, one ctypes object per element.
+"""Array round trips plain ctypes: ctypes only, one ctypes object per element.
 
 Each function builds a native (ctypes) array element by element from the Python list and reads
-it back element by element into a new list; that is what the seed's helper library paid on
+it back element by element into a new list; that is what a plain-ctypes helper library pays on
 every call. The defects are fixed where they changed answers (64-bit ints, overflow and type
-errors raised, not wrapped), but the seed's NUL-terminated ``char*`` string arrays are kept:
+errors raised, not wrapped), but the NUL-terminated ``char*`` string arrays are kept:
 a string with an embedded NUL cannot cross them, so it is refused with ValueError instead of
 being silently cut.
 """

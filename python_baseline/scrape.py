@@ -52,9 +52,11 @@ class Site:
         return self.error is None
 
     def __repr__(self) -> str:
-        return (f"Site(url={self.url!r}, status={self.status}, server={self.server!r}, "
-                f"content_type={self.content_type!r}, body=<{len(self.body)} bytes>, "
-                f"truncated={self.truncated}, error={self.error!r})")
+        return (
+            f"Site(url={self.url!r}, status={self.status}, server={self.server!r}, "
+            f"content_type={self.content_type!r}, body=<{len(self.body)} bytes>, "
+            f"truncated={self.truncated}, error={self.error!r})"
+        )
 
 
 @dataclass(frozen=True)
@@ -69,6 +71,7 @@ class _Options:
 
 
 # ---- arguments (same checks and messages as the native module) ------------------------------
+
 
 def _int_arg(value, name: str, minimum: int, maximum: int) -> int:
     if type(value) is bool or not isinstance(value, int):
@@ -92,8 +95,9 @@ def _seconds_arg(value, name: str) -> float:
     return seconds
 
 
-def _options(concurrency, timeout, connect_timeout, max_body_bytes, follow_redirects, max_redirects,
-             user_agent) -> _Options:
+def _options(
+    concurrency, timeout, connect_timeout, max_body_bytes, follow_redirects, max_redirects, user_agent
+) -> _Options:
     concurrency = _int_arg(concurrency, "concurrency", 1, MAX_CONCURRENCY)
     timeout = _seconds_arg(timeout, "timeout")
     connect_timeout = _seconds_arg(connect_timeout, "connect_timeout")
@@ -107,8 +111,7 @@ def _options(concurrency, timeout, connect_timeout, max_body_bytes, follow_redir
         raise TypeError(f"user_agent must be str or None, not {type(user_agent).__name__}")
     elif any(c in user_agent for c in "\r\n\0"):
         raise ValueError("user_agent must not contain CR, LF or NUL")
-    return _Options(concurrency, timeout, connect_timeout, max_body_bytes, follow_redirects, max_redirects,
-                    user_agent)
+    return _Options(concurrency, timeout, connect_timeout, max_body_bytes, follow_redirects, max_redirects, user_agent)
 
 
 def _iterate(urls) -> Iterator:
@@ -132,6 +135,7 @@ def _check_url(item, index: int) -> str:
 
 # ---- one URL -----------------------------------------------------------------------------------
 
+
 @dataclass(frozen=True)
 class _Parsed:
     error: str | None
@@ -154,7 +158,7 @@ def _parse(url: str) -> _Parsed:
         return _Parsed("invalid URL")
     if scheme not in ("http", "https"):
         return _Parsed("unsupported scheme")
-    if not url[len(scheme):].startswith("://") or url[len(scheme) + 3:].startswith("/"):
+    if not url[len(scheme) :].startswith("://") or url[len(scheme) + 3 :].startswith("/"):
         return _Parsed("invalid URL")
     host = (parts.hostname or "").lower()
     if not host:
@@ -281,8 +285,12 @@ def _fetch(url: str, options: _Options, opener) -> Site:
     redirects = 0
     while True:
         hop = _request(opener, current, options)
-        if (hop.error is None and options.follow_redirects and hop.status in REDIRECT_STATUSES
-                and hop.location is not None):
+        if (
+            hop.error is None
+            and options.follow_redirects
+            and hop.status in REDIRECT_STATUSES
+            and hop.location is not None
+        ):
             target = _parse(urllib.parse.urljoin(current, hop.location))
             if redirects >= options.max_redirects:
                 hop.error, hop.body = "too many redirects", b""
@@ -293,18 +301,40 @@ def _fetch(url: str, options: _Options, opener) -> Site:
                 current = target.normalized
                 continue
         break
-    return Site(url, current, parsed.host, parsed.port, parsed.scheme, hop.status, hop.server, hop.content_type,
-                hop.body, hop.truncated, time.monotonic() - start, hop.error)
+    return Site(
+        url,
+        current,
+        parsed.host,
+        parsed.port,
+        parsed.scheme,
+        hop.status,
+        hop.server,
+        hop.content_type,
+        hop.body,
+        hop.truncated,
+        time.monotonic() - start,
+        hop.error,
+    )
 
 
 # ---- the API ------------------------------------------------------------------------------------
 
-def scrape(urls: Iterable[str], *, concurrency: int = 64, timeout: float = 10.0, connect_timeout: float = 5.0,
-           max_body_bytes: int = 10_485_760, follow_redirects: bool = True, max_redirects: int = 5,
-           user_agent: str | None = None) -> list[Site]:
+
+def scrape(
+    urls: Iterable[str],
+    *,
+    concurrency: int = 64,
+    timeout: float = 10.0,
+    connect_timeout: float = 5.0,
+    max_body_bytes: int = 10_485_760,
+    follow_redirects: bool = True,
+    max_redirects: int = 5,
+    user_agent: str | None = None,
+) -> list[Site]:
     """Fetch every URL with a thread pool; one Site per URL, in input order."""
-    options = _options(concurrency, timeout, connect_timeout, max_body_bytes, follow_redirects, max_redirects,
-                       user_agent)
+    options = _options(
+        concurrency, timeout, connect_timeout, max_body_bytes, follow_redirects, max_redirects, user_agent
+    )
     url_list = [_check_url(item, i) for i, item in enumerate(_iterate(urls))]
     if not url_list:
         return []
@@ -318,12 +348,21 @@ def scrape(urls: Iterable[str], *, concurrency: int = 64, timeout: float = 10.0,
         pool.shutdown(wait=False, cancel_futures=True)
 
 
-def scrape_iter(urls: Iterable[str], *, concurrency: int = 64, timeout: float = 10.0, connect_timeout: float = 5.0,
-                max_body_bytes: int = 10_485_760, follow_redirects: bool = True, max_redirects: int = 5,
-                user_agent: str | None = None) -> Iterator[Site]:
+def scrape_iter(
+    urls: Iterable[str],
+    *,
+    concurrency: int = 64,
+    timeout: float = 10.0,
+    connect_timeout: float = 5.0,
+    max_body_bytes: int = 10_485_760,
+    follow_redirects: bool = True,
+    max_redirects: int = 5,
+    user_agent: str | None = None,
+) -> Iterator[Site]:
     """Like scrape, but yields Sites as they complete, with at most 2 x concurrency URLs in flight."""
-    options = _options(concurrency, timeout, connect_timeout, max_body_bytes, follow_redirects, max_redirects,
-                       user_agent)
+    options = _options(
+        concurrency, timeout, connect_timeout, max_body_bytes, follow_redirects, max_redirects, user_agent
+    )
     return _stream(_iterate(urls), options)
 
 

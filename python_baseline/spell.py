@@ -20,6 +20,7 @@ DEFAULT_DICTIONARY_NAME = "american-english-huge.txt"
 
 # ---- argument checks (the messages name the argument, as the native module's do) ----------
 
+
 def _check_str(value, argument: str) -> str:
     if not isinstance(value, str):
         raise TypeError(f"{argument} must be str, not {type(value).__name__}")
@@ -73,6 +74,7 @@ def _unique_words(words, argument: str = "dictionary") -> list[str]:
 
 
 # ---- the measures ----------------------------------------------------------------------------
+
 
 def _levenshtein(a: str, b: str) -> int:
     previous = list(range(len(b) + 1))
@@ -133,6 +135,7 @@ def _similarity(a: str, b: str, metric: str) -> float:
 
 # ---- searches ----------------------------------------------------------------------------------
 
+
 def _search(words: list[str], query: str, k: int, metric: str, max_distance, min_similarity) -> list:
     """The k best (word, score) pairs, best first, ties in dictionary order."""
     if k == 0:
@@ -168,8 +171,10 @@ _default_words: list[str] | None = None
 
 def default_dictionary_path() -> Path:
     here = Path(__file__).resolve().parent
-    for candidate in (here.parent / "bridgebench" / "data" / DEFAULT_DICTIONARY_NAME,
-                      here.parent / "data" / DEFAULT_DICTIONARY_NAME):
+    for candidate in (
+        here.parent / "bridgebench" / "data" / DEFAULT_DICTIONARY_NAME,
+        here.parent / "data" / DEFAULT_DICTIONARY_NAME,
+    ):
         if candidate.is_file():
             return candidate
     raise FileNotFoundError(f"default dictionary {DEFAULT_DICTIONARY_NAME} not found next to {here}")
@@ -192,24 +197,44 @@ class Speller:
     def __len__(self) -> int:
         return len(self.words)
 
-    def suggest(self, word: str, *, max_distance: int | None = None, metric: str = "levenshtein",
-                min_similarity: float | None = None) -> str | None:
+    def suggest(
+        self,
+        word: str,
+        *,
+        max_distance: int | None = None,
+        metric: str = "levenshtein",
+        min_similarity: float | None = None,
+    ) -> str | None:
         _check_str(word, "word")
         metric = _check_metric(metric)
         max_distance, min_similarity = _check_limits(metric, max_distance, min_similarity)
         best = _search(self.words, word, 1, metric, max_distance, min_similarity)
         return best[0][0] if best else None
 
-    def suggest_k(self, word: str, k: int, *, max_distance: int | None = None, metric: str = "levenshtein",
-                  min_similarity: float | None = None) -> list[tuple[str, int | float]]:
+    def suggest_k(
+        self,
+        word: str,
+        k: int,
+        *,
+        max_distance: int | None = None,
+        metric: str = "levenshtein",
+        min_similarity: float | None = None,
+    ) -> list[tuple[str, int | float]]:
         _check_str(word, "word")
         k = _check_count(k, "k")
         metric = _check_metric(metric)
         max_distance, min_similarity = _check_limits(metric, max_distance, min_similarity)
         return _search(self.words, word, k, metric, max_distance, min_similarity)
 
-    def suggest_many(self, words: Sequence[str], *, max_distance: int | None = None, threads: int | None = None,
-                     metric: str = "levenshtein", min_similarity: float | None = None) -> list[str | None]:
+    def suggest_many(
+        self,
+        words: Sequence[str],
+        *,
+        max_distance: int | None = None,
+        threads: int | None = None,
+        metric: str = "levenshtein",
+        min_similarity: float | None = None,
+    ) -> list[str | None]:
         if isinstance(words, (str, bytes)):
             raise TypeError(f"words must be a list or other sequence, not {type(words).__name__}")
         queries = list(words)
@@ -218,8 +243,9 @@ class Speller:
                 raise TypeError(f"words[{i}] must be str, not {type(q).__name__}")
         if threads is not None and _check_count(threads, "threads") == 0:
             raise ValueError("threads must be >= 1 (or None for all cores)")
-        return [self.suggest(q, max_distance=max_distance, metric=metric, min_similarity=min_similarity)
-                for q in queries]
+        return [
+            self.suggest(q, max_distance=max_distance, metric=metric, min_similarity=min_similarity) for q in queries
+        ]
 
 
 def _speller(dictionary) -> Speller:
@@ -232,19 +258,32 @@ def _speller(dictionary) -> Speller:
     return Speller(_unique_words(dictionary))
 
 
-def suggest(word: str, dictionary: Sequence[str] | None = None, *, max_distance: int | None = None,
-            metric: str = "levenshtein", min_similarity: float | None = None) -> str | None:
+def suggest(
+    word: str,
+    dictionary: Sequence[str] | None = None,
+    *,
+    max_distance: int | None = None,
+    metric: str = "levenshtein",
+    min_similarity: float | None = None,
+) -> str | None:
     _check_str(word, "word")
-    return _speller(dictionary).suggest(word, max_distance=max_distance, metric=metric,
-                                        min_similarity=min_similarity)
+    return _speller(dictionary).suggest(word, max_distance=max_distance, metric=metric, min_similarity=min_similarity)
 
 
-def suggest_k(word: str, k: int, dictionary: Sequence[str] | None = None, *, max_distance: int | None = None,
-              metric: str = "levenshtein", min_similarity: float | None = None) -> list[tuple[str, int | float]]:
+def suggest_k(
+    word: str,
+    k: int,
+    dictionary: Sequence[str] | None = None,
+    *,
+    max_distance: int | None = None,
+    metric: str = "levenshtein",
+    min_similarity: float | None = None,
+) -> list[tuple[str, int | float]]:
     _check_str(word, "word")
     _check_count(k, "k")
-    return _speller(dictionary).suggest_k(word, k, max_distance=max_distance, metric=metric,
-                                          min_similarity=min_similarity)
+    return _speller(dictionary).suggest_k(
+        word, k, max_distance=max_distance, metric=metric, min_similarity=min_similarity
+    )
 
 
 def distance(a: str, b: str) -> int:
@@ -256,11 +295,20 @@ def similarity(a: str, b: str, metric: str = "levenshtein") -> float:
 
 
 def spellcheck(word: str, dictionary: Sequence[str] | None = None, metric: str = "indel") -> tuple[str | None, float]:
-    """The seed's call: (suggested_word, likelihood), the likelihood being the similarity."""
+    """The one-call form: (suggested_word, likelihood), the likelihood being the similarity."""
     _check_str(word, "word")
     best = _speller(dictionary).suggest(word, metric=_check_metric(metric))
     return (None, 0.0) if best is None else (best, _similarity(word, best, metric))
 
 
-__all__ = ["METRICS", "Speller", "suggest", "suggest_k", "distance", "similarity", "spellcheck",
-           "default_words", "default_dictionary_path"]
+__all__ = [
+    "METRICS",
+    "Speller",
+    "suggest",
+    "suggest_k",
+    "distance",
+    "similarity",
+    "spellcheck",
+    "default_words",
+    "default_dictionary_path",
+]

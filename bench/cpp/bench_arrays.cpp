@@ -13,7 +13,9 @@
 
 namespace {
 
-bb::ledger::Site& bench_site() { return bb::ledger::site("bench.arrays"); }
+bb::ledger::Site& bench_site() {
+    return bb::ledger::site("bench.arrays");
+}
 
 template <class T>
 void set_throughput(benchmark::State& state) {

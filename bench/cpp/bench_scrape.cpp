@@ -11,7 +11,9 @@
 
 namespace {
 
-bb::ledger::Site& bench_site() { return bb::ledger::site("bench.scrape"); }
+bb::ledger::Site& bench_site() {
+    return bb::ledger::site("bench.scrape");
+}
 
 void BM_ParseUrl(benchmark::State& state) {
     const std::string url = "https://Example.COM:8443/some/path/page.html?query=1&x=2";

@@ -23,7 +23,9 @@ namespace {
 
 namespace spell = bb::spell;
 
-bb::ledger::Site& bench_site() { return bb::ledger::site("bench.spell"); }
+bb::ledger::Site& bench_site() {
+    return bb::ledger::site("bench.spell");
+}
 
 struct Packed {
     std::vector<char32_t> chars;
@@ -69,9 +71,12 @@ const Packed& queries() {
                 const std::size_t at = std::uniform_int_distribution<std::size_t>(0, w.size())(rng);
                 const int kind = w.empty() ? 0 : op(rng);
                 const std::size_t in = std::min(at, w.size() - (w.empty() ? 0 : 1));
-                if (kind == 0) w.insert(w.begin() + static_cast<std::ptrdiff_t>(at), static_cast<char32_t>(letter(rng)));
-                else if (kind == 1) w.erase(in, 1);
-                else w[in] = static_cast<char32_t>(letter(rng));
+                if (kind == 0)
+                    w.insert(w.begin() + static_cast<std::ptrdiff_t>(at), static_cast<char32_t>(letter(rng)));
+                else if (kind == 1)
+                    w.erase(in, 1);
+                else
+                    w[in] = static_cast<char32_t>(letter(rng));
             }
             q.add(w);
         }
@@ -142,8 +147,12 @@ void BM_KernelLevenshtein(benchmark::State& state) {
         return spell::levenshtein(p, t, 1 << 20);
     });
 }
-void BM_KernelLcs(benchmark::State& state) { kernel_bench(state, spell::lcs); }
-void BM_KernelJaro(benchmark::State& state) { kernel_bench(state, spell::jaro); }
+void BM_KernelLcs(benchmark::State& state) {
+    kernel_bench(state, spell::lcs);
+}
+void BM_KernelJaro(benchmark::State& state) {
+    kernel_bench(state, spell::jaro);
+}
 
 }  // namespace
 

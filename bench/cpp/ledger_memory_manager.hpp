@@ -18,7 +18,9 @@ public:
 // implementing it is the only way to provide Stop(Result&) there.
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wdeprecated-declarations"
-    void Stop(Result* result) override { Stop(*result); }
+    void Stop(Result* result) override {
+        Stop(*result);
+    }
 #pragma GCC diagnostic pop
 
     void Stop(Result& result) override {

@@ -1,4 +1,4 @@
-"""Issue 4's memory target: `scrape_iter` over 100,000 URLs grows native memory by < 100 MB.
+"""Memory target: `scrape_iter` over 100,000 URLs grows native memory by < 100 MB.
 
 Streams N small pages (default 100,000) from the nginx fixture site through
 bridgebench.scrape.scrape_iter and samples the process's RSS every 1,000 records; prints the
@@ -41,8 +41,10 @@ def main(count: int) -> int:
                 peak = max(peak, rss_kib())
         seconds = time.perf_counter() - began
     growth_mib = (peak - start) / 1024
-    print(f"{done:,} records in {seconds:.2f} s; RSS {start / 1024:.1f} MiB at start, peak {peak / 1024:.1f} MiB, "
-          f"growth {growth_mib:.1f} MiB (target < 100 MB); ledger outstanding {ledger.outstanding()} B")
+    print(
+        f"{done:,} records in {seconds:.2f} s; RSS {start / 1024:.1f} MiB at start, peak {peak / 1024:.1f} MiB, "
+        f"growth {growth_mib:.1f} MiB (target < 100 MB); ledger outstanding {ledger.outstanding()} B"
+    )
     return 0 if growth_mib < 100 and ledger.outstanding() == 0 else 1
 
 

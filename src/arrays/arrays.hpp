@@ -26,7 +26,7 @@ struct StringArray {
     void push_back(std::string_view s);
 };
 
-// The seed's round trip: a native copy of the input, owned by the caller.
+// The plain round trip: a native copy of the input, owned by the caller.
 ledger::vector<std::int64_t> copy_int64(std::span<const std::int64_t> in, ledger::Site& site);
 ledger::vector<double> copy_double(std::span<const double> in, ledger::Site& site);
 StringArray copy_strings(const StringArray& in, ledger::Site& site);

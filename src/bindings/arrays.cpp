@@ -12,7 +12,7 @@
 #include "arrays.hpp"
 #include "canary.hpp"
 #include "ledger.hpp"
-#include "python_errors.hpp"
+#include "python_inputs.hpp"
 
 namespace py = pybind11;
 namespace ledger = bb::ledger;
@@ -82,8 +82,8 @@ ledger::vector<double> doubles_from(py::handle values, ledger::Site& site) {
         PyUnicodeEncodeError_GetStart(original.value().ptr(), &start);
         PyUnicodeEncodeError_GetEnd(original.value().ptr(), &end);
         const std::string reason = "values[" + std::to_string(i) + "] cannot be encoded as UTF-8 (lone surrogate)";
-        PyObject* error = PyObject_CallFunction(PyExc_UnicodeEncodeError, "sOnns", "utf-8", str, start, end,
-                                                reason.c_str());
+        PyObject* error =
+            PyObject_CallFunction(PyExc_UnicodeEncodeError, "sOnns", "utf-8", str, start, end, reason.c_str());
         if (error != nullptr) {
             PyErr_SetObject(PyExc_UnicodeEncodeError, error);
             Py_DECREF(error);
@@ -115,7 +115,8 @@ bb::arrays::StringArray strings_from(py::handle values, ledger::Site& site) {
     for (Py_ssize_t i = 0; i < seq.size(); ++i) {
         Py_ssize_t length = 0;
         const char* utf8 = PyUnicode_AsUTF8AndSize(items[i], &length);  // cached: no failure now
-        std::memcpy(out.bytes.data() + out.offsets[static_cast<std::size_t>(i)], utf8, static_cast<std::size_t>(length));
+        std::memcpy(out.bytes.data() + out.offsets[static_cast<std::size_t>(i)], utf8,
+                    static_cast<std::size_t>(length));
     }
     return out;
 }
@@ -218,8 +219,7 @@ void free_capsule_buffer(void* pointer) noexcept {
     ledger::release(*payload->site, payload, sizeof(CapsulePayload) + payload->bytes);
 }
 
-NativeBuffer allocate_native_buffer(ledger::Site& site, std::size_t count, std::size_t itemsize,
-                                    const char* format) {
+NativeBuffer allocate_native_buffer(ledger::Site& site, std::size_t count, std::size_t itemsize, const char* format) {
     const std::size_t bytes = count * itemsize;
     auto* payload = static_cast<CapsulePayload*>(ledger::allocate(site, sizeof(CapsulePayload) + bytes));
     payload->site = &site;
@@ -238,8 +238,8 @@ bool format_is(const Py_buffer& view, std::initializer_list<std::string_view> ac
     return false;
 }
 
-py::memoryview roundtrip_buffer(py::handle values, const char* site_name, const char* type_name,
-                                const char* format, std::initializer_list<std::string_view> accepted) {
+py::memoryview roundtrip_buffer(py::handle values, const char* site_name, const char* type_name, const char* format,
+                                std::initializer_list<std::string_view> accepted) {
     ledger::Site& site = ledger::site(site_name);
     BufferView view(values, PyBUF_RECORDS_RO, "values");
     if (view->ndim != 1) raise(PyExc_ValueError, "values must be a 1-dimensional buffer, got ndim=%d", view->ndim);

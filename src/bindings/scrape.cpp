@@ -18,7 +18,7 @@
 #include "canary.hpp"
 #include "ledger.hpp"
 #include "options.hpp"
-#include "python_errors.hpp"
+#include "python_inputs.hpp"
 #include "record.hpp"
 #include "session.hpp"
 
@@ -34,14 +34,18 @@ constexpr std::size_t max_concurrency = 10'000;
 
 // ---- arguments ---------------------------------------------------------------------------
 
-bool is_int(PyObject* o) { return PyLong_Check(o) && !PyBool_Check(o); }
+bool is_int(PyObject* o) {
+    return PyLong_Check(o) && !PyBool_Check(o);
+}
 
 long long int_argument(py::handle value, const char* name, long long minimum, long long maximum) {
     if (!is_int(value.ptr())) raise(PyExc_TypeError, "%s must be int, not %.100s", name, Py_TYPE(value.ptr())->tp_name);
     int overflow = 0;
     const long long v = PyLong_AsLongLongAndOverflow(value.ptr(), &overflow);
-    if (overflow > 0 || v > maximum) raise(PyExc_ValueError, "%s must be at most %lld, got %R", name, maximum, value.ptr());
-    if (overflow < 0 || v < minimum) raise(PyExc_ValueError, "%s must be at least %lld, got %R", name, minimum, value.ptr());
+    if (overflow > 0 || v > maximum)
+        raise(PyExc_ValueError, "%s must be at most %lld, got %R", name, maximum, value.ptr());
+    if (overflow < 0 || v < minimum)
+        raise(PyExc_ValueError, "%s must be at least %lld, got %R", name, minimum, value.ptr());
     return v;
 }
 
@@ -55,7 +59,8 @@ double seconds_argument(py::handle value, const char* name) {
         PyErr_Clear();
         raise(PyExc_ValueError, "%s must be a finite number of seconds > 0, got %R", name, o);
     }
-    if (!std::isfinite(v) || v <= 0.0) raise(PyExc_ValueError, "%s must be a finite number of seconds > 0, got %R", name, o);
+    if (!std::isfinite(v) || v <= 0.0)
+        raise(PyExc_ValueError, "%s must be a finite number of seconds > 0, got %R", name, o);
     return v;
 }
 
@@ -92,7 +97,8 @@ py::object iterator_over(py::handle urls) {
     PyObject* o = urls.ptr();
     if (PyUnicode_Check(o) || PyBytes_Check(o) || PyByteArray_Check(o)) {
         // Iterable, but a list of characters is never what the caller meant.
-        raise(PyExc_TypeError, "urls must be an iterable of str (a list, say), not a single %.100s", Py_TYPE(o)->tp_name);
+        raise(PyExc_TypeError, "urls must be an iterable of str (a list, say), not a single %.100s",
+              Py_TYPE(o)->tp_name);
     }
     PyObject* it = PyObject_GetIter(o);
     if (it == nullptr) {
@@ -131,10 +137,10 @@ py::str text(const std::string& s) {
 py::object to_python(const py::object& cls, scrape::Record&& r, const char* site_name) {
     const auto body = r.body_view();
     py::object error = r.ok() ? py::object(py::none()) : py::object(text(r.error));
-    py::object site = cls(text(r.url), text(r.final_url), text(r.domain), py::int_(r.port), text(r.protocol),
-                          py::int_(r.status), text(r.server), text(r.content_type),
-                          py::bytes(body.data(), static_cast<py::ssize_t>(body.size())), py::bool_(r.truncated),
-                          py::float_(r.elapsed), error);
+    py::object site =
+        cls(text(r.url), text(r.final_url), text(r.domain), py::int_(r.port), text(r.protocol), py::int_(r.status),
+            text(r.server), text(r.content_type), py::bytes(body.data(), static_cast<py::ssize_t>(body.size())),
+            py::bool_(r.truncated), py::float_(r.elapsed), error);
     if (bb::canary::enabled("scrape_record")) bb::canary::plant_leak(site_name, body.size() + 64);
     return site;
 }
@@ -158,8 +164,8 @@ py::list scrape_batch(py::handle urls, py::handle concurrency, py::handle timeou
                       py::handle user_agent) {
     static constexpr const char* site_name = "scrape.scrape";
     static ledger::Site& site = ledger::site(site_name);
-    const scrape::Options options =
-        options_from(concurrency, timeout, connect_timeout, max_body_bytes, follow_redirects, max_redirects, user_agent);
+    const scrape::Options options = options_from(concurrency, timeout, connect_timeout, max_body_bytes,
+                                                 follow_redirects, max_redirects, user_agent);
     py::object it = iterator_over(urls);
     std::vector<scrape::Session::Request> requests;
     while (PyObject* raw = PyIter_Next(it.ptr())) {
@@ -315,8 +321,8 @@ private:
 ScrapeIterator* scrape_iter(py::handle urls, py::handle concurrency, py::handle timeout, py::handle connect_timeout,
                             py::handle max_body_bytes, py::handle follow_redirects, py::handle max_redirects,
                             py::handle user_agent) {
-    const scrape::Options options =
-        options_from(concurrency, timeout, connect_timeout, max_body_bytes, follow_redirects, max_redirects, user_agent);
+    const scrape::Options options = options_from(concurrency, timeout, connect_timeout, max_body_bytes,
+                                                 follow_redirects, max_redirects, user_agent);
     return new ScrapeIterator(iterator_over(urls), options);
 }
 

@@ -13,7 +13,7 @@
 #include <string_view>
 
 #include "ledger.hpp"
-#include "python_errors.hpp"
+#include "python_inputs.hpp"
 #include "speller.hpp"
 
 namespace py = pybind11;
@@ -31,7 +31,8 @@ constexpr std::size_t release_gil_from_words = 2048;
 // ---- Python -> native --------------------------------------------------------------------
 
 void check_str(PyObject* object, const char* argument) {
-    if (!PyUnicode_Check(object)) raise(PyExc_TypeError, "%s must be str, not %.100s", argument, Py_TYPE(object)->tp_name);
+    if (!PyUnicode_Check(object))
+        raise(PyExc_TypeError, "%s must be str, not %.100s", argument, Py_TYPE(object)->tp_name);
 }
 
 template <class Out>
@@ -94,7 +95,8 @@ long long count_from(py::handle value, const char* argument) {
     }
     int overflow = 0;
     const long long v = PyLong_AsLongLongAndOverflow(value.ptr(), &overflow);
-    if (overflow < 0 || (v < 0 && !PyErr_Occurred())) raise(PyExc_ValueError, "%s must be >= 0, got %R", argument, value.ptr());
+    if (overflow < 0 || (v < 0 && !PyErr_Occurred()))
+        raise(PyExc_ValueError, "%s must be >= 0, got %R", argument, value.ptr());
     if (v == -1 && PyErr_Occurred()) throw py::error_already_set();
     return overflow > 0 ? LLONG_MAX : v;
 }
@@ -249,9 +251,8 @@ PYBIND11_MODULE(_spell, m) {
              py::arg("metric") = "levenshtein", py::arg("min_similarity") = none)
         .def("suggest_k", &PySpeller::suggest_k, py::arg("word"), py::arg("k"), py::kw_only(),
              py::arg("max_distance") = none, py::arg("metric") = "levenshtein", py::arg("min_similarity") = none)
-        .def("suggest_many", &PySpeller::suggest_many, py::arg("words"), py::kw_only(),
-             py::arg("max_distance") = none, py::arg("threads") = none, py::arg("metric") = "levenshtein",
-             py::arg("min_similarity") = none);
+        .def("suggest_many", &PySpeller::suggest_many, py::arg("words"), py::kw_only(), py::arg("max_distance") = none,
+             py::arg("threads") = none, py::arg("metric") = "levenshtein", py::arg("min_similarity") = none);
     m.def("distance", &distance, py::arg("a"), py::arg("b"));
     m.def("similarity", &similarity, py::arg("a"), py::arg("b"), py::arg("metric") = "levenshtein");
 }

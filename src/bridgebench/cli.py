@@ -20,8 +20,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"bridgebench {__version__}")
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
-    modules = [importlib.import_module(f"{commands.__name__}.{m.name}")
-               for m in pkgutil.iter_modules(commands.__path__) if not m.name.startswith("_")]
+    modules = [
+        importlib.import_module(f"{commands.__name__}.{m.name}")
+        for m in pkgutil.iter_modules(commands.__path__)
+        if not m.name.startswith("_")
+    ]
     for module in sorted(modules, key=lambda m: (getattr(m, "ORDER", 100), m.__name__)):
         module.register(subparsers)
     return parser

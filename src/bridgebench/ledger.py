@@ -111,5 +111,14 @@ def set_canaries(names: str) -> None:
     _clib.library().bb_canary_set(names.encode())
 
 
-__all__ = ["Site", "snapshot", "outstanding", "reset", "delta", "balanced", "LedgerImbalance",
-           "canaries_compiled_in", "set_canaries"]
+__all__ = [
+    "Site",
+    "snapshot",
+    "outstanding",
+    "reset",
+    "delta",
+    "balanced",
+    "LedgerImbalance",
+    "canaries_compiled_in",
+    "set_canaries",
+]

@@ -1,4 +1,4 @@
-// extern "C" array round trips: seed-style owning result structs, one free function each.
+// extern "C" array round trips: owning result structs (ctypes-friendly), one free function each.
 #include "bridgebench/arrays.h"
 
 #include <cstring>
@@ -82,8 +82,7 @@ bb_status bb_roundtrip_float32(const double* data, size_t count, bb_float32_arra
     });
 }
 
-bb_status bb_roundtrip_strings(const uint64_t* offsets, const char* bytes, size_t count,
-                               bb_string_array** out) {
+bb_status bb_roundtrip_strings(const uint64_t* offsets, const char* bytes, size_t count, bb_string_array** out) {
     return bb::capi::guarded([&] {
         if (out == nullptr) throw Error(BB_ERR_INVALID_ARGUMENT, "out is NULL");
         *out = nullptr;
@@ -105,11 +104,17 @@ bb_status bb_roundtrip_strings(const uint64_t* offsets, const char* bytes, size_
     });
 }
 
-void bb_free_int64_array(bb_int64_array* array) { bb::capi::free_result(array, "bb_free_int64_array"); }
-void bb_free_double_array(bb_double_array* array) { bb::capi::free_result(array, "bb_free_double_array"); }
+void bb_free_int64_array(bb_int64_array* array) {
+    bb::capi::free_result(array, "bb_free_int64_array");
+}
+void bb_free_double_array(bb_double_array* array) {
+    bb::capi::free_result(array, "bb_free_double_array");
+}
 void bb_free_float32_array(bb_float32_array* array) {
     bb::capi::free_result(array, "bb_free_float32_array");
 }
-void bb_free_string_array(bb_string_array* array) { bb::capi::free_result(array, "bb_free_string_array"); }
+void bb_free_string_array(bb_string_array* array) {
+    bb::capi::free_result(array, "bb_free_string_array");
+}
 
 }  // extern "C"

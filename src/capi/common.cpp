@@ -31,8 +31,12 @@ void clear_error() noexcept {
 
 extern "C" {
 
-const char* bb_last_error(void) { return bb::capi::last_message.c_str(); }
-size_t bb_last_error_index(void) { return bb::capi::last_index; }
+const char* bb_last_error(void) {
+    return bb::capi::last_message.c_str();
+}
+size_t bb_last_error_index(void) {
+    return bb::capi::last_index;
+}
 
 size_t bb_ledger_snapshot(bb_ledger_site* out, size_t capacity) {
     // Names must outlive the call: keep the last snapshot alive until the next one.
@@ -49,15 +53,18 @@ size_t bb_ledger_snapshot(bb_ledger_site* out, size_t capacity) {
     return kept.size();
 }
 
-void bb_ledger_reset(void) { bb::ledger::reset(); }
+void bb_ledger_reset(void) {
+    bb::ledger::reset();
+}
 
-int bb_canaries_compiled_in(void) { return bb::canary::compiled_in ? 1 : 0; }
+int bb_canaries_compiled_in(void) {
+    return bb::canary::compiled_in ? 1 : 0;
+}
 
 void bb_canary_set(const char* names) {
     try {
         bb::canary::set(names != nullptr ? names : "");
-    } catch (...) {
-    }
+    } catch (...) {}
 }
 
 }  // extern "C"

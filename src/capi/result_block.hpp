@@ -51,9 +51,9 @@ void free_result(Result* result, const char* free_function) noexcept {
     if (result == nullptr) return;
     auto* header = reinterpret_cast<BlockHeader*>(result) - 1;
     if (header->magic != BlockHeader::live_magic) {
-        std::fprintf(stderr, "bridgebench: %s: %s\n", free_function,
-                     header->magic == BlockHeader::freed_magic ? "double free"
-                                                               : "pointer was not allocated by bridgebench");
+        std::fprintf(
+            stderr, "bridgebench: %s: %s\n", free_function,
+            header->magic == BlockHeader::freed_magic ? "double free" : "pointer was not allocated by bridgebench");
         std::abort();
     }
     header->magic = BlockHeader::freed_magic;

@@ -38,7 +38,8 @@ scrape::Options options_from(const bb_scrape_options* in) {
     o.follow_redirects = in->follow_redirects == 1;
     o.max_redirects = in->max_redirects;
     if (in->user_agent != nullptr) o.user_agent = in->user_agent;
-    if (const std::string problem = scrape::validate(o); !problem.empty()) throw Error(BB_ERR_INVALID_ARGUMENT, problem);
+    if (const std::string problem = scrape::validate(o); !problem.empty())
+        throw Error(BB_ERR_INVALID_ARGUMENT, problem);
     return o;
 }
 
@@ -89,12 +90,18 @@ extern "C" {
 void bb_scrape_options_init(bb_scrape_options* options) {
     if (options == nullptr) return;
     const scrape::Options d;
-    *options = bb_scrape_options{d.concurrency, d.timeout, d.connect_timeout, d.max_body_bytes,
-                                 d.follow_redirects ? 1 : 0, static_cast<int32_t>(d.max_redirects), nullptr, nullptr};
+    *options = bb_scrape_options{d.concurrency,
+                                 d.timeout,
+                                 d.connect_timeout,
+                                 d.max_body_bytes,
+                                 d.follow_redirects ? 1 : 0,
+                                 static_cast<int32_t>(d.max_redirects),
+                                 nullptr,
+                                 nullptr};
 }
 
-bb_status bb_scrape(const char* const* urls, const size_t* url_lengths, size_t count,
-                    const bb_scrape_options* options, bb_site_array** out) {
+bb_status bb_scrape(const char* const* urls, const size_t* url_lengths, size_t count, const bb_scrape_options* options,
+                    bb_site_array** out) {
     return bb::capi::guarded([&] {
         if (out == nullptr) throw Error(BB_ERR_INVALID_ARGUMENT, "out is NULL");
         *out = nullptr;
@@ -136,7 +143,9 @@ bb_site* bb_site_array_take(bb_site_array* array, size_t index) {
     return site;
 }
 
-void bb_free_site(bb_site* site) { bb::capi::free_result(site, "bb_free_site"); }
+void bb_free_site(bb_site* site) {
+    bb::capi::free_result(site, "bb_free_site");
+}
 
 void bb_free_site_array(bb_site_array* array) {
     if (array == nullptr) return;

@@ -1,4 +1,4 @@
-// extern "C" spell checker: an opaque index handle, seed-style suggestion structs (word +
+// extern "C" spell checker: an opaque index handle, suggestion structs (word +
 // likelihood, explicit lengths), exactly one free function per result.
 #include "bridgebench/spell.h"
 
@@ -57,10 +57,17 @@ std::u32string decode(const char* bytes, std::size_t length, const char* argumen
 spell::SearchOptions options_of(bb_spell_metric metric, std::int64_t max_distance, double min_similarity) {
     spell::SearchOptions options;
     switch (metric) {
-        case BB_SPELL_LEVENSHTEIN: options.metric = spell::Metric::levenshtein; break;
-        case BB_SPELL_INDEL: options.metric = spell::Metric::indel; break;
-        case BB_SPELL_JARO: options.metric = spell::Metric::jaro; break;
-        default: throw Error(BB_ERR_INVALID_ARGUMENT, "metric is not a bb_spell_metric");
+        case BB_SPELL_LEVENSHTEIN:
+            options.metric = spell::Metric::levenshtein;
+            break;
+        case BB_SPELL_INDEL:
+            options.metric = spell::Metric::indel;
+            break;
+        case BB_SPELL_JARO:
+            options.metric = spell::Metric::jaro;
+            break;
+        default:
+            throw Error(BB_ERR_INVALID_ARGUMENT, "metric is not a bb_spell_metric");
     }
     if (max_distance >= 0) {
         if (options.metric != spell::Metric::levenshtein) {
@@ -213,8 +220,8 @@ bb_status bb_spell_distance(const char* a, size_t a_length, const char* b, size_
     });
 }
 
-bb_status bb_spell_similarity(const char* a, size_t a_length, const char* b, size_t b_length,
-                              bb_spell_metric metric, double* out) {
+bb_status bb_spell_similarity(const char* a, size_t a_length, const char* b, size_t b_length, bb_spell_metric metric,
+                              double* out) {
     return bb::capi::guarded([&] {
         if (out == nullptr) throw Error(BB_ERR_INVALID_ARGUMENT, "out is NULL");
         const auto options = options_of(metric, -1, std::nan(""));

@@ -16,7 +16,9 @@ bool enabled(std::string_view name) noexcept;
 void set(std::string_view comma_separated_names);
 #else
 inline constexpr bool compiled_in = false;
-constexpr bool enabled(std::string_view) noexcept { return false; }
+constexpr bool enabled(std::string_view) noexcept {
+    return false;
+}
 inline void set(std::string_view) {}
 #endif
 

@@ -67,8 +67,8 @@ std::vector<SiteSnapshot> snapshot() {
     std::vector<SiteSnapshot> out;
     out.reserve(r.sites.size());
     for (const auto& [name, s] : r.sites) {
-        out.push_back({name, s->allocations.load(), s->frees.load(), s->bytes_allocated.load(),
-                       s->bytes_outstanding.load()});
+        out.push_back(
+            {name, s->allocations.load(), s->frees.load(), s->bytes_allocated.load(), s->bytes_outstanding.load()});
     }
     return out;
 }

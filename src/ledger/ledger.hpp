@@ -70,7 +70,9 @@ public:
 
     Site* site() const noexcept { return site_; }
     template <class U>
-    bool operator==(const Allocator<U>& other) const noexcept { return site_ == other.site(); }
+    bool operator==(const Allocator<U>& other) const noexcept {
+        return site_ == other.site();
+    }
 
 private:
     Site* site_;

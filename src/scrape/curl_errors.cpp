@@ -6,30 +6,43 @@ namespace bb::scrape {
 
 std::string error_message(CURLcode code, bool body_overflowed) {
     switch (code) {
-        case CURLE_OK: return {};
+        case CURLE_OK:
+            return {};
         case CURLE_WRITE_ERROR:
             if (body_overflowed) return std::string(errors::body_too_large);
             break;
-        case CURLE_OPERATION_TIMEDOUT: return std::string(errors::timeout);
-        case CURLE_COULDNT_CONNECT: return std::string(errors::connection_refused);
-        case CURLE_COULDNT_RESOLVE_HOST: return std::string(errors::could_not_resolve);
-        case CURLE_TOO_MANY_REDIRECTS: return std::string(errors::too_many_redirects);
-        case CURLE_PARTIAL_FILE: return std::string(errors::incomplete_body);
-        case CURLE_GOT_NOTHING: return std::string(errors::empty_reply);
+        case CURLE_OPERATION_TIMEDOUT:
+            return std::string(errors::timeout);
+        case CURLE_COULDNT_CONNECT:
+            return std::string(errors::connection_refused);
+        case CURLE_COULDNT_RESOLVE_HOST:
+            return std::string(errors::could_not_resolve);
+        case CURLE_TOO_MANY_REDIRECTS:
+            return std::string(errors::too_many_redirects);
+        case CURLE_PARTIAL_FILE:
+            return std::string(errors::incomplete_body);
+        case CURLE_GOT_NOTHING:
+            return std::string(errors::empty_reply);
         case CURLE_RECV_ERROR:
-        case CURLE_SEND_ERROR: return std::string(errors::connection_reset);
-        case CURLE_UNSUPPORTED_PROTOCOL: return std::string(errors::unsupported_scheme);
-        case CURLE_URL_MALFORMAT: return std::string(errors::invalid_url);
+        case CURLE_SEND_ERROR:
+            return std::string(errors::connection_reset);
+        case CURLE_UNSUPPORTED_PROTOCOL:
+            return std::string(errors::unsupported_scheme);
+        case CURLE_URL_MALFORMAT:
+            return std::string(errors::invalid_url);
         case CURLE_WEIRD_SERVER_REPLY:
         case CURLE_HTTP2:
         case CURLE_HTTP2_STREAM:
-        case CURLE_BAD_CONTENT_ENCODING: return std::string(errors::invalid_response);
+        case CURLE_BAD_CONTENT_ENCODING:
+            return std::string(errors::invalid_response);
         case CURLE_SSL_CONNECT_ERROR:
         case CURLE_PEER_FAILED_VERIFICATION:
         case CURLE_SSL_CERTPROBLEM:
         case CURLE_SSL_CIPHER:
-        case CURLE_SSL_CACERT_BADFILE: return std::string(errors::tls_error);
-        default: break;
+        case CURLE_SSL_CACERT_BADFILE:
+            return std::string(errors::tls_error);
+        default:
+            break;
     }
     return curl_easy_strerror(code);
 }

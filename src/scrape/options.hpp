@@ -10,10 +10,10 @@ namespace bb::scrape {
 inline constexpr const char* default_user_agent = "bridgebench-scrape/0.1";
 
 struct Options {
-    std::size_t concurrency = 64;               // transfers in flight at once
-    double timeout = 10.0;                      // seconds per transfer (each redirect hop)
-    double connect_timeout = 5.0;               // seconds to establish a connection
-    std::size_t max_body_bytes = 10'485'760;    // body cap; beyond it: truncated + "body too large"
+    std::size_t concurrency = 64;             // transfers in flight at once
+    double timeout = 10.0;                    // seconds per transfer (each redirect hop)
+    double connect_timeout = 5.0;             // seconds to establish a connection
+    std::size_t max_body_bytes = 10'485'760;  // body cap; beyond it: truncated + "body too large"
     bool follow_redirects = true;
     long max_redirects = 5;
     std::string user_agent = default_user_agent;

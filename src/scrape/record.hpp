@@ -39,9 +39,9 @@ struct Record {
     std::string server;        // Server header of the last response, "" when absent
     std::string content_type;  // Content-Type header of the last response, "" when absent
     ledger::vector<char> body;
-    bool truncated = false;    // body stopped at max_body_bytes
-    double elapsed = 0.0;      // seconds from start of the first request to the end
-    std::string error;         // "" when the fetch succeeded (any HTTP status counts)
+    bool truncated = false;  // body stopped at max_body_bytes
+    double elapsed = 0.0;    // seconds from start of the first request to the end
+    std::string error;       // "" when the fetch succeeded (any HTTP status counts)
 
     bool ok() const noexcept { return error.empty(); }
     std::string_view body_view() const noexcept { return {body.data(), body.size()}; }

@@ -5,8 +5,8 @@
 
 namespace bb::scrape {
 
-ledger::vector<Record> scrape_batch(const std::vector<std::string>& urls, const Options& options,
-                                    ledger::Site& site, const volatile int* external_cancel) {
+ledger::vector<Record> scrape_batch(const std::vector<std::string>& urls, const Options& options, ledger::Site& site,
+                                    const volatile int* external_cancel) {
     ledger::vector<std::optional<Record>> slots(urls.size(), ledger::Allocator<std::optional<Record>>(site));
     {
         Session session(options, site, external_cancel);

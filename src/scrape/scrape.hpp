@@ -20,7 +20,7 @@ struct CancelledError : std::runtime_error {
 
 // Throws CancelledError when `external_cancel` becomes non-zero before the batch is done,
 // std::invalid_argument for unusable options; either way everything is freed first.
-ledger::vector<Record> scrape_batch(const std::vector<std::string>& urls, const Options& options,
-                                    ledger::Site& site, const volatile int* external_cancel = nullptr);
+ledger::vector<Record> scrape_batch(const std::vector<std::string>& urls, const Options& options, ledger::Site& site,
+                                    const volatile int* external_cancel = nullptr);
 
 }  // namespace bb::scrape

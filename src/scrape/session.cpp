@@ -42,11 +42,11 @@ struct Transfer {
     std::uint64_t id;
     Record record;
     CURL* easy = nullptr;
-    std::size_t slot = 0;          // index in Loop::active
+    std::size_t slot = 0;  // index in Loop::active
     std::size_t max_body = 0;
     int redirects = 0;
-    bool overflowed = false;       // the body cap stopped the transfer
-    bool write_failed = false;     // out of memory while storing the body
+    bool overflowed = false;    // the body cap stopped the transfer
+    bool write_failed = false;  // out of memory while storing the body
     Clock::time_point start{};
 };
 
@@ -90,7 +90,7 @@ std::string header_value(CURL* easy, const char* name) {
 // after it has been joined). curl_multi_wakeup is the one call other threads make on it.
 struct Session::Loop {
     CURLM* multi = nullptr;
-    std::vector<CURL*> spare;                          // easy handles kept for reuse
+    std::vector<CURL*> spare;  // easy handles kept for reuse
     std::vector<std::unique_ptr<Transfer>> active;
 
     explicit Loop(const Options& options) {
@@ -98,7 +98,8 @@ struct Session::Loop {
         multi = curl_multi_init();
         if (multi == nullptr) throw std::runtime_error("curl_multi_init failed");
         // Keep one idle connection per concurrent transfer: reuse instead of reconnecting.
-        curl_multi_setopt(multi, CURLMOPT_MAXCONNECTS, static_cast<long>(std::min<std::size_t>(options.concurrency, 100000)));
+        curl_multi_setopt(multi, CURLMOPT_MAXCONNECTS,
+                          static_cast<long>(std::min<std::size_t>(options.concurrency, 100000)));
         curl_multi_setopt(multi, CURLMOPT_PIPELINING, CURLPIPE_MULTIPLEX);
     }
     ~Loop() {
@@ -225,7 +226,8 @@ void Session::run() noexcept {
         curl_easy_setopt(easy, CURLOPT_CONNECTTIMEOUT_MS, milliseconds(options_.connect_timeout));
         curl_easy_setopt(easy, CURLOPT_USERAGENT, options_.user_agent.c_str());
         t.record.final_url = url;
-        if (curl_multi_add_handle(loop.multi, easy) != CURLM_OK) throw std::runtime_error("curl_multi_add_handle failed");
+        if (curl_multi_add_handle(loop.multi, easy) != CURLM_OK)
+            throw std::runtime_error("curl_multi_add_handle failed");
     };
 
     auto retire = [&](Transfer& t) {

@@ -72,11 +72,11 @@ private:
 
     mutable std::mutex mutex_;
     std::condition_variable ready_;
-    std::deque<Request> pending_;                                  // guarded by mutex_
-    std::deque<Completed> done_;                                   // guarded by mutex_
-    bool input_closed_ = false;                                    // guarded by mutex_
-    bool finished_ = false;                                        // guarded by mutex_
-    std::string failure_;                                          // guarded by mutex_
+    std::deque<Request> pending_;  // guarded by mutex_
+    std::deque<Completed> done_;   // guarded by mutex_
+    bool input_closed_ = false;    // guarded by mutex_
+    bool finished_ = false;        // guarded by mutex_
+    std::string failure_;          // guarded by mutex_
     std::atomic<bool> cancel_{false};
 
     std::unique_ptr<Loop> loop_;  // multi handle and transfers; touched by the loop thread only

@@ -68,7 +68,9 @@ bool has_space_or_control(std::string_view s) noexcept {
 
 }  // namespace
 
-bool is_fetchable_scheme(std::string_view scheme) noexcept { return scheme == "http" || scheme == "https"; }
+bool is_fetchable_scheme(std::string_view scheme) noexcept {
+    return scheme == "http" || scheme == "https";
+}
 
 ParsedUrl parse_url(std::string_view url) {
     ensure_curl_global_init();

@@ -18,8 +18,9 @@ namespace {
 // dynamic loader pick (GCC and Clang, glibc ifunc).
 __attribute__((target_clones("popcnt", "default")))
 #endif
-std::size_t sides_scalar(const std::uint64_t* signatures, std::uint32_t begin, std::uint32_t end,
-                         std::uint64_t query, int query_only, int word_only, std::uint32_t* out) noexcept {
+std::size_t
+sides_scalar(const std::uint64_t* signatures, std::uint32_t begin, std::uint32_t end, std::uint64_t query,
+             int query_only, int word_only, std::uint32_t* out) noexcept {
     std::size_t n = 0;
     for (std::uint32_t e = begin; e < end; ++e) {
         const std::uint64_t w = signatures[e];
@@ -34,8 +35,9 @@ std::size_t sides_scalar(const std::uint64_t* signatures, std::uint32_t begin, s
 #ifdef BB_SPELL_X86
 __attribute__((target_clones("popcnt", "default")))
 #endif
-std::size_t xor_scalar(const std::uint64_t* signatures, std::uint32_t begin, std::uint32_t end,
-                       std::uint64_t query, int differing, std::uint32_t* out) noexcept {
+std::size_t
+xor_scalar(const std::uint64_t* signatures, std::uint32_t begin, std::uint32_t end, std::uint64_t query, int differing,
+           std::uint32_t* out) noexcept {
     std::size_t n = 0;
     for (std::uint32_t e = begin; e < end; ++e) {
         out[n] = e;
@@ -48,8 +50,8 @@ std::size_t xor_scalar(const std::uint64_t* signatures, std::uint32_t begin, std
 // AVX2 has no 64-bit popcount instruction; the nibble-table method (vpshufb + vpsadbw)
 // counts four signatures at once.
 __attribute__((target("avx2"))) inline __m256i popcount4(__m256i v) {
-    const __m256i table = _mm256_setr_epi8(0, 1, 1, 2, 1, 2, 2, 3, 1, 2, 2, 3, 2, 3, 3, 4,
-                                           0, 1, 1, 2, 1, 2, 2, 3, 1, 2, 2, 3, 2, 3, 3, 4);
+    const __m256i table = _mm256_setr_epi8(0, 1, 1, 2, 1, 2, 2, 3, 1, 2, 2, 3, 2, 3, 3, 4, 0, 1, 1, 2, 1, 2, 2, 3, 1, 2,
+                                           2, 3, 2, 3, 3, 4);
     const __m256i nibble = _mm256_set1_epi8(0x0F);
     const __m256i low = _mm256_shuffle_epi8(table, _mm256_and_si256(v, nibble));
     const __m256i high = _mm256_shuffle_epi8(table, _mm256_and_si256(_mm256_srli_epi16(v, 4), nibble));
@@ -65,9 +67,9 @@ inline std::size_t emit(std::uint32_t* out, std::size_t n, std::uint32_t first, 
     return n;
 }
 
-__attribute__((target("avx2")))
-std::size_t sides_avx2(const std::uint64_t* signatures, std::uint32_t begin, std::uint32_t end,
-                       std::uint64_t query, int query_only, int word_only, std::uint32_t* out) noexcept {
+__attribute__((target("avx2"))) std::size_t sides_avx2(const std::uint64_t* signatures, std::uint32_t begin,
+                                                       std::uint32_t end, std::uint64_t query, int query_only,
+                                                       int word_only, std::uint32_t* out) noexcept {
     const __m256i q = _mm256_set1_epi64x(static_cast<long long>(query));
     const __m256i q_limit = _mm256_set1_epi64x(query_only);
     const __m256i w_limit = _mm256_set1_epi64x(word_only);
@@ -77,16 +79,17 @@ std::size_t sides_avx2(const std::uint64_t* signatures, std::uint32_t begin, std
         const __m256i w = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(signatures + e));
         const __m256i q_only = popcount4(_mm256_andnot_si256(w, q));  // query & ~word
         const __m256i w_only = popcount4(_mm256_andnot_si256(q, w));  // word & ~query
-        const __m256i reject = _mm256_or_si256(_mm256_cmpgt_epi64(q_only, q_limit), _mm256_cmpgt_epi64(w_only, w_limit));
+        const __m256i reject =
+            _mm256_or_si256(_mm256_cmpgt_epi64(q_only, q_limit), _mm256_cmpgt_epi64(w_only, w_limit));
         const unsigned keep = ~static_cast<unsigned>(_mm256_movemask_pd(_mm256_castsi256_pd(reject))) & 0xFu;
         n = emit(out, n, e, keep);
     }
     return n + sides_scalar(signatures, e, end, query, query_only, word_only, out + n);
 }
 
-__attribute__((target("avx2")))
-std::size_t xor_avx2(const std::uint64_t* signatures, std::uint32_t begin, std::uint32_t end,
-                     std::uint64_t query, int differing, std::uint32_t* out) noexcept {
+__attribute__((target("avx2"))) std::size_t xor_avx2(const std::uint64_t* signatures, std::uint32_t begin,
+                                                     std::uint32_t end, std::uint64_t query, int differing,
+                                                     std::uint32_t* out) noexcept {
     const __m256i q = _mm256_set1_epi64x(static_cast<long long>(query));
     const __m256i limit = _mm256_set1_epi64x(differing);
     std::size_t n = 0;
@@ -118,16 +121,16 @@ int signature_lower_bound(std::uint64_t query, std::uint64_t query_twice, std::u
     return query_only > word_only ? query_only : word_only;
 }
 
-std::size_t filter_sides(const std::uint64_t* signatures, std::uint32_t begin, std::uint32_t end,
-                         std::uint64_t query, int query_only, int word_only, std::uint32_t* out) noexcept {
+std::size_t filter_sides(const std::uint64_t* signatures, std::uint32_t begin, std::uint32_t end, std::uint64_t query,
+                         int query_only, int word_only, std::uint32_t* out) noexcept {
 #ifdef BB_SPELL_X86
     if (has_avx2()) return sides_avx2(signatures, begin, end, query, query_only, word_only, out);
 #endif
     return sides_scalar(signatures, begin, end, query, query_only, word_only, out);
 }
 
-std::size_t filter_xor(const std::uint64_t* signatures, std::uint32_t begin, std::uint32_t end,
-                       std::uint64_t query, int differing, std::uint32_t* out) noexcept {
+std::size_t filter_xor(const std::uint64_t* signatures, std::uint32_t begin, std::uint32_t end, std::uint64_t query,
+                       int differing, std::uint32_t* out) noexcept {
 #ifdef BB_SPELL_X86
     if (has_avx2()) return xor_avx2(signatures, begin, end, query, differing, out);
 #endif

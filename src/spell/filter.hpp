@@ -12,17 +12,17 @@ namespace bb::spell {
 // Writes to `out` the indices e in [begin, end) with
 //   popcount(query & ~sig[e]) <= query_only  and  popcount(sig[e] & ~query) <= word_only,
 // and returns how many. `out` must have room for end - begin entries.
-std::size_t filter_sides(const std::uint64_t* signatures, std::uint32_t begin, std::uint32_t end,
-                         std::uint64_t query, int query_only, int word_only, std::uint32_t* out) noexcept;
+std::size_t filter_sides(const std::uint64_t* signatures, std::uint32_t begin, std::uint32_t end, std::uint64_t query,
+                         int query_only, int word_only, std::uint32_t* out) noexcept;
 
 // The same with popcount(query ^ sig[e]) <= differing.
-std::size_t filter_xor(const std::uint64_t* signatures, std::uint32_t begin, std::uint32_t end,
-                       std::uint64_t query, int differing, std::uint32_t* out) noexcept;
+std::size_t filter_xor(const std::uint64_t* signatures, std::uint32_t begin, std::uint32_t end, std::uint64_t query,
+                       int differing, std::uint32_t* out) noexcept;
 
 // The two-level bound for one word, with POPCNT when the CPU has it:
 // max(popcount(q & ~w) + popcount(q2 & ~w2) + query_extra,
 //     popcount(w & ~q) + popcount(w2 & ~q2) + word_extra).
-int signature_lower_bound(std::uint64_t query, std::uint64_t query_twice, std::uint64_t word,
-                          std::uint64_t word_twice, int query_extra, int word_extra) noexcept;
+int signature_lower_bound(std::uint64_t query, std::uint64_t query_twice, std::uint64_t word, std::uint64_t word_twice,
+                          int query_extra, int word_extra) noexcept;
 
 }  // namespace bb::spell

@@ -133,8 +133,10 @@ PairSymbols symbols_of(std::u32string_view a, std::u32string_view b) {
 }  // namespace
 
 int levenshtein(const Pattern& pattern, std::span<const Symbol> text, int bound) {
-    if (pattern.length() == 0) return static_cast<int>(text.size()) <= bound ? static_cast<int>(text.size()) : bound + 1;
-    if (text.empty()) return static_cast<int>(pattern.length()) <= bound ? static_cast<int>(pattern.length()) : bound + 1;
+    if (pattern.length() == 0)
+        return static_cast<int>(text.size()) <= bound ? static_cast<int>(text.size()) : bound + 1;
+    if (text.empty())
+        return static_cast<int>(pattern.length()) <= bound ? static_cast<int>(pattern.length()) : bound + 1;
     return pattern.blocks() == 1 ? levenshtein_single(pattern, text, bound) : levenshtein_blocked(pattern, text, bound);
 }
 

@@ -26,7 +26,9 @@ std::size_t table_size_for(std::size_t count) {
     return std::bit_ceil(std::max<std::size_t>(16, count * 2));
 }
 
-std::uint64_t signature_bit(Symbol s) noexcept { return std::uint64_t{1} << std::min<Symbol>(s, 63); }
+std::uint64_t signature_bit(Symbol s) noexcept {
+    return std::uint64_t{1} << std::min<Symbol>(s, 63);
+}
 
 std::uint64_t signature_of(std::span<const Symbol> s) noexcept {
     std::uint64_t sig = 0;
@@ -99,23 +101,28 @@ Speller::Speller(const PackedText& words, ledger::Site& site)
     std::vector<std::uint64_t> latin1_count(256, 0);
     std::unordered_map<char32_t, std::uint64_t> other_count;
     for (const char32_t c : words.chars) {
-        if (c < 256) ++latin1_count[c];
-        else ++other_count[c];
+        if (c < 256)
+            ++latin1_count[c];
+        else
+            ++other_count[c];
     }
     std::vector<std::pair<std::uint64_t, char32_t>> by_frequency;
     for (char32_t c = 0; c < 256; ++c) {
         if (latin1_count[c] != 0) by_frequency.emplace_back(latin1_count[c], c);
     }
     for (const auto& [c, count] : other_count) by_frequency.emplace_back(count, c);
-    std::sort(by_frequency.begin(), by_frequency.end(),
-              [](const auto& a, const auto& b) { return a.first != b.first ? a.first > b.first : a.second < b.second; });
+    std::sort(by_frequency.begin(), by_frequency.end(), [](const auto& a, const auto& b) {
+        return a.first != b.first ? a.first > b.first : a.second < b.second;
+    });
     alphabet_size_ = by_frequency.size();
     latin1_ids_.assign(256, static_cast<Symbol>(alphabet_size_));
     for (std::size_t id = 0; id < by_frequency.size(); ++id) {
         const char32_t c = by_frequency[id].second;
         alphabet_.push_back(c);
-        if (c < 256) latin1_ids_[c] = static_cast<Symbol>(id);
-        else other_ids_.emplace_back(c, static_cast<Symbol>(id));
+        if (c < 256)
+            latin1_ids_[c] = static_cast<Symbol>(id);
+        else
+            other_ids_.emplace_back(c, static_cast<Symbol>(id));
     }
     std::sort(other_ids_.begin(), other_ids_.end());
 
@@ -233,8 +240,9 @@ std::u32string Speller::word(std::size_t i) const {
 std::size_t Speller::memory_bytes() const noexcept {
     auto bytes = [](const auto& v) { return v.capacity() * sizeof(typename std::decay_t<decltype(v)>::value_type); };
     return sizeof(*this) + bytes(alphabet_) + bytes(latin1_ids_) + bytes(other_ids_) + bytes(symbols_) +
-           bytes(entry_offsets_) + bytes(signatures_) + bytes(repeat_signatures_) + bytes(entry_word_) + bytes(word_entry_) + bytes(lengths_) + bytes(source_) +
-           bytes(buckets_) + bytes(bucket_of_length_) + bytes(run_starts_) + bytes(hash_slots_);
+           bytes(entry_offsets_) + bytes(signatures_) + bytes(repeat_signatures_) + bytes(entry_word_) +
+           bytes(word_entry_) + bytes(lengths_) + bytes(source_) + bytes(buckets_) + bytes(bucket_of_length_) +
+           bytes(run_starts_) + bytes(hash_slots_);
 }
 
 void Speller::map_query(std::u32string_view query, Scratch& scratch) const {
@@ -271,9 +279,8 @@ void Speller::search(std::u32string_view query, const SearchOptions& options, Sc
     map_query(query, scratch);
     const std::size_t lq = query.size();
     if (options.k == 1) {  // an exact match is the unique best under every metric
-        const bool allowed = options.metric == Metric::levenshtein
-                                 ? options.max_distance.value_or(0) >= 0
-                                 : options.min_similarity.value_or(0.0) <= 1.0;
+        const bool allowed = options.metric == Metric::levenshtein ? options.max_distance.value_or(0) >= 0
+                                                                   : options.min_similarity.value_or(0.0) <= 1.0;
         if (allowed) {
             if (auto w = exact(scratch.query)) {
                 out.push_back({*w, 0, 1.0});
@@ -301,13 +308,12 @@ void Speller::search(std::u32string_view query, const SearchOptions& options, Sc
                     if ((lower ^ (lq + L)) & 1) ++lower;
                     return indel_similarity(static_cast<int>(lower), lq, L);
                 },
-                [lq, sig = signatures_.data()](std::size_t L, std::uint64_t qs, double cutoff, std::uint32_t from, std::uint32_t to,
-                     std::uint32_t* out) {
+                [lq, sig = signatures_.data()](std::size_t L, std::uint64_t qs, double cutoff, std::uint32_t from,
+                                               std::uint32_t to, std::uint32_t* out) {
                     // The largest indel distance that can still reach the cut-off at this length.
                     const long long total = static_cast<long long>(lq + L);
-                    const long long most = last_true(0, total, [&](long long d) {
-                        return indel_similarity(static_cast<int>(d), lq, L) >= cutoff;
-                    });
+                    const long long most = last_true(
+                        0, total, [&](long long d) { return indel_similarity(static_cast<int>(d), lq, L) >= cutoff; });
                     if (most < 0) return std::size_t{0};
                     return filter_xor(sig, from, to, qs, static_cast<int>(std::min<long long>(most, 64)), out);
                 },
@@ -328,14 +334,15 @@ void Speller::search(std::u32string_view query, const SearchOptions& options, Sc
                     const std::size_t m = std::min(lq - std::min(lq, q_only), L - std::min(L, w_only));
                     return m == 0 ? 0.0 : jaro_formula(m, 0, lq, L);
                 },
-                [lq, sig = signatures_.data()](std::size_t L, std::uint64_t qs, double cutoff, std::uint32_t from, std::uint32_t to,
-                     std::uint32_t* out) {
+                [lq, sig = signatures_.data()](std::size_t L, std::uint64_t qs, double cutoff, std::uint32_t from,
+                                               std::uint32_t to, std::uint32_t* out) {
                     if (lq == 0 || L == 0 || cutoff <= 0.0) return filter_sides(sig, from, to, qs, 64, 64, out);
                     // The fewest matches that can still reach the cut-off at this length.
                     const long long shortest = static_cast<long long>(std::min(lq, L));
-                    const long long fewest = shortest + 1 - (last_true(1, shortest, [&](long long m) {
-                        return jaro_formula(static_cast<std::size_t>(shortest + 1 - m), 0, lq, L) >= cutoff;
-                    }));
+                    const long long fewest =
+                        shortest + 1 - (last_true(1, shortest, [&](long long m) {
+                            return jaro_formula(static_cast<std::size_t>(shortest + 1 - m), 0, lq, L) >= cutoff;
+                        }));
                     if (fewest > shortest) return std::size_t{0};
                     return filter_sides(sig, from, to, qs, static_cast<int>(static_cast<long long>(lq) - fewest),
                                         static_cast<int>(static_cast<long long>(L) - fewest), out);
@@ -358,9 +365,9 @@ void Speller::search_levenshtein(const SearchOptions& options, Scratch& scratch,
     auto& heap = scratch.heap;  // max-heap: the worst kept hit on top
     heap.clear();
     const std::uint64_t qs2 = repeat_signature_of(query);
-    int cutoff = limit;               // a new hit must have distance <= cutoff ...
+    int cutoff = limit;                // a new hit must have distance <= cutoff ...
     std::uint32_t tie_word = no_word;  // ... and, at distance == cutoff, come before tie_word
-    int fresh_from = 0;               // distances below this were all found by an earlier pass
+    int fresh_from = 0;                // distances below this were all found by an earlier pass
     auto& candidates = scratch.candidates;
     candidates.resize(max_chunk);
     const int query_bits = std::popcount(qs);
@@ -383,8 +390,8 @@ void Speller::search_levenshtein(const SearchOptions& options, Scratch& scratch,
         for (std::uint32_t from = begin; from < end; from += chunk, chunk = std::min(chunk * 2, max_chunk)) {
             if (length_gap > cutoff) return;
             const std::uint32_t to = std::min(end, from + chunk);
-            const std::size_t count = filter_sides(sig, from, to, qs, cutoff - query_extra, cutoff - word_extra,
-                                                   candidates.data());
+            const std::size_t count =
+                filter_sides(sig, from, to, qs, cutoff - query_extra, cutoff - word_extra, candidates.data());
             for (std::size_t c = 0; c < count; ++c) {
                 const std::uint32_t e = candidates[c];
                 // Characters the word lacks (or has once where the query has two), and back.
@@ -445,8 +452,7 @@ void Speller::search_levenshtein(const SearchOptions& options, Scratch& scratch,
 }
 
 template <class Score, class Bound, class Filter>
-void Speller::search_similarity(const SearchOptions& options, Scratch& scratch, Score score, Bound bound,
-                                Filter filter,
+void Speller::search_similarity(const SearchOptions& options, Scratch& scratch, Score score, Bound bound, Filter filter,
                                 ledger::vector<Hit>& out) const {
     const auto query = std::span<const Symbol>(scratch.query);
     const std::uint64_t qs = signature_of(query);
@@ -473,7 +479,8 @@ void Speller::search_similarity(const SearchOptions& options, Scratch& scratch, 
         if (best_possible < cutoff) break;
         const Bucket& bucket = buckets_[b];
         std::uint32_t chunk = first_chunk;
-        for (std::uint32_t from = bucket.begin; from < bucket.end; from += chunk, chunk = std::min(chunk * 2, max_chunk)) {
+        for (std::uint32_t from = bucket.begin; from < bucket.end;
+             from += chunk, chunk = std::min(chunk * 2, max_chunk)) {
             const std::uint32_t to = std::min(bucket.end, from + chunk);
             const std::size_t count = filter(bucket.length, qs, cutoff, from, to, candidates.data());
             for (std::size_t c = 0; c < count; ++c) {
@@ -508,8 +515,8 @@ void Speller::search(std::u32string_view query, const SearchOptions& options, le
     search(query, options, scratch, out);
 }
 
-void Speller::search_many(const PackedText& queries, const SearchOptions& options, unsigned threads,
-                          std::span<Hit> out, ledger::Site& site) const {
+void Speller::search_many(const PackedText& queries, const SearchOptions& options, unsigned threads, std::span<Hit> out,
+                          ledger::Site& site) const {
     const std::size_t n = queries.size();
     SearchOptions one = options;
     one.k = 1;

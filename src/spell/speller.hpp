@@ -36,8 +36,8 @@ struct PackedText {
 struct SearchOptions {
     Metric metric = Metric::levenshtein;
     std::size_t k = 1;
-    std::optional<int> max_distance;        // levenshtein only
-    std::optional<double> min_similarity;   // indel and jaro only
+    std::optional<int> max_distance;       // levenshtein only
+    std::optional<double> min_similarity;  // indel and jaro only
 };
 
 // One suggestion: the word's position among the unique words (dictionary order of first
@@ -82,8 +82,8 @@ public:
 
     // One best word per query (Hit::word == no_word when none), on `threads` threads
     // (0 = all cores). Results go to `out[i]`; the threads' temporaries count against `site`.
-    void search_many(const PackedText& queries, const SearchOptions& options, unsigned threads,
-                     std::span<Hit> out, ledger::Site& site) const;
+    void search_many(const PackedText& queries, const SearchOptions& options, unsigned threads, std::span<Hit> out,
+                     ledger::Site& site) const;
 
 private:
     struct Bucket {
@@ -105,22 +105,22 @@ private:
 
     std::size_t word_count_ = 0;
     std::size_t alphabet_size_ = 0;
-    vec<char32_t> alphabet_;            // symbol id -> code point
-    vec<Symbol> latin1_ids_;            // code point < 256 -> id (or alphabet_size_)
+    vec<char32_t> alphabet_;                      // symbol id -> code point
+    vec<Symbol> latin1_ids_;                      // code point < 256 -> id (or alphabet_size_)
     vec<std::pair<char32_t, Symbol>> other_ids_;  // sorted by code point
     // Entries are the unique words in bucket order.
     vec<Symbol> symbols_;
-    vec<std::uint64_t> entry_offsets_;  // entries + 1
+    vec<std::uint64_t> entry_offsets_;      // entries + 1
     vec<std::uint64_t> signatures_;         // bit min(id, 63) for each character
     vec<std::uint64_t> repeat_signatures_;  // the same bits, for characters seen twice or more
-    vec<std::uint32_t> entry_word_;     // entry -> word index
-    vec<std::uint32_t> word_entry_;     // word index -> entry
-    vec<std::uint32_t> lengths_;        // word index -> length
-    vec<std::uint32_t> source_;         // word index -> first position in the input
-    vec<Bucket> buckets_;               // by length, ascending
-    vec<std::uint32_t> bucket_of_length_;  // length -> bucket index or UINT32_MAX
-    vec<std::uint32_t> run_starts_;        // per bucket, 66 entries: first entry with >= p signature bits
-    vec<std::uint32_t> hash_slots_;     // open addressing: entry + 1, 0 = empty
+    vec<std::uint32_t> entry_word_;         // entry -> word index
+    vec<std::uint32_t> word_entry_;         // word index -> entry
+    vec<std::uint32_t> lengths_;            // word index -> length
+    vec<std::uint32_t> source_;             // word index -> first position in the input
+    vec<Bucket> buckets_;                   // by length, ascending
+    vec<std::uint32_t> bucket_of_length_;   // length -> bucket index or UINT32_MAX
+    vec<std::uint32_t> run_starts_;         // per bucket, 66 entries: first entry with >= p signature bits
+    vec<std::uint32_t> hash_slots_;         // open addressing: entry + 1, 0 = empty
 };
 
 }  // namespace bb::spell

@@ -21,10 +21,20 @@ std::optional<std::u32string> decode_utf8(std::string_view bytes, std::size_t* b
         }
         std::size_t extra = 0;
         char32_t cp = 0, min = 0;
-        if ((b0 & 0xE0) == 0xC0) { extra = 1; cp = b0 & 0x1F; min = 0x80; }
-        else if ((b0 & 0xF0) == 0xE0) { extra = 2; cp = b0 & 0x0F; min = 0x800; }
-        else if ((b0 & 0xF8) == 0xF0) { extra = 3; cp = b0 & 0x07; min = 0x10000; }
-        else return fail(i);
+        if ((b0 & 0xE0) == 0xC0) {
+            extra = 1;
+            cp = b0 & 0x1F;
+            min = 0x80;
+        } else if ((b0 & 0xF0) == 0xE0) {
+            extra = 2;
+            cp = b0 & 0x0F;
+            min = 0x800;
+        } else if ((b0 & 0xF8) == 0xF0) {
+            extra = 3;
+            cp = b0 & 0x07;
+            min = 0x10000;
+        } else
+            return fail(i);
         if (n - i <= extra) return fail(i);
         for (std::size_t k = 1; k <= extra; ++k) {
             const unsigned char b = p[i + k];

@@ -10,7 +10,9 @@
 
 namespace {
 
-bb::ledger::Site& test_site() { return bb::ledger::site("test.arrays"); }
+bb::ledger::Site& test_site() {
+    return bb::ledger::site("test.arrays");
+}
 
 TEST(Arrays, CopyInt64KeepsExtremes) {
     const std::vector<std::int64_t> in{0, -1, std::numeric_limits<std::int64_t>::min(),

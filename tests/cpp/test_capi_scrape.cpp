@@ -17,7 +17,9 @@ std::int64_t outstanding() {
     return 0;
 }
 
-std::string text(const char* p, size_t n) { return std::string(p, n); }
+std::string text(const char* p, size_t n) {
+    return std::string(p, n);
+}
 
 }  // namespace
 

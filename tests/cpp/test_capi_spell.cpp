@@ -87,8 +87,7 @@ TEST(CapiSpell, ErrorsAllocateNothing) {
     EXPECT_EQ(s, nullptr);
     EXPECT_NE(std::string(bb_last_error()).find("word"), std::string::npos);
     EXPECT_EQ(bb_spell_suggest(speller, "a", 1, BB_SPELL_INDEL, 2, std::nan(""), &s), BB_ERR_INVALID_ARGUMENT);
-    EXPECT_EQ(bb_spell_suggest(nullptr, "a", 1, BB_SPELL_LEVENSHTEIN, -1, std::nan(""), &s),
-              BB_ERR_INVALID_ARGUMENT);
+    EXPECT_EQ(bb_spell_suggest(nullptr, "a", 1, BB_SPELL_LEVENSHTEIN, -1, std::nan(""), &s), BB_ERR_INVALID_ARGUMENT);
     EXPECT_EQ(bb_spell_suggest(speller, "a", 1, static_cast<bb_spell_metric>(7), -1, std::nan(""), &s),
               BB_ERR_INVALID_ARGUMENT);
     EXPECT_EQ(outstanding("capi.bb_spell_suggest"), 0);

@@ -22,7 +22,9 @@ namespace scrape = bb::scrape;
 
 namespace {
 
-bb::ledger::Site& test_site() { return bb::ledger::site("test.scrape"); }
+bb::ledger::Site& test_site() {
+    return bb::ledger::site("test.scrape");
+}
 
 std::int64_t outstanding() {
     for (const auto& s : bb::ledger::snapshot()) {
@@ -86,8 +88,8 @@ TEST(ScrapeUrl, UnsupportedSchemes) {
 }
 
 TEST(ScrapeUrl, InvalidUrls) {
-    for (const char* url : {"", "nonsense", "http://", "http:///path", "http:/x/", "https:x", "://x",
-                            "http://x:99999/", "http://a b/", "http://x/\n", "1http://x/"}) {
+    for (const char* url : {"", "nonsense", "http://", "http:///path", "http:/x/", "https:x", "://x", "http://x:99999/",
+                            "http://a b/", "http://x/\n", "1http://x/"}) {
         EXPECT_EQ(scrape::parse_url(url).error, "invalid URL") << url;
     }
     EXPECT_EQ(scrape::parse_url(std::string_view("http://x/\0y", 11)).error, "invalid URL");

@@ -60,7 +60,9 @@ struct Dictionary {
     spell::PackedText view() const { return {chars, offsets}; }
 };
 
-bb::ledger::Site& test_site() { return bb::ledger::site("test.spell"); }
+bb::ledger::Site& test_site() {
+    return bb::ledger::site("test.spell");
+}
 
 std::vector<spell::Hit> search(const spell::Speller& s, const std::u32string& q, spell::SearchOptions o) {
     bb::ledger::vector<spell::Hit> out{bb::ledger::Allocator<spell::Hit>(test_site())};
@@ -76,8 +78,7 @@ TEST(SpellKernels, LevenshteinAndLcsMatchTheTextbookDp) {
         const std::size_t max_length = i % 10 == 0 ? 150 : 12;
         const auto a = random_word(rng, max_length, alphabet), b = random_word(rng, max_length, alphabet);
         ASSERT_EQ(spell::levenshtein(a, b), reference_levenshtein(a, b)) << i;
-        ASSERT_EQ(spell::indel_distance(a, b),
-                  static_cast<int>(a.size() + b.size()) - 2 * reference_lcs(a, b)) << i;
+        ASSERT_EQ(spell::indel_distance(a, b), static_cast<int>(a.size() + b.size()) - 2 * reference_lcs(a, b)) << i;
     }
 }
 

@@ -10,5 +10,16 @@ SCRAPE_ITER = {"native": native.scrape_iter, "baseline": baseline.scrape_iter}
 
 def comparable(site):
     """Every field except the timing."""
-    return (site.url, site.final_url, site.domain, site.port, site.protocol, site.status, site.server,
-            site.content_type, site.body, site.truncated, site.error)
+    return (
+        site.url,
+        site.final_url,
+        site.domain,
+        site.port,
+        site.protocol,
+        site.status,
+        site.server,
+        site.content_type,
+        site.body,
+        site.truncated,
+        site.error,
+    )

@@ -33,6 +33,7 @@ def bits(values: list[float]) -> bytes:
 
 # ---- answers -------------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize("impl", ALL)
 def test_ints_round_trip_extremes(impl, audited):
     values = [0, 1, -1, INT64_MAX, INT64_MIN, 12345678901234]
@@ -55,7 +56,7 @@ def test_floats_accept_ints(impl, audited):
 
 @pytest.mark.parametrize("impl", ALL)
 def test_float32_loses_precision_as_documented(impl, audited):
-    # The seed's example: a 32-bit float cannot hold this double.
+    # The classic example: a 32-bit float cannot hold this double.
     assert impl.roundtrip_float32([-790.5207366698761]) == [-790.520751953125]
     expected = [struct.unpack("f", struct.pack("f", v))[0] for v in (0.1, 1e-40, 3.4028234663852886e38)]
     assert impl.roundtrip_float32([0.1, 1e-40, 3.4028234663852886e38]) == expected
@@ -97,6 +98,7 @@ def test_tuples_and_generators_are_accepted(impl, audited):
 
 
 # ---- bad input: clear exceptions naming the argument and index, nothing leaks ------------------
+
 
 @pytest.mark.parametrize("impl", ALL)
 @pytest.mark.parametrize("too_big", [2**63, -(2**63) - 1, 10**30])
@@ -172,6 +174,7 @@ def test_error_at_the_end_of_a_long_list_frees_everything(impl, audited):
 
 # ---- buffers ---------------------------------------------------------------------------------
 
+
 def test_int_buffer_round_trip_without_copying_into_python(audited):
     source = array.array("q", [1, -2, INT64_MAX, INT64_MIN])
     view = native.roundtrip_ints_buffer(source)
@@ -217,15 +220,18 @@ def test_buffer_is_freed_by_its_capsule_in_either_release_order():
     assert ledger.snapshot()[site].balanced
 
 
-@pytest.mark.parametrize("bad,error,message", [
-    (array.array("i", [1, 2]), ValueError, r"format 'q'.*got format 'i'"),
-    (array.array("d", [1.0]), ValueError, r"format 'q'"),
-    (b"12345678", ValueError, r"format 'q'"),
-    (memoryview(array.array("q", range(10)))[::2], ValueError, "C-contiguous|cannot get a buffer"),
-    (memoryview(struct.pack("4q", 1, 2, 3, 4)).cast("B").cast("q", (2, 2)), ValueError, "1-dimensional"),
-    ([1, 2, 3], TypeError, "buffer protocol"),
-    (None, TypeError, "buffer protocol"),
-])
+@pytest.mark.parametrize(
+    "bad,error,message",
+    [
+        (array.array("i", [1, 2]), ValueError, r"format 'q'.*got format 'i'"),
+        (array.array("d", [1.0]), ValueError, r"format 'q'"),
+        (b"12345678", ValueError, r"format 'q'"),
+        (memoryview(array.array("q", range(10)))[::2], ValueError, "C-contiguous|cannot get a buffer"),
+        (memoryview(struct.pack("4q", 1, 2, 3, 4)).cast("B").cast("q", (2, 2)), ValueError, "1-dimensional"),
+        ([1, 2, 3], TypeError, "buffer protocol"),
+        (None, TypeError, "buffer protocol"),
+    ],
+)
 def test_bad_int_buffers(bad, error, message, audited):
     with pytest.raises(error, match=message):
         native.roundtrip_ints_buffer(bad)
@@ -237,6 +243,7 @@ def test_bad_float_buffer(audited):
 
 
 # ---- size ------------------------------------------------------------------------------------
+
 
 @pytest.mark.slow
 @pytest.mark.parametrize("impl", NATIVE)

@@ -40,12 +40,15 @@ def progress_during(call) -> int:
     return during
 
 
-@pytest.mark.parametrize("name,make", [
-    ("roundtrip_ints_buffer", lambda: array.array("q", range(5_000_000))),
-    ("roundtrip_floats_buffer", lambda: array.array("d", range(5_000_000))),
-    ("roundtrip_ints", lambda: list(range(2_000_000))),
-    ("roundtrip_floats", lambda: [float(i) for i in range(2_000_000)]),
-])
+@pytest.mark.parametrize(
+    "name,make",
+    [
+        ("roundtrip_ints_buffer", lambda: array.array("q", range(5_000_000))),
+        ("roundtrip_floats_buffer", lambda: array.array("d", range(5_000_000))),
+        ("roundtrip_ints", lambda: list(range(2_000_000))),
+        ("roundtrip_floats", lambda: [float(i) for i in range(2_000_000)]),
+    ],
+)
 def test_large_copies_release_the_gil(name, make):
     data = make()
     function = getattr(native, name)

@@ -12,13 +12,13 @@ import pytest
 
 from bridgebench.reporters import json_report
 
-QUICK = ["--sizes", "200", "--processes", "1", "--samples", "2", "--min-time", "0.001", "--no-leakcheck",
-         "--no-native"]
+QUICK = ["--sizes", "200", "--processes", "1", "--samples", "2", "--min-time", "0.001", "--no-leakcheck", "--no-native"]
 
 
 def bridgebench(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "bridgebench", *args], capture_output=True, text=True,
-                          cwd=cwd, timeout=600)
+    return subprocess.run(
+        [sys.executable, "-m", "bridgebench", *args], capture_output=True, text=True, cwd=cwd, timeout=600
+    )
 
 
 @pytest.fixture(scope="module")

@@ -42,9 +42,11 @@ def test_a_suppression_hiding_our_code_fails_the_selftest(tmp_path):
     with open(bad / "lsan.supp", "a") as f:
         f.write("# A bad entry: it names one of our functions.\nleak:roundtrip_ints\n")
     with open(bad / "valgrind.supp", "a") as f:
-        f.write("# A bad entry: it hides every definite leak allocated through the ledger.\n"
-                "{\n   hide-our-ledger\n   Memcheck:Leak\n   match-leak-kinds: definite\n   fun:malloc\n"
-                "   fun:*allocate_nothrow*\n}\n")
+        f.write(
+            "# A bad entry: it hides every definite leak allocated through the ledger.\n"
+            "{\n   hide-our-ledger\n   Memcheck:Leak\n   match-leak-kinds: definite\n   fun:malloc\n"
+            "   fun:*allocate_nothrow*\n}\n"
+        )
     checks = {c.layer: c for c in check_canary(canary, ["asan", "valgrind"], quick=True, leakcheck_dir=bad)}
     # The suppressions really hide the canary from both exit-time checkers...
     assert not checks["asan"].caught and not checks["valgrind"].caught

@@ -37,8 +37,23 @@ def test_quick_audit_finds_nothing(tmp_path):
 @pytest.mark.timeout(300)
 def test_command_exit_codes(tmp_path):
     def run(*args):
-        return subprocess.run([sys.executable, "-m", "bridgebench", "leakcheck", "--quick", "--layers", "ledger",
-                               "--output-dir", str(tmp_path), *args], cwd=REPO, capture_output=True, text=True)
+        return subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "bridgebench",
+                "leakcheck",
+                "--quick",
+                "--layers",
+                "ledger",
+                "--output-dir",
+                str(tmp_path),
+                *args,
+            ],
+            cwd=REPO,
+            capture_output=True,
+            text=True,
+        )
 
     clean = run()
     assert clean.returncode == 0, clean.stdout + clean.stderr

@@ -92,14 +92,24 @@ def test_valgrind_layer_options_catch_invalid_reads_uninitialised_values_and_lea
     library = _build(tmp_path)
     xml = tmp_path / "memcheck.xml"
     cmd = valgrind.memcheck_command(shutil.which("valgrind"), xml, REPO / "leakcheck" / "valgrind.supp")
-    calls = ["bb_defect_read_past_end(4)", "bb_defect_branch_on_uninitialised()", "bb_defect_lose_block()",
-             "bb_defect_return_uninitialised()"]
-    subprocess.run(cmd + _script(library, calls), env={**os.environ, "PYTHONMALLOC": "malloc"},
-                   capture_output=True, text=True, timeout=300)
+    calls = [
+        "bb_defect_read_past_end(4)",
+        "bb_defect_branch_on_uninitialised()",
+        "bb_defect_lose_block()",
+        "bb_defect_return_uninitialised()",
+    ]
+    subprocess.run(
+        cmd + _script(library, calls),
+        env={**os.environ, "PYTHONMALLOC": "malloc"},
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     got = {(f.kind, f.function) for f in valgrind.parse(xml)}
     assert ("InvalidRead", "bb_defect_read_past_end") in got, got
     assert ("UninitCondition", "bb_defect_branch_on_uninitialised") in got, got
     assert ("leak", "bb_defect_lose_block") in got, got
     # Used by CPython, created by us: found through its origin.
-    assert any(kind.startswith("Uninit") and function == "bb_defect_return_uninitialised"
-               for kind, function in got), got
+    assert any(kind.startswith("Uninit") and function == "bb_defect_return_uninitialised" for kind, function in got), (
+        got
+    )

@@ -37,6 +37,7 @@ def test_coverage_is_computed_from_the_modules_not_from_the_scenarios():
 
 def test_every_native_module_has_a_scenario_module():
     from bridgebench.leakcheck.scenarios import scenario_modules
+
     workloads = {m.rsplit("._", 1)[1] for m in coverage.pybind_modules()}
     assert workloads <= set(scenario_modules()), "add bridgebench/leakcheck/scenarios/<workload>.py"
 
@@ -50,13 +51,16 @@ def test_scenarios_have_error_paths_and_a_reduced_set():
         assert any(s.name.startswith(canary.scenarios) for s in scenarios), canary.name
 
 
-@pytest.mark.parametrize("raw,expected", [
-    ("(anonymous namespace)::roundtrip_ints(pybind11::handle)", "roundtrip_ints"),
-    ("bb::ledger::allocate_nothrow(bb::ledger::Site&, unsigned long)", "allocate_nothrow"),
-    ("roundtrip_numeric<bb_int64_array, long int>", "roundtrip_numeric"),
-    ("bb_roundtrip_int64", "bb_roundtrip_int64"),
-    ("operator()", "operator()"),
-])
+@pytest.mark.parametrize(
+    "raw,expected",
+    [
+        ("(anonymous namespace)::roundtrip_ints(pybind11::handle)", "roundtrip_ints"),
+        ("bb::ledger::allocate_nothrow(bb::ledger::Site&, unsigned long)", "allocate_nothrow"),
+        ("roundtrip_numeric<bb_int64_array, long int>", "roundtrip_numeric"),
+        ("bb_roundtrip_int64", "bb_roundtrip_int64"),
+        ("operator()", "operator()"),
+    ],
+)
 def test_base_name(raw, expected):
     assert base_name(raw) == expected
 
@@ -98,11 +102,13 @@ def test_asan_parser_keeps_our_leaks_and_names_the_exported_function():
 
 def test_blamed_function_stops_where_the_stack_leaves_our_binaries():
     ours = "/site/bridgebench/libbridgebench.so"
-    frames = [Frame("malloc", "", "/usr/lib/libasan.so"),
-              Frame("bb::canary::plant_leak(char const*, unsigned long)", "../../src/ledger/canary.cpp:47", ours),
-              Frame("bb_roundtrip_int64", "../../src/capi/arrays.cpp:57", ours),
-              Frame("ffi_call", "", "/usr/lib/libffi.so.8"),
-              Frame("other_of_ours", "../../src/capi/common.cpp:1", ours)]
+    frames = [
+        Frame("malloc", "", "/usr/lib/libasan.so"),
+        Frame("bb::canary::plant_leak(char const*, unsigned long)", "../../src/ledger/canary.cpp:47", ours),
+        Frame("bb_roundtrip_int64", "../../src/capi/arrays.cpp:57", ours),
+        Frame("ffi_call", "", "/usr/lib/libffi.so.8"),
+        Frame("other_of_ours", "../../src/capi/common.cpp:1", ours),
+    ]
     assert blamed_function(frames) == "bb_roundtrip_int64"
 
 
@@ -110,8 +116,17 @@ def test_the_shipped_suppression_files_are_valid():
     assert suppressions.validate(REPO / "leakcheck") == []
 
 
-@pytest.mark.parametrize("entry", ["leak:bb_roundtrip_int64", "leak:bridgebench", "leak:_PyEval_EvalFrameDefault",
-                                   "leak:*", "leak:libpython3", "leak:roundtrip_ints"])
+@pytest.mark.parametrize(
+    "entry",
+    [
+        "leak:bb_roundtrip_int64",
+        "leak:bridgebench",
+        "leak:_PyEval_EvalFrameDefault",
+        "leak:*",
+        "leak:libpython3",
+        "leak:roundtrip_ints",
+    ],
+)
 def test_a_suppression_that_could_hide_our_code_is_rejected(tmp_path, entry):
     (tmp_path / "lsan.supp").write_text(f"# why: testing\n{entry}\n")
     (tmp_path / "valgrind.supp").write_text("")
@@ -121,8 +136,13 @@ def test_a_suppression_that_could_hide_our_code_is_rejected(tmp_path, entry):
 def test_a_suppression_matching_one_of_our_function_names_is_rejected(tmp_path):
     (tmp_path / "lsan.supp").write_text("# why: testing\nleak:free_capsule\n")
     (tmp_path / "valgrind.supp").write_text("# why\n{\n  x\n  Memcheck:Leak\n  fun:*allocate_nothrow*\n}\n")
-    problems = suppressions.validate(tmp_path, {"(anonymous namespace)::free_capsule_buffer(void*)",
-                                                "bb::ledger::allocate_nothrow(bb::ledger::Site&, unsigned long)"})
+    problems = suppressions.validate(
+        tmp_path,
+        {
+            "(anonymous namespace)::free_capsule_buffer(void*)",
+            "bb::ledger::allocate_nothrow(bb::ledger::Site&, unsigned long)",
+        },
+    )
     assert any("lsan.supp" in p for p in problems) and any("valgrind.supp" in p for p in problems)
 
 
@@ -133,6 +153,7 @@ def test_an_entry_without_a_comment_is_rejected(tmp_path):
 
 
 # ---- the growth layer sees what the ledger cannot -------------------------------------------
+
 
 def _growth_findings(scenario):
     from bridgebench.leakcheck import worker
@@ -192,12 +213,17 @@ def test_a_false_claim_is_caught():
     from bridgebench import _arrays
     from bridgebench.leakcheck.scenarios import Scenario, cover_module, cover_symbols
 
-    liar = Scenario("t.liar", lambda: _arrays.roundtrip_ints([1]),
-                    cover_module("bridgebench._arrays", "roundtrip_ints", "roundtrip_strings")
-                    + cover_symbols("bb_roundtrip_int64"))
+    liar = Scenario(
+        "t.liar",
+        lambda: _arrays.roundtrip_ints([1]),
+        cover_module("bridgebench._arrays", "roundtrip_ints", "roundtrip_strings")
+        + cover_symbols("bb_roundtrip_int64"),
+    )
     problems = coverage.verify_claims([liar])
-    assert sorted(problems) == ["t.liar claims bridgebench._arrays.roundtrip_strings but never calls it",
-                                "t.liar claims libbridgebench.so:bb_roundtrip_int64 but never calls it"]
+    assert sorted(problems) == [
+        "t.liar claims bridgebench._arrays.roundtrip_strings but never calls it",
+        "t.liar claims libbridgebench.so:bb_roundtrip_int64 but never calls it",
+    ]
 
 
 def test_a_crashed_worker_is_a_finding_naming_the_scenario_it_was_in(tmp_path):

@@ -28,8 +28,11 @@ def _list_tests(executable: Path) -> list[str]:
     return tests
 
 
-CASES = [pytest.param(exe, name, id=f"{exe.name.removeprefix('test_native_')}::{name}")
-         for exe in SUITES for name in _list_tests(exe)]
+CASES = [
+    pytest.param(exe, name, id=f"{exe.name.removeprefix('test_native_')}::{name}")
+    for exe in SUITES
+    for name in _list_tests(exe)
+]
 
 
 def test_native_suites_were_built():
@@ -39,7 +42,8 @@ def test_native_suites_were_built():
 @pytest.mark.native
 @pytest.mark.parametrize("executable,name", CASES)
 def test_gtest(executable: Path, name: str):
-    result = subprocess.run([executable, f"--gtest_filter={name}", "--gtest_color=no"],
-                            capture_output=True, text=True, timeout=300)
+    result = subprocess.run(
+        [executable, f"--gtest_filter={name}", "--gtest_color=no"], capture_output=True, text=True, timeout=300
+    )
     assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-4000:]
     assert "[  PASSED  ] 1 test" in result.stdout, result.stdout[-4000:]

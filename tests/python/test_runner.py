@@ -30,20 +30,26 @@ def _fails(values):
 FAKE = workloads.Workload(
     name="fake",
     description="squares",
-    cases=[workloads.Case(
-        "squares", "number", lambda size, seed, fixture: list(range(size)),
-        [
-            workloads.Implementation("baseline", "baseline", _square_all, max_items=5),
-            workloads.Implementation("good", "native", _square_all),
-            workloads.Implementation("wrong", "native", _wrong_at_item_3),
-            workloads.Implementation("broken", "peer", _fails),
-            workloads.Implementation("absent", "peer", _square_all, requires="no_such_module_for_sure"),
-        ],
-        {"quick": [10]},
-        targets=[workloads.Target("good faster than baseline", "good", "baseline", 1.0, 10),
-                 workloads.Target("wrong vs baseline", "wrong", "baseline", 1.0, 10),
-                 workloads.Target("at another size", "good", "baseline", 1.0, 999)],
-    )],
+    cases=[
+        workloads.Case(
+            "squares",
+            "number",
+            lambda size, seed, fixture: list(range(size)),
+            [
+                workloads.Implementation("baseline", "baseline", _square_all, max_items=5),
+                workloads.Implementation("good", "native", _square_all),
+                workloads.Implementation("wrong", "native", _wrong_at_item_3),
+                workloads.Implementation("broken", "peer", _fails),
+                workloads.Implementation("absent", "peer", _square_all, requires="no_such_module_for_sure"),
+            ],
+            {"quick": [10]},
+            targets=[
+                workloads.Target("good faster than baseline", "good", "baseline", 1.0, 10),
+                workloads.Target("wrong vs baseline", "wrong", "baseline", 1.0, 10),
+                workloads.Target("at another size", "good", "baseline", 1.0, 999),
+            ],
+        )
+    ],
 )
 
 
@@ -53,8 +59,16 @@ def fake_registry(monkeypatch):
 
 
 def _job(size=10):
-    return {"workload": "fake", "case": "squares", "size": size, "seed": 1, "fixture": None,
-            "samples": 3, "warmups": 0, "min_time": 0.001}
+    return {
+        "workload": "fake",
+        "case": "squares",
+        "size": size,
+        "seed": 1,
+        "fixture": None,
+        "samples": 3,
+        "warmups": 0,
+        "min_time": 0.001,
+    }
 
 
 def test_worker_checks_answers_before_timing(fake_registry):
@@ -123,14 +137,14 @@ def test_time_budget_trims_samples_of_slow_implementations_but_keeps_a_minimum()
         calls.append(1)
         time.sleep(0.02)
 
-    measured = timing.measure(slow, None, first_call_seconds=0.02, min_time=0.01, samples=10, warmups=2,
-                              max_time=0.05)
+    measured = timing.measure(slow, None, first_call_seconds=0.02, min_time=0.01, samples=10, warmups=2, max_time=0.05)
     assert measured.loops == 1 and len(measured.per_call) == timing.MIN_SAMPLES
     assert len(calls) == timing.MIN_SAMPLES  # no warm-ups past the budget
     assert all(v >= 0.02 for v in measured.per_call)
 
-    fast = timing.measure(lambda _: None, None, first_call_seconds=1e-6, min_time=0.001, samples=4, warmups=1,
-                          max_time=10.0)
+    fast = timing.measure(
+        lambda _: None, None, first_call_seconds=1e-6, min_time=0.001, samples=4, warmups=1, max_time=10.0
+    )
     assert len(fast.per_call) == 4 and fast.loops > 1
 
 

@@ -164,9 +164,18 @@ def test_user_agent(scrape, scrape_site):
 
 def test_all_cases_in_one_batch_agree_across_implementations(scrape_site, balanced_ledger):
     urls = [scrape_site.url(p.path) for p in corpus.pages()[:20]] + [
-        scrape_site.url("/redirect/3"), scrape_site.url("/loop/a"), scrape_site.url("/to-ftp"),
-        scrape_site.url("/status/500"), scrape_site.url("/nope"), scrape_site.url("/big/oversized.bin"),
-        f"{scrape_site.raw}/cut", f"{scrape_site.raw}/server/none", scrape_site.refused + "/x",
-        "ftp://127.0.0.1/", "not a url", "http://127.0.0.1:99999/"]
+        scrape_site.url("/redirect/3"),
+        scrape_site.url("/loop/a"),
+        scrape_site.url("/to-ftp"),
+        scrape_site.url("/status/500"),
+        scrape_site.url("/nope"),
+        scrape_site.url("/big/oversized.bin"),
+        f"{scrape_site.raw}/cut",
+        f"{scrape_site.raw}/server/none",
+        scrape_site.refused + "/x",
+        "ftp://127.0.0.1/",
+        "not a url",
+        "http://127.0.0.1:99999/",
+    ]
     results = {name: [comparable(s) for s in fn(urls, concurrency=8)] for name, fn in SCRAPE.items()}
     assert results["native"] == results["capi"] == results["baseline"]

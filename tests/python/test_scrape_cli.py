@@ -9,8 +9,9 @@ import time
 
 
 def bridgebench(*args, **kwargs):
-    return subprocess.run([sys.executable, "-m", "bridgebench", *args], capture_output=True, text=True,
-                          timeout=60, **kwargs)
+    return subprocess.run(
+        [sys.executable, "-m", "bridgebench", *args], capture_output=True, text=True, timeout=60, **kwargs
+    )
 
 
 def test_scrape_prints_one_line_per_url(scrape_site):
@@ -56,8 +57,13 @@ def _refused(url: str) -> bool:
 
 
 def test_serve_runs_the_site_until_terminated():
-    proc = subprocess.Popen([sys.executable, "-m", "bridgebench", "serve"], stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True, start_new_session=True)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "bridgebench", "serve"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+    )
     try:
         base = None
         deadline = time.monotonic() + 30

@@ -11,8 +11,17 @@ def scrape(request, balanced_ledger):
     return SCRAPE[request.param]
 
 
-INVALID = ["", "nonsense", "http://", "http:///path", "http://127.0.0.1:99999/", "http://exa mple.com/",
-           "http://127.0.0.1/\n", "://127.0.0.1/", "127.0.0.1/page"]
+INVALID = [
+    "",
+    "nonsense",
+    "http://",
+    "http:///path",
+    "http://127.0.0.1:99999/",
+    "http://exa mple.com/",
+    "http://127.0.0.1/\n",
+    "://127.0.0.1/",
+    "127.0.0.1/page",
+]
 UNSUPPORTED = ["ftp://127.0.0.1/file", "file:///etc/passwd", "gopher://127.0.0.1/", "mailto:someone@example.com"]
 INVALID += ["http:/127.0.0.1/", "https:127.0.0.1"]
 
@@ -63,14 +72,17 @@ def test_scheme_is_lower_cased(scrape, scrape_site):
     assert (site.protocol, site.domain, site.status, site.url) == ("http", "127.0.0.1", 200, url)
 
 
-@pytest.mark.parametrize("urls,message", [
-    (5, "urls must be an iterable of str, not int"),
-    (None, "urls must be an iterable of str, not NoneType"),
-    ("http://x/", "urls must be an iterable of str (a list, say), not a single str"),
-    (b"http://x/", "urls must be an iterable of str (a list, say), not a single bytes"),
-    (["http://x/", 3], "urls[1] must be str, not int"),
-    ([b"http://x/"], "urls[0] must be str, not bytes"),
-])
+@pytest.mark.parametrize(
+    "urls,message",
+    [
+        (5, "urls must be an iterable of str, not int"),
+        (None, "urls must be an iterable of str, not NoneType"),
+        ("http://x/", "urls must be an iterable of str (a list, say), not a single str"),
+        (b"http://x/", "urls must be an iterable of str (a list, say), not a single bytes"),
+        (["http://x/", 3], "urls[1] must be str, not int"),
+        ([b"http://x/"], "urls[0] must be str, not bytes"),
+    ],
+)
 def test_bad_urls_argument(scrape, urls, message):
     with pytest.raises(TypeError) as info:
         scrape(urls)

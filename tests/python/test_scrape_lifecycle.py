@@ -74,7 +74,11 @@ def native_threads() -> int:
 def test_100_batches_leave_no_threads_fds_or_memory(impl, scrape_site):
     fn = native.scrape if impl == "native" else capi.scrape
     urls = [scrape_site.url(f"/small/s{i:03d}.html") for i in range(20)] + [
-        scrape_site.url("/status/500"), scrape_site.url("/redirect/2"), "nonsense", scrape_site.refused + "/"]
+        scrape_site.url("/status/500"),
+        scrape_site.url("/redirect/2"),
+        "nonsense",
+        scrape_site.refused + "/",
+    ]
     threads_at_start = native_threads()
     fn(urls, concurrency=8)  # warm-up: libcurl's one-time initialisation
     assert settles(native_threads, threads_at_start)  # the warm-up's helper thread has gone

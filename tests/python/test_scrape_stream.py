@@ -37,8 +37,10 @@ def test_generator_of_10000_urls(scrape_site, balanced_ledger):
 
 @pytest.mark.parametrize("name", list(SCRAPE_ITER))
 def test_same_records_as_scrape_in_completion_order(name, scrape_site, balanced_ledger):
-    urls = [scrape_site.url(f"/pages/p{i:03d}.{ext}") for i, ext in zip(range(12), itertools.cycle(
-        ["html", "json", "txt", "xml", "png", "bin"]))] + ["nonsense", scrape_site.url("/loop/a")]
+    urls = [
+        scrape_site.url(f"/pages/p{i:03d}.{ext}")
+        for i, ext in zip(range(12), itertools.cycle(["html", "json", "txt", "xml", "png", "bin"]))
+    ] + ["nonsense", scrape_site.url("/loop/a")]
     streamed = sorted(map(comparable, SCRAPE_ITER[name](urls, concurrency=4)))
     batch = sorted(map(comparable, native.scrape(urls, concurrency=4)))
     assert streamed == batch

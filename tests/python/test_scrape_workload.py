@@ -13,8 +13,11 @@ def test_registry_has_scrape_with_every_way_across_the_boundary():
         names = {i.name for i in case.implementations}
         assert {"baseline", "pybind11", "capi", "aiohttp"} <= names
     targets = [t for c in scrape.cases for t in c.targets]
-    assert {(t.subject, t.reference) for t in targets} == {("pybind11", "aiohttp"), ("pybind11", "baseline"),
-                                                          ("pybind11", "ideal")}
+    assert {(t.subject, t.reference) for t in targets} == {
+        ("pybind11", "aiohttp"),
+        ("pybind11", "baseline"),
+        ("pybind11", "ideal"),
+    }
 
 
 def test_fixture_value_is_json_and_inputs_are_deterministic(scrape_site):
@@ -28,8 +31,18 @@ def test_fixture_value_is_json_and_inputs_are_deterministic(scrape_site):
 
 def test_worker_checks_answers_agree_before_timing(scrape_site, balanced_ledger):
     for case in ("small", "mixed"):
-        result = worker.run_job({"workload": "scrape", "case": case, "size": 40, "seed": 1,
-                                 "fixture": scrape_site.value(), "samples": 1, "warmups": 0, "min_time": 0.0})
+        result = worker.run_job(
+            {
+                "workload": "scrape",
+                "case": case,
+                "size": 40,
+                "seed": 1,
+                "fixture": scrape_site.value(),
+                "samples": 1,
+                "warmups": 0,
+                "min_time": 0.0,
+            }
+        )
         statuses = {name: r["status"] for name, r in result["implementations"].items()}
         assert statuses["baseline"] == statuses["pybind11"] == statuses["capi"] == "ok", result
         assert statuses["aiohttp"] in ("ok", "skipped")

@@ -25,16 +25,20 @@ def baseline_speller():
 
 
 def test_levenshtein_suggest_matches_baseline(native_speller, baseline_speller):
-    mismatches = [(q, native_speller.suggest(q), baseline_speller.suggest(q)) for q in QUERIES
-                  if native_speller.suggest(q) != baseline_speller.suggest(q)]
+    mismatches = [
+        (q, native_speller.suggest(q), baseline_speller.suggest(q))
+        for q in QUERIES
+        if native_speller.suggest(q) != baseline_speller.suggest(q)
+    ]
     assert not mismatches, mismatches[:5]
 
 
 @pytest.mark.parametrize("metric", ["indel", "jaro"])
 def test_similarity_suggest_matches_baseline(native_speller, baseline_speller, metric):
     sample = QUERIES[::4]
-    mismatches = [q for q in sample
-                  if native_speller.suggest(q, metric=metric) != baseline_speller.suggest(q, metric=metric)]
+    mismatches = [
+        q for q in sample if native_speller.suggest(q, metric=metric) != baseline_speller.suggest(q, metric=metric)
+    ]
     assert not mismatches, mismatches[:5]
 
 
@@ -47,17 +51,20 @@ def test_suggest_k_matches_baseline(native_speller, baseline_speller, metric):
 @pytest.mark.parametrize("max_distance", [0, 1, 2, 3])
 def test_max_distance_matches_baseline(native_speller, baseline_speller, max_distance):
     for q in QUERIES[::5]:
-        assert native_speller.suggest(q, max_distance=max_distance) == \
-            baseline_speller.suggest(q, max_distance=max_distance), q
-        assert native_speller.suggest_k(q, 4, max_distance=max_distance) == \
-            baseline_speller.suggest_k(q, 4, max_distance=max_distance), q
+        assert native_speller.suggest(q, max_distance=max_distance) == baseline_speller.suggest(
+            q, max_distance=max_distance
+        ), q
+        assert native_speller.suggest_k(q, 4, max_distance=max_distance) == baseline_speller.suggest_k(
+            q, 4, max_distance=max_distance
+        ), q
 
 
 @pytest.mark.parametrize("metric,min_similarity", [("indel", 0.8), ("jaro", 0.85), ("indel", 0.0), ("jaro", 1.0)])
 def test_min_similarity_matches_baseline(native_speller, baseline_speller, metric, min_similarity):
     for q in QUERIES[::25]:
-        assert native_speller.suggest_k(q, 3, metric=metric, min_similarity=min_similarity) == \
-            baseline_speller.suggest_k(q, 3, metric=metric, min_similarity=min_similarity), q
+        assert native_speller.suggest_k(
+            q, 3, metric=metric, min_similarity=min_similarity
+        ) == baseline_speller.suggest_k(q, 3, metric=metric, min_similarity=min_similarity), q
 
 
 def test_suggest_many_matches_suggest(native_speller):
@@ -90,5 +97,6 @@ def test_capi_matches_pybind11(native_speller, metric):
     with capi.Speller(WORDS) as speller:
         for q in QUERIES[::10]:
             assert speller.suggest_k(q, 3, metric=metric) == native_speller.suggest_k(q, 3, metric=metric), q
-        assert [capi.similarity(a, b, metric) for a, b in zip(QUERIES[:100], QUERIES[100:200], strict=True)] == \
-            [spell.similarity(a, b, metric) for a, b in zip(QUERIES[:100], QUERIES[100:200], strict=True)]
+        assert [capi.similarity(a, b, metric) for a, b in zip(QUERIES[:100], QUERIES[100:200], strict=True)] == [
+            spell.similarity(a, b, metric) for a, b in zip(QUERIES[:100], QUERIES[100:200], strict=True)
+        ]

@@ -11,8 +11,11 @@ import python_baseline.spell as baseline
 from bridgebench import ledger, spell
 from bridgebench.spell import capi
 
-IMPLEMENTATIONS = [pytest.param(spell, id="native"), pytest.param(capi, id="capi"),
-                   pytest.param(baseline, id="baseline")]
+IMPLEMENTATIONS = [
+    pytest.param(spell, id="native"),
+    pytest.param(capi, id="capi"),
+    pytest.param(baseline, id="baseline"),
+]
 
 
 @pytest.fixture(params=IMPLEMENTATIONS)
@@ -104,7 +107,7 @@ def test_long_words(impl):
 
 
 def test_long_words_native_vs_baseline():
-    a = "abcde" * 220          # 1,100 code points
+    a = "abcde" * 220  # 1,100 code points
     b = ("abxde" * 200) + "q" * 30
     assert spell.distance(a, b) == baseline.distance(a, b)
     assert spell.similarity(a, b, "indel") == baseline.similarity(a, b, "indel")
@@ -135,30 +138,33 @@ def test_spellcheck_is_the_seeds_call(impl):
     assert impl.spellcheck("help", ["hello", "help"], metric="jaro") == ("help", 1.0)
 
 
-@pytest.mark.parametrize("call,exception,fragment", [
-    (lambda m: m.suggest(1, ["a"]), TypeError, "word"),
-    (lambda m: m.suggest(b"a", ["a"]), TypeError, "word"),
-    (lambda m: m.suggest("a", ["a", 2]), TypeError, "dictionary[1]"),
-    (lambda m: m.suggest("a", "abc"), TypeError, "dictionary"),
-    (lambda m: m.suggest("a", 5), TypeError, "dictionary"),
-    (lambda m: m.suggest_k("a", -1, ["a"]), ValueError, "k"),
-    (lambda m: m.suggest_k("a", 1.5, ["a"]), TypeError, "k"),
-    (lambda m: m.suggest_k("a", True, ["a"]), TypeError, "k"),
-    (lambda m: m.suggest("a", ["a"], max_distance=-1), ValueError, "max_distance"),
-    (lambda m: m.suggest("a", ["a"], max_distance="1"), TypeError, "max_distance"),
-    (lambda m: m.suggest("a", ["a"], metric="hamming"), ValueError, "metric"),
-    (lambda m: m.suggest("a", ["a"], metric=None), TypeError, "metric"),
-    (lambda m: m.suggest("a", ["a"], metric="indel", max_distance=1), ValueError, "max_distance"),
-    (lambda m: m.suggest("a", ["a"], min_similarity=0.5), ValueError, "min_similarity"),
-    (lambda m: m.suggest("a", ["a"], metric="jaro", min_similarity="high"), TypeError, "min_similarity"),
-    (lambda m: m.distance("a", None), TypeError, "b"),
-    (lambda m: m.similarity(3, "a"), TypeError, "a"),
-    (lambda m: m.Speller(["a", None]), TypeError, "words[1]"),
-    (lambda m: m.Speller(["a"]).suggest_many(["a", 3]), TypeError, "words[1]"),
-    (lambda m: m.Speller(["a"]).suggest_many("abc"), TypeError, "words"),
-    (lambda m: m.Speller(["a"]).suggest_many(["a"], threads=0), ValueError, "threads"),
-    (lambda m: m.Speller(["a"]).suggest_many(["a"], threads=-2), ValueError, "threads"),
-])
+@pytest.mark.parametrize(
+    "call,exception,fragment",
+    [
+        (lambda m: m.suggest(1, ["a"]), TypeError, "word"),
+        (lambda m: m.suggest(b"a", ["a"]), TypeError, "word"),
+        (lambda m: m.suggest("a", ["a", 2]), TypeError, "dictionary[1]"),
+        (lambda m: m.suggest("a", "abc"), TypeError, "dictionary"),
+        (lambda m: m.suggest("a", 5), TypeError, "dictionary"),
+        (lambda m: m.suggest_k("a", -1, ["a"]), ValueError, "k"),
+        (lambda m: m.suggest_k("a", 1.5, ["a"]), TypeError, "k"),
+        (lambda m: m.suggest_k("a", True, ["a"]), TypeError, "k"),
+        (lambda m: m.suggest("a", ["a"], max_distance=-1), ValueError, "max_distance"),
+        (lambda m: m.suggest("a", ["a"], max_distance="1"), TypeError, "max_distance"),
+        (lambda m: m.suggest("a", ["a"], metric="hamming"), ValueError, "metric"),
+        (lambda m: m.suggest("a", ["a"], metric=None), TypeError, "metric"),
+        (lambda m: m.suggest("a", ["a"], metric="indel", max_distance=1), ValueError, "max_distance"),
+        (lambda m: m.suggest("a", ["a"], min_similarity=0.5), ValueError, "min_similarity"),
+        (lambda m: m.suggest("a", ["a"], metric="jaro", min_similarity="high"), TypeError, "min_similarity"),
+        (lambda m: m.distance("a", None), TypeError, "b"),
+        (lambda m: m.similarity(3, "a"), TypeError, "a"),
+        (lambda m: m.Speller(["a", None]), TypeError, "words[1]"),
+        (lambda m: m.Speller(["a"]).suggest_many(["a", 3]), TypeError, "words[1]"),
+        (lambda m: m.Speller(["a"]).suggest_many("abc"), TypeError, "words"),
+        (lambda m: m.Speller(["a"]).suggest_many(["a"], threads=0), ValueError, "threads"),
+        (lambda m: m.Speller(["a"]).suggest_many(["a"], threads=-2), ValueError, "threads"),
+    ],
+)
 def test_bad_arguments_name_the_argument(impl, call, exception, fragment):
     with pytest.raises(exception, match=fragment.replace("[", r"\[").replace("]", r"\]")):
         call(impl)

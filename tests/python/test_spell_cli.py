@@ -51,8 +51,7 @@ def test_bad_options(commands, capsys):
     with pytest.raises(SystemExit) as exit_info:
         cli.main(["suggest", "x", "-k", "-1"])
     assert exit_info.value.code == 2
-    assert cli.main(["suggest", "x", "--metric", "indel", "--max-distance", "1",
-                     "--dictionary", str(commands)]) == 2
+    assert cli.main(["suggest", "x", "--metric", "indel", "--max-distance", "1", "--dictionary", str(commands)]) == 2
     assert "--max-distance" in capsys.readouterr().err
 
 

@@ -15,12 +15,15 @@ def big():
     return spell.default_speller()
 
 
-@pytest.mark.parametrize("call", [
-    pytest.param(lambda s: s.suggest_many(["speling", "recieve", "adress"] * 200, threads=1), id="suggest_many"),
-    pytest.param(lambda s: [s.suggest("qwertyuiopasdf" + str(i)) for i in range(30)], id="suggest"),
-    pytest.param(lambda s: [s.suggest_k("zxcvbnmlkjh", 5, metric="jaro") for _ in range(30)], id="suggest_k"),
-    pytest.param(lambda s: spell.Speller(spell.default_words()), id="build"),
-])
+@pytest.mark.parametrize(
+    "call",
+    [
+        pytest.param(lambda s: s.suggest_many(["speling", "recieve", "adress"] * 200, threads=1), id="suggest_many"),
+        pytest.param(lambda s: [s.suggest("qwertyuiopasdf" + str(i)) for i in range(30)], id="suggest"),
+        pytest.param(lambda s: [s.suggest_k("zxcvbnmlkjh", 5, metric="jaro") for _ in range(30)], id="suggest_k"),
+        pytest.param(lambda s: spell.Speller(spell.default_words()), id="build"),
+    ],
+)
 def test_long_searches_release_the_gil(big, call):
     assert progress_during(lambda: call(big)) > 0
 

@@ -25,16 +25,25 @@ def test_agree_requires_equal_scores_and_words_when_both_keep_our_tie_break():
     ours = [(1, "cat", True), (None, None, True)]
     assert entry.agree(ours, [(1, "cat", True), (None, None, True)])
     assert not entry.agree(ours, [(1, "bat", True), (None, None, True)])  # same distance, wrong tie-break
-    assert entry.agree(ours, [(1, "bat", False), (None, None, False)])    # peer without our tie-break
+    assert entry.agree(ours, [(1, "bat", False), (None, None, False)])  # peer without our tie-break
     assert not entry.agree(ours, [(2, "cart", False), (None, None, False)])
     assert not entry.agree(ours, [(1, "cat", True), (3, "dog", True)])
     assert not entry.agree(ours, ours[:1])
 
 
 def test_worker_runs_and_checks_the_batch_case():
-    result = worker.run_job({"workload": "spell", "case": "suggest_many", "size": 40, "seed": 1,
-                             "min_time": 0.001, "samples": 1, "warmups": 0,
-                             "implementations": ["suggest_many-1t", "suggest_many-2t"]})
+    result = worker.run_job(
+        {
+            "workload": "spell",
+            "case": "suggest_many",
+            "size": 40,
+            "seed": 1,
+            "min_time": 0.001,
+            "samples": 1,
+            "warmups": 0,
+            "implementations": ["suggest_many-1t", "suggest_many-2t"],
+        }
+    )
     statuses = {name: r["status"] for name, r in result["implementations"].items()}
     assert statuses == {"suggest_many-1t": "ok", "suggest_many-2t": "ok"}
 

@@ -1,4 +1,4 @@
-"""Array round trips through the C ABI (libbridgebench.so) with ctypes: the seed's way of
+"""Array round trips through the C ABI (libbridgebench.so) with ctypes: the plain-ctypes way of
 crossing the boundary, with its defects fixed (64-bit ints, explicit string lengths, and every
 result struct freed exactly once, in ``finally``, after it has been read).
 

@@ -26,16 +26,19 @@ def int_list(text: str) -> list[int]:
 
 def add_measurement_options(parser: argparse.ArgumentParser) -> None:
     profile = parser.add_mutually_exclusive_group()
-    profile.add_argument("--quick", dest="full", action="store_false",
-                         help="the quick profile: a few sizes, 2 processes × 5 samples (the default)")
-    profile.add_argument("--full", dest="full", action="store_true",
-                         help="more sizes (up to 10M elements), 5 processes × 10 samples")
+    profile.add_argument(
+        "--quick",
+        dest="full",
+        action="store_false",
+        help="the quick profile: a few sizes, 2 processes × 5 samples (the default)",
+    )
+    profile.add_argument(
+        "--full", dest="full", action="store_true", help="more sizes (up to 10M elements), 5 processes × 10 samples"
+    )
     # store_false would make "full" the default: quick must be.
     parser.set_defaults(full=False)
-    parser.add_argument("--workloads", type=csv_list, metavar="A,B",
-                        help="workloads to run (default: all registered)")
-    parser.add_argument("--cases", type=csv_list, metavar="A,B",
-                        help="only these cases (name or workload.name)")
+    parser.add_argument("--workloads", type=csv_list, metavar="A,B", help="workloads to run (default: all registered)")
+    parser.add_argument("--cases", type=csv_list, metavar="A,B", help="only these cases (name or workload.name)")
     parser.add_argument("--sizes", type=int_list, metavar="N,M", help="override the profile's input sizes")
     parser.add_argument("--processes", type=int, help="worker processes per case and size")
     parser.add_argument("--samples", type=int, help="measured samples per process")
@@ -45,8 +48,11 @@ def add_measurement_options(parser: argparse.ArgumentParser) -> None:
 
 def profile_from(args: argparse.Namespace) -> Profile:
     profile = PROFILES["full" if args.full else "quick"]
-    overrides = {k: v for k, v in (("processes", args.processes), ("samples", args.samples),
-                                   ("min_time", args.min_time)) if v is not None}
+    overrides = {
+        k: v
+        for k, v in (("processes", args.processes), ("samples", args.samples), ("min_time", args.min_time))
+        if v is not None
+    }
     for key, value in overrides.items():
         if value <= 0:
             raise SystemExit(f"bridgebench: --{key.replace('_', '-')} must be positive")

@@ -17,8 +17,9 @@ ORDER = 20
 def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser("bench", help="time the workloads and print the table", description=__doc__)
     _common.add_measurement_options(parser)
-    parser.add_argument("--native", dest="no_native", action="store_false",
-                        help="also run the Google Benchmark (C++) side")
+    parser.add_argument(
+        "--native", dest="no_native", action="store_false", help="also run the Google Benchmark (C++) side"
+    )
     parser.add_argument("--json", type=Path, metavar="FOLDER", help="write FOLDER/results.json")
     parser.set_defaults(func=main, no_native=True)
 

@@ -22,8 +22,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser("compare", help="compare two runs' results", description=__doc__)
     parser.add_argument("old", type=Path, help="results.json or its folder")
     parser.add_argument("new", type=Path, help="results.json or its folder")
-    parser.add_argument("--fail-on-slowdown", type=float, metavar="PCT",
-                        help="exit 1 if anything got significantly slower by more than PCT percent")
+    parser.add_argument(
+        "--fail-on-slowdown",
+        type=float,
+        metavar="PCT",
+        help="exit 1 if anything got significantly slower by more than PCT percent",
+    )
     parser.set_defaults(func=main)
 
 
@@ -45,8 +49,9 @@ def compare(old: dict[str, Any], new: dict[str, Any]) -> list[dict[str, Any]]:
             continue
         change = now["median"] / was["median"] - 1
         significant = now["q1"] > was["q3"] or now["q3"] < was["q1"]
-        rows.append({"key": key, "old": was["median"], "new": now["median"], "change": change,
-                     "significant": significant})
+        rows.append(
+            {"key": key, "old": was["median"], "new": now["median"], "change": change, "significant": significant}
+        )
     return rows
 
 
@@ -68,8 +73,9 @@ def main(args: argparse.Namespace) -> int:
             worst = max(worst, row["change"] * 100)
         else:
             change += " [dim](noise)[/dim]"
-        table.add_row(f"{workload}.{case}", fmt.size(size), impl, fmt.seconds(row["old"]),
-                      fmt.seconds(row["new"]), change)
+        table.add_row(
+            f"{workload}.{case}", fmt.size(size), impl, fmt.seconds(row["old"]), fmt.seconds(row["new"]), change
+        )
     console_report.make_console().print(table)
     if not rows:
         print("nothing in common to compare")

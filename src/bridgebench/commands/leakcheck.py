@@ -16,39 +16,65 @@ ORDER = 30
 
 def register(subparsers) -> None:
     parser = subparsers.add_parser(
-        "leakcheck", help="audit every allocation crossing the boundary (exit 1 on any finding)",
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--quick", action="store_true",
-                        help="CI mode: fewer growth iterations, Valgrind on the reduced scenario set")
-    parser.add_argument("--layers", default="ledger,growth,asan,valgrind",
-                        help="comma-separated subset of ledger,growth,asan,valgrind (default: all)")
-    parser.add_argument("--canary", default=None,
-                        help="switch planted leaks on (a name, comma-separated names or 'all'); "
-                             "the audit must then fail")
+        "leakcheck",
+        help="audit every allocation crossing the boundary (exit 1 on any finding)",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument(
+        "--quick", action="store_true", help="CI mode: fewer growth iterations, Valgrind on the reduced scenario set"
+    )
+    parser.add_argument(
+        "--layers",
+        default="ledger,growth,asan,valgrind",
+        help="comma-separated subset of ledger,growth,asan,valgrind (default: all)",
+    )
+    parser.add_argument(
+        "--canary",
+        default=None,
+        help="switch planted leaks on (a name, comma-separated names or 'all'); the audit must then fail",
+    )
     parser.add_argument("--only", default="", help="comma-separated scenario name prefixes")
-    parser.add_argument("--output-dir", type=Path, default=None,
-                        help="report folder (default reports/<timestamp>/)")
-    parser.add_argument("--selftest", action="store_true",
-                        help="run the canary self-test instead: each canary must be caught by every layer")
-    parser.add_argument("--coverage", action="store_true",
-                        help="list every exported function and the scenarios covering it (exit 1 if one has none)")
+    parser.add_argument("--output-dir", type=Path, default=None, help="report folder (default reports/<timestamp>/)")
+    parser.add_argument(
+        "--selftest",
+        action="store_true",
+        help="run the canary self-test instead: each canary must be caught by every layer",
+    )
+    parser.add_argument(
+        "--coverage",
+        action="store_true",
+        help="list every exported function and the scenarios covering it (exit 1 if one has none)",
+    )
     parser.set_defaults(func=main)
 
 
 def _print_table(result, console) -> None:
     from rich.table import Table
 
-    table = Table(title=f"leak audit ({'quick' if result.quick else 'full'}"
-                        f"{', canary ' + result.canary if result.canary else ''})")
+    table = Table(
+        title=f"leak audit ({'quick' if result.quick else 'full'}"
+        f"{', canary ' + result.canary if result.canary else ''})"
+    )
     for column in ("layer", "result", "findings", "scenarios", "seconds"):
         table.add_column(column)
     cov = result.coverage
     audit_ok = not result.findings
-    table.add_row("coverage+suppressions", "[green]pass[/]" if audit_ok else "[red]FAIL[/]", str(len(result.findings)),
-                  f"{cov.get('covered', 0)}/{cov.get('exports', 0)} exports", f"{result.build_seconds:.1f} (build)")
+    table.add_row(
+        "coverage+suppressions",
+        "[green]pass[/]" if audit_ok else "[red]FAIL[/]",
+        str(len(result.findings)),
+        f"{cov.get('covered', 0)}/{cov.get('exports', 0)} exports",
+        f"{result.build_seconds:.1f} (build)",
+    )
     for layer in result.layers:
-        table.add_row(layer.layer, "[green]pass[/]" if layer.passed else "[red]FAIL[/]", str(len(layer.findings)),
-                      str(len(layer.scenarios)), f"{layer.seconds:.1f}")
+        table.add_row(
+            layer.layer,
+            "[green]pass[/]" if layer.passed else "[red]FAIL[/]",
+            str(len(layer.findings)),
+            str(len(layer.scenarios)),
+            f"{layer.seconds:.1f}",
+        )
     console.print(table)
     findings = result.all_findings
     if findings:
@@ -56,8 +82,15 @@ def _print_table(result, console) -> None:
         for column in ("layer", "kind", "function / site", "scenario", "bytes", "canary", "message"):
             detail.add_column(column)
         for f in findings[:40]:
-            detail.add_row(f.layer, f.kind, f.function, f.scenario or "", "" if f.bytes is None else str(f.bytes),
-                           f.canary or "", f.message[:120])
+            detail.add_row(
+                f.layer,
+                f.kind,
+                f.function,
+                f.scenario or "",
+                "" if f.bytes is None else str(f.bytes),
+                f.canary or "",
+                f.message[:120],
+            )
         console.print(detail)
 
 
@@ -95,15 +128,21 @@ def main(args: argparse.Namespace) -> int:
         return _print_coverage(console)
     if args.selftest:
         from bridgebench.leakcheck.selftest import run_selftest
+
         checks = run_selftest(layers, quick=args.quick)
         for c in checks:
             state = "caught" if c.ok else "MISSED" if not c.caught else "PROBLEM"
             console.print(f"{c.canary:16} {c.layer:9} {state:8} {', '.join(c.named)} {'; '.join(c.problems)[:200]}")
         return 0 if checks and all(c.ok for c in checks) else 1
     try:
-        result = run_audit(quick=args.quick, layers=layers, canary=args.canary, output_dir=args.output_dir,
-                           only=[p for p in args.only.split(",") if p],
-                           progress=lambda message: console.print(f"[dim]{message}[/]"))
+        result = run_audit(
+            quick=args.quick,
+            layers=layers,
+            canary=args.canary,
+            output_dir=args.output_dir,
+            only=[p for p in args.only.split(",") if p],
+            progress=lambda message: console.print(f"[dim]{message}[/]"),
+        )
     except (ValueError, RuntimeError) as e:
         print(f"bridgebench leakcheck: {e}", file=sys.stderr)
         return 2

@@ -13,10 +13,14 @@ ORDER = 40
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
-    parser = subparsers.add_parser("report", help="re-render a run's report from its results.json",
-                                   description=__doc__)
-    parser.add_argument("results", type=Path, nargs="?", default=Path("reports/latest"),
-                        help="results.json or its folder (default: reports/latest)")
+    parser = subparsers.add_parser("report", help="re-render a run's report from its results.json", description=__doc__)
+    parser.add_argument(
+        "results",
+        type=Path,
+        nargs="?",
+        default=Path("reports/latest"),
+        help="results.json or its folder (default: reports/latest)",
+    )
     parser.set_defaults(func=main)
 
 

@@ -23,11 +23,9 @@ ORDER = 10
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
-    parser = subparsers.add_parser("run", help="benchmarks + leak audit + report (the main job)",
-                                   description=__doc__)
+    parser = subparsers.add_parser("run", help="benchmarks + leak audit + report (the main job)", description=__doc__)
     _common.add_measurement_options(parser)
-    parser.add_argument("--output-root", type=Path, default=None,
-                        help="where run folders go (default: ./reports)")
+    parser.add_argument("--output-root", type=Path, default=None, help="where run folders go (default: ./reports)")
     parser.add_argument("--no-native", action="store_true", help="skip the Google Benchmark (C++) side")
     parser.add_argument("--no-leakcheck", action="store_true", help="skip the quick leak audit")
     parser.set_defaults(func=main)
@@ -41,8 +39,15 @@ def measure(args: argparse.Namespace, console: Console) -> dict[str, Any]:
     total = python_side.count_jobs(selected, profile, args.sizes, cases)
     # A live bar on a terminal; one line per job in a CI log, where a bar would print nothing.
     live = console.is_terminal
-    with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-                  console=console, transient=True, disable=not live) as progress:
+    with Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=console,
+        transient=True,
+        disable=not live,
+    ) as progress:
         task = progress.add_task("timing", total=total)
         done = [0]
 
@@ -53,8 +58,9 @@ def measure(args: argparse.Namespace, console: Console) -> dict[str, Any]:
             if not live:
                 console.print(f"[{done[0]}/{total}] {label}", highlight=False)
 
-        workload_results = python_side.run(selected, profile, seed=args.seed, sizes_override=args.sizes,
-                                           cases_filter=cases, on_job=on_job)
+        workload_results = python_side.run(
+            selected, profile, seed=args.seed, sizes_override=args.sizes, cases_filter=cases, on_job=on_job
+        )
         if not getattr(args, "no_native", True):
             for entry in workload_results:
                 bench = selected[entry["name"]].native_bench
@@ -64,10 +70,17 @@ def measure(args: argparse.Namespace, console: Console) -> dict[str, Any]:
     return {
         "schema": json_report.SCHEMA,
         "created": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
-        "settings": {"profile": profile.name, "processes": profile.processes, "samples": profile.samples,
-                     "warmups": profile.warmups, "min_time": profile.min_time,
-                     "max_time": profile.max_time, "seed": args.seed,
-                     "sizes_override": args.sizes, "cases": args.cases},
+        "settings": {
+            "profile": profile.name,
+            "processes": profile.processes,
+            "samples": profile.samples,
+            "warmups": profile.warmups,
+            "min_time": profile.min_time,
+            "max_time": profile.max_time,
+            "seed": args.seed,
+            "sizes_override": args.sizes,
+            "cases": args.cases,
+        },
         "machine": machine.describe(),
         "workloads": workload_results,
     }
@@ -81,8 +94,9 @@ def problems(results: dict[str, Any]) -> list[str]:
             for s in c["sizes"]:
                 for e in s["implementations"]:
                     if e["status"] in ("disagree", "error"):
-                        out.append(f"{w['name']}.{c['name']} n={s['size']:,} {e['name']}: {e['status']}: "
-                                   f"{e.get('reason', '')}")
+                        out.append(
+                            f"{w['name']}.{c['name']} n={s['size']:,} {e['name']}: {e['status']}: {e.get('reason', '')}"
+                        )
     return out
 
 

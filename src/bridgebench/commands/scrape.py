@@ -16,8 +16,11 @@ ORDER = 60
 def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser("scrape", help="fetch URLs concurrently (libcurl multi)", description=__doc__)
     parser.add_argument("urls", nargs="*", metavar="URL", help="http:// or https:// URLs")
-    parser.add_argument("--file", type=Path, help="read URLs from this file, one a line ('-' for stdin; "
-                                                  "blank lines and # comments skipped)")
+    parser.add_argument(
+        "--file",
+        type=Path,
+        help="read URLs from this file, one a line ('-' for stdin; blank lines and # comments skipped)",
+    )
     parser.add_argument("--concurrency", type=int, default=64, help="transfers in flight (default 64)")
     parser.add_argument("--timeout", type=float, default=10.0, help="seconds per transfer (default 10)")
     parser.add_argument("--connect-timeout", type=float, default=5.0, help="seconds to connect (default 5)")
@@ -25,8 +28,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--no-redirects", action="store_true", help="do not follow redirects")
     parser.add_argument("--max-redirects", type=int, default=5)
     parser.add_argument("--user-agent", default=None)
-    parser.add_argument("--json", action="store_true",
-                        help="one JSON object per line; the body as text when it is UTF-8, else base64")
+    parser.add_argument(
+        "--json", action="store_true", help="one JSON object per line; the body as text when it is UTF-8, else base64"
+    )
     parser.set_defaults(func=main)
 
 
@@ -43,10 +47,20 @@ def _lines(path: Path) -> Iterator[str]:
 
 
 def _as_json(site) -> str:
-    record = {"url": site.url, "final_url": site.final_url, "domain": site.domain, "port": site.port,
-              "protocol": site.protocol, "status": site.status, "server": site.server,
-              "content_type": site.content_type, "body_bytes": len(site.body), "truncated": site.truncated,
-              "elapsed": round(site.elapsed, 6), "error": site.error}
+    record = {
+        "url": site.url,
+        "final_url": site.final_url,
+        "domain": site.domain,
+        "port": site.port,
+        "protocol": site.protocol,
+        "status": site.status,
+        "server": site.server,
+        "content_type": site.content_type,
+        "body_bytes": len(site.body),
+        "truncated": site.truncated,
+        "elapsed": round(site.elapsed, 6),
+        "error": site.error,
+    }
     try:
         record["body"] = site.body.decode("utf-8")
     except UnicodeDecodeError:
@@ -75,10 +89,16 @@ def main(args: argparse.Namespace) -> int:
         return 2
     urls = (url for source in sources for url in source)
     try:
-        stream = scrape_iter(urls, concurrency=args.concurrency, timeout=args.timeout,
-                             connect_timeout=args.connect_timeout, max_body_bytes=args.max_body_bytes,
-                             follow_redirects=not args.no_redirects, max_redirects=args.max_redirects,
-                             user_agent=args.user_agent)
+        stream = scrape_iter(
+            urls,
+            concurrency=args.concurrency,
+            timeout=args.timeout,
+            connect_timeout=args.connect_timeout,
+            max_body_bytes=args.max_body_bytes,
+            follow_redirects=not args.no_redirects,
+            max_redirects=args.max_redirects,
+            user_agent=args.user_agent,
+        )
     except (TypeError, ValueError) as e:
         print(f"bridgebench scrape: {e}", file=sys.stderr)
         return 2

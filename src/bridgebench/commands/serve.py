@@ -12,8 +12,9 @@ ORDER = 61
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
-    parser = subparsers.add_parser("serve", help="run the scraper's fixture site (nginx on loopback)",
-                                   description=__doc__)
+    parser = subparsers.add_parser(
+        "serve", help="run the scraper's fixture site (nginx on loopback)", description=__doc__
+    )
     parser.add_argument("--workers", type=int, default=1, help="nginx worker processes (default 1)")
     parser.set_defaults(func=main)
 
@@ -27,8 +28,18 @@ def main(args: argparse.Namespace) -> int:
         with fixture_site(workers=args.workers) as site:
             print(f"nginx fixture site:  {site.base}   (config, corpus and logs in {site.root})")
             print(f"raw-socket endpoint: {site.raw}")
-            examples = ["/pages/p000.html", "/v/p001.json", "/small/s000.html", "/redirect/3", "/loop/a",
-                        "/to-ftp", "/status/500", "/nope", f"/delay/{DELAYS_MS[1]}", "/big/oversized.bin"]
+            examples = [
+                "/pages/p000.html",
+                "/v/p001.json",
+                "/small/s000.html",
+                "/redirect/3",
+                "/loop/a",
+                "/to-ftp",
+                "/status/500",
+                "/nope",
+                f"/delay/{DELAYS_MS[1]}",
+                "/big/oversized.bin",
+            ]
             print("try:  bridgebench scrape " + " ".join(site.url(p) for p in examples[:4]) + " \\")
             print("        " + " ".join(site.url(p) for p in examples[4:]) + f" {site.raw}/cut")
             print("Ctrl-C to stop.", flush=True)

@@ -31,17 +31,35 @@ def _non_negative(text: str) -> int:
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
-    parser = subparsers.add_parser("suggest", help="did you mean ...? for words (spell checker)",
-                                   description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = subparsers.add_parser(
+        "suggest",
+        help="did you mean ...? for words (spell checker)",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     parser.add_argument("words", nargs="+", metavar="WORD", help="words to check")
-    parser.add_argument("--dictionary", type=Path, metavar="FILE",
-                        help="UTF-8 word list, one word per line (default: the bundled dictionary)")
-    parser.add_argument("-k", type=_non_negative, default=None, metavar="N",
-                        help="show the N best suggestions with their scores")
-    parser.add_argument("--max-distance", type=_non_negative, default=None, metavar="D",
-                        help="only words within this Levenshtein distance (metric levenshtein)")
-    parser.add_argument("--metric", choices=("levenshtein", "indel", "jaro"), default="levenshtein",
-                        help="how closeness is measured (default: levenshtein)")
+    parser.add_argument(
+        "--dictionary",
+        type=Path,
+        metavar="FILE",
+        help="UTF-8 word list, one word per line (default: the bundled dictionary)",
+    )
+    parser.add_argument(
+        "-k", type=_non_negative, default=None, metavar="N", help="show the N best suggestions with their scores"
+    )
+    parser.add_argument(
+        "--max-distance",
+        type=_non_negative,
+        default=None,
+        metavar="D",
+        help="only words within this Levenshtein distance (metric levenshtein)",
+    )
+    parser.add_argument(
+        "--metric",
+        choices=("levenshtein", "indel", "jaro"),
+        default="levenshtein",
+        help="how closeness is measured (default: levenshtein)",
+    )
     parser.set_defaults(func=main)
 
 

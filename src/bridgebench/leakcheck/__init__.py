@@ -1,4 +1,4 @@
-"""The leak audit (issue 5): ledger, growth, ASan/LSan/UBSan and Valgrind layers over the
+"""The leak audit: ledger, growth, ASan/LSan/UBSan and Valgrind layers over the
 scenario registry in bridgebench.leakcheck.scenarios, proven by canaries.
 
 ``run_audit(quick=True, layers=..., canary=None, output_dir=...) -> AuditResult`` runs it;

@@ -18,8 +18,12 @@ from bridgebench.leakcheck.model import Finding
 from bridgebench.leakcheck.report import AuditResult
 from bridgebench.leakcheck.scenarios import LAYERS, all_canaries, all_scenarios, select, start_fixtures
 
-RUNNERS = {"ledger": ledger_layer.run, "growth": growth_layer.run, "asan": asan_layer.run,
-           "valgrind": valgrind_layer.run}
+RUNNERS = {
+    "ledger": ledger_layer.run,
+    "growth": growth_layer.run,
+    "asan": asan_layer.run,
+    "valgrind": valgrind_layer.run,
+}
 # Which build each layer runs against.
 BUILD_OF = {"ledger": "audit", "growth": "audit", "valgrind": "audit", "asan": "asan"}
 
@@ -42,10 +46,19 @@ def resolve_canaries(canary: str | None):
     return out
 
 
-def run_audit(quick: bool = True, layers: Iterable[str] | None = None, canary: str | None = None,
-              output_dir: Path | str | None = None, *, only: Iterable[str] = (), root: Path | None = None,
-              leakcheck_dir: Path | None = None, write: bool = True,
-              progress: Callable[[str], None] | None = None, console=None) -> AuditResult:
+def run_audit(
+    quick: bool = True,
+    layers: Iterable[str] | None = None,
+    canary: str | None = None,
+    output_dir: Path | str | None = None,
+    *,
+    only: Iterable[str] = (),
+    root: Path | None = None,
+    leakcheck_dir: Path | None = None,
+    write: bool = True,
+    progress: Callable[[str], None] | None = None,
+    console=None,
+) -> AuditResult:
     """Runs the leak audit and (unless write=False) writes leaks.json, leaks.md and
     leaks.junit.xml into output_dir (default reports/<timestamp>/).
 
@@ -69,8 +82,9 @@ def run_audit(quick: bool = True, layers: Iterable[str] | None = None, canary: s
     except RuntimeError as e:
         # Installed without its source tree: nothing to build the audit builds from. Say so in
         # the report (and fail), rather than crash the caller (bridgebench run).
-        result = AuditResult(quick=quick, canary=canary or None,
-                             findings=[Finding("audit", "unavailable", "source tree", str(e))])
+        result = AuditResult(
+            quick=quick, canary=canary or None, findings=[Finding("audit", "unavailable", "source tree", str(e))]
+        )
         result.seconds = time.perf_counter() - started
         if write and output_dir:
             result.write(Path(output_dir))
@@ -87,8 +101,13 @@ def run_audit(quick: bool = True, layers: Iterable[str] | None = None, canary: s
     if only and not select(scenarios, prefixes=tuple(only)):
         raise ValueError(f"no scenario name starts with {', '.join(only)}")
     cov = coverage.compute(scenarios)
-    result.coverage = {"exports": len(cov.exports), "covered": len(cov.exports) - len(cov.missing),
-                       "scenarios": len(scenarios), "missing": list(cov.missing), "unknown": list(cov.unknown)}
+    result.coverage = {
+        "exports": len(cov.exports),
+        "covered": len(cov.exports) - len(cov.missing),
+        "scenarios": len(scenarios),
+        "missing": list(cov.missing),
+        "unknown": list(cov.unknown),
+    }
     for name in cov.missing:
         result.findings.append(Finding("audit", "coverage", name, "exported, but no scenario covers it"))
     for name in cov.unknown:
@@ -96,8 +115,14 @@ def run_audit(quick: bool = True, layers: Iterable[str] | None = None, canary: s
 
     # The builds the requested layers need.
     build_started = time.perf_counter()
-    ctx = Context(root=root, work_dir=work_dir, quick=quick, canaries=canaries, only=tuple(only),
-                  suppressions_dir=Path(leakcheck_dir) if leakcheck_dir else None)
+    ctx = Context(
+        root=root,
+        work_dir=work_dir,
+        quick=quick,
+        canaries=canaries,
+        only=tuple(only),
+        suppressions_dir=Path(leakcheck_dir) if leakcheck_dir else None,
+    )
     for kind in sorted({BUILD_OF[name] for name in layers}):
         say(f"building build/{kind}")
         try:

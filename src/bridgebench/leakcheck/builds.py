@@ -16,8 +16,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-COMMON = ["--buildtype=debugoptimized", "-Dcanaries=true", "-Dnative_tests=disabled",
-          "-Dnative_benchmarks=disabled"]
+COMMON = ["--buildtype=debugoptimized", "-Dcanaries=true", "-Dnative_tests=disabled", "-Dnative_benchmarks=disabled"]
 KINDS = {
     "audit": [],
     "asan": ["-Db_sanitize=address,undefined", "-Db_lundef=false"],
@@ -31,8 +30,11 @@ def find_root(start: Path | None = None) -> Path:
         return Path(os.environ["BRIDGEBENCH_ROOT"]).resolve()
     here = (start or Path.cwd()).resolve()
     for candidate in [here, *here.parents]:
-        if (candidate / "meson.build").is_file() and (candidate / "leakcheck").is_dir() and \
-                (candidate / "src" / "bridgebench").is_dir():
+        if (
+            (candidate / "meson.build").is_file()
+            and (candidate / "leakcheck").is_dir()
+            and (candidate / "src" / "bridgebench").is_dir()
+        ):
             return candidate
     raise RuntimeError("run the leak audit from the bridgebench source tree (or set BRIDGEBENCH_ROOT)")
 
@@ -61,8 +63,19 @@ def ensure(root: Path, kind: str, log: Path) -> Path:
     meson = _tool("meson")
     steps = []
     if not (bdir / "build.ninja").is_file():
-        steps.append([meson, "setup", str(bdir), str(root), *COMMON, *KINDS[kind],
-                      f"-Dpython.platlibdir={site}", f"-Dpython.purelibdir={site}", f"--prefix={bdir / 'prefix'}"])
+        steps.append(
+            [
+                meson,
+                "setup",
+                str(bdir),
+                str(root),
+                *COMMON,
+                *KINDS[kind],
+                f"-Dpython.platlibdir={site}",
+                f"-Dpython.purelibdir={site}",
+                f"--prefix={bdir / 'prefix'}",
+            ]
+        )
     steps.append([meson, "compile", "-C", str(bdir), "-j", "2"])
     steps.append([meson, "install", "-C", str(bdir), "--quiet", "--no-rebuild"])
     with open(log, "a") as f:

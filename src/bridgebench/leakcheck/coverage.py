@@ -41,8 +41,11 @@ def pybind_exports(module_name: str) -> set[str]:
             out.add(f"{module_name}.{name}")
             if hasattr(obj, "__members__"):
                 continue  # an enum: its members and name/value properties are data, not functions
-            out.update(f"{module_name}.{name}.{attr}" for attr, value in vars(obj).items()
-                       if not attr.startswith("_") and _is_function_like(value, obj))
+            out.update(
+                f"{module_name}.{name}.{attr}"
+                for attr, value in vars(obj).items()
+                if not attr.startswith("_") and _is_function_like(value, obj)
+            )
         elif callable(obj):
             out.add(f"{module_name}.{name}")
     return out
@@ -75,8 +78,7 @@ def library_exports(library: Path | None = None) -> set[str]:
     nm = shutil.which("nm")
     if nm is None:
         raise RuntimeError("nm (binutils) is needed to list the C ABI's exports")
-    out = subprocess.run([nm, "-D", "--defined-only", str(library)], capture_output=True, text=True,
-                         check=True).stdout
+    out = subprocess.run([nm, "-D", "--defined-only", str(library)], capture_output=True, text=True, check=True).stdout
     symbols = set()
     for line in out.splitlines():
         parts = line.split()
@@ -166,10 +168,12 @@ def verify_claims(scenarios: list[Scenario] | None = None) -> list[str]:
             except Exception as e:  # noqa: BLE001 - reported as a problem of the scenario
                 problems.append(f"{s.name} failed: {type(e).__name__}: {e}")
                 continue
-            problems += [f"{s.name} claims {export} but never calls it"
-                         for export in s.covers if export in wrapped and not calls.get(export)]
+            problems += [
+                f"{s.name} claims {export} but never calls it"
+                for export in s.covers
+                if export in wrapped and not calls.get(export)
+            ]
     finally:
         for owner, attribute, original in reversed(patches):
             setattr(owner, attribute, original)
     return problems
-

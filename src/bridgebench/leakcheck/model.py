@@ -39,6 +39,11 @@ class LayerResult:
         return not self.findings
 
     def to_dict(self) -> dict:
-        return {"layer": self.layer, "passed": self.passed, "seconds": round(self.seconds, 2),
-                "scenarios": self.scenarios, "details": self.details,
-                "findings": [asdict(f) for f in self.findings]}
+        return {
+            "layer": self.layer,
+            "passed": self.passed,
+            "seconds": round(self.seconds, 2),
+            "scenarios": self.scenarios,
+            "details": self.details,
+            "findings": [asdict(f) for f in self.findings],
+        }

@@ -49,64 +49,102 @@ class AuditResult:
         return next((layer for layer in self.layers if layer.layer == name), None)
 
     def to_dict(self) -> dict:
-        return {"passed": self.passed, "quick": self.quick, "canary": self.canary,
-                "seconds": round(self.seconds, 2), "build_seconds": round(self.build_seconds, 2),
-                "coverage": self.coverage, "findings": [asdict(f) for f in self.findings],
-                "layers": [layer.to_dict() for layer in self.layers]}
+        return {
+            "passed": self.passed,
+            "quick": self.quick,
+            "canary": self.canary,
+            "seconds": round(self.seconds, 2),
+            "build_seconds": round(self.build_seconds, 2),
+            "coverage": self.coverage,
+            "findings": [asdict(f) for f in self.findings],
+            "layers": [layer.to_dict() for layer in self.layers],
+        }
 
     # ---- markdown ---------------------------------------------------------------------------
     def to_markdown(self, max_findings: int = 30) -> str:
         mode = "quick" if self.quick else "full"
         verdict = "PASS: no findings" if self.passed else f"FAIL: {len(self.all_findings)} finding(s)"
-        lines = [f"### Leak audit ({mode}{', canary ' + self.canary if self.canary else ''}): {verdict}", "",
-                 f"{self.seconds:.0f} s in total, of which {self.build_seconds:.0f} s building the audit builds.",
-                 ""]
+        lines = [
+            f"### Leak audit ({mode}{', canary ' + self.canary if self.canary else ''}): {verdict}",
+            "",
+            f"{self.seconds:.0f} s in total, of which {self.build_seconds:.0f} s building the audit builds.",
+            "",
+        ]
         if self.coverage:
-            lines += [f"Coverage: {self.coverage.get('covered', 0)}/{self.coverage.get('exports', 0)} exported "
-                      f"functions have a scenario; {self.coverage.get('scenarios', 0)} scenarios.", ""]
+            lines += [
+                f"Coverage: {self.coverage.get('covered', 0)}/{self.coverage.get('exports', 0)} exported "
+                f"functions have a scenario; {self.coverage.get('scenarios', 0)} scenarios.",
+                "",
+            ]
         lines += ["| layer | result | findings | scenarios | seconds |", "|---|---|---|---|---|"]
         for layer in self.layers:
-            lines.append(f"| {layer.layer} | {'pass' if layer.passed else 'FAIL'} | {len(layer.findings)} | "
-                         f"{len(layer.scenarios)} | {layer.seconds:.1f} |")
+            lines.append(
+                f"| {layer.layer} | {'pass' if layer.passed else 'FAIL'} | {len(layer.findings)} | "
+                f"{len(layer.scenarios)} | {layer.seconds:.1f} |"
+            )
         findings = self.all_findings
         if findings:
-            lines += ["", "| layer | kind | function / site | scenario | bytes | canary | message |",
-                      "|---|---|---|---|---|---|---|"]
+            lines += [
+                "",
+                "| layer | kind | function / site | scenario | bytes | canary | message |",
+                "|---|---|---|---|---|---|---|",
+            ]
             for f in findings[:max_findings]:
                 message = f.message.replace("|", "\\|").replace("\n", " ")[:160]
-                lines.append(f"| {f.layer} | {f.kind} | `{f.function}` | {f.scenario or ''} | "
-                             f"{'' if f.bytes is None else f.bytes} | {f.canary or ''} | {message} |")
+                lines.append(
+                    f"| {f.layer} | {f.kind} | `{f.function}` | {f.scenario or ''} | "
+                    f"{'' if f.bytes is None else f.bytes} | {f.canary or ''} | {message} |"
+                )
             if len(findings) > max_findings:
                 lines.append(f"| ... | {len(findings) - max_findings} more in leaks.json | | | | | |")
         ledger = self.layer("ledger")
         if ledger is not None and ledger.details.get("per_function"):
-            lines += ["", "Ledger, per exported function (totals over all scenarios):", "",
-                      "| site | allocations | frees | bytes allocated | bytes outstanding |", "|---|---|---|---|---|"]
+            lines += [
+                "",
+                "Ledger, per exported function (totals over all scenarios):",
+                "",
+                "| site | allocations | frees | bytes allocated | bytes outstanding |",
+                "|---|---|---|---|---|",
+            ]
             for row in ledger.details["per_function"]:
-                lines.append(f"| `{row['site']}` | {row['allocations']} | {row['frees']} | {row['bytes_allocated']} | "
-                             f"{row['bytes_outstanding']} |")
+                lines.append(
+                    f"| `{row['site']}` | {row['allocations']} | {row['frees']} | {row['bytes_allocated']} | "
+                    f"{row['bytes_outstanding']} |"
+                )
         return "\n".join(lines) + "\n"
 
     # ---- JUnit --------------------------------------------------------------------------------
     def to_junit(self) -> str:
-        suites = ET.Element("testsuites", name="bridgebench leakcheck", tests="0", failures="0",
-                            time=f"{self.seconds:.2f}")
+        suites = ET.Element(
+            "testsuites", name="bridgebench leakcheck", tests="0", failures="0", time=f"{self.seconds:.2f}"
+        )
         total = failures = 0
 
         def suite(name: str, cases: list[tuple[str, list[Finding]]], seconds: float) -> None:
             nonlocal total, failures
-            s = ET.SubElement(suites, "testsuite", name=f"leakcheck.{name}", tests=str(len(cases)),
-                              failures=str(sum(1 for _, fs in cases if fs)), time=f"{seconds:.2f}")
+            s = ET.SubElement(
+                suites,
+                "testsuite",
+                name=f"leakcheck.{name}",
+                tests=str(len(cases)),
+                failures=str(sum(1 for _, fs in cases if fs)),
+                time=f"{seconds:.2f}",
+            )
             for case_name, case_findings in cases:
                 case = ET.SubElement(s, "testcase", classname=f"leakcheck.{name}", name=case_name)
                 total += 1
                 if case_findings:
                     failures += 1
-                    failure = ET.SubElement(case, "failure", type=case_findings[0].kind,
-                                            message=f"{case_findings[0].function}: {case_findings[0].message}"[:500])
+                    failure = ET.SubElement(
+                        case,
+                        "failure",
+                        type=case_findings[0].kind,
+                        message=f"{case_findings[0].function}: {case_findings[0].message}"[:500],
+                    )
                     failure.text = "\n\n".join(
                         f"[{f.kind}] {f.function}: {f.message}\n" + "\n".join("  " + s for s in f.stack)
-                        for f in case_findings)
+                        for f in case_findings
+                    )
 
         suite("audit", [("coverage_and_suppressions", self.findings)], 0.0)
         for layer in self.layers:
@@ -124,8 +162,11 @@ class AuditResult:
 
     def write(self, output_dir: Path) -> dict[str, Path]:
         output_dir.mkdir(parents=True, exist_ok=True)
-        paths = {"json": output_dir / "leaks.json", "markdown": output_dir / "leaks.md",
-                 "junit": output_dir / "leaks.junit.xml"}
+        paths = {
+            "json": output_dir / "leaks.json",
+            "markdown": output_dir / "leaks.md",
+            "junit": output_dir / "leaks.junit.xml",
+        }
         paths["json"].write_text(json.dumps(self.to_dict(), indent=1) + "\n")
         paths["markdown"].write_text(self.to_markdown())
         paths["junit"].write_text(self.to_junit())

@@ -19,8 +19,12 @@ from bridgebench.leakcheck.audit import run_audit
 from bridgebench.leakcheck.scenarios import LAYERS, Canary, all_canaries
 
 # The kinds that count as "seen" per layer: exit-time checkers must call it definitely lost.
-CAUGHT_KINDS = {"ledger": {"unbalanced"}, "growth": {"ledger-growth", "heap-growth"},
-                "asan": {"leak"}, "valgrind": {"leak"}}
+CAUGHT_KINDS = {
+    "ledger": {"unbalanced"},
+    "growth": {"ledger-growth", "heap-growth"},
+    "asan": {"leak"},
+    "valgrind": {"leak"},
+}
 
 
 @dataclass
@@ -37,12 +41,24 @@ class CanaryCheck:
         return self.caught and not self.problems
 
 
-def check_canary(canary: Canary, layers: list[str], quick: bool = True, leakcheck_dir: Path | None = None,
-                 output_dir: Path | None = None) -> list[CanaryCheck]:
+def check_canary(
+    canary: Canary,
+    layers: list[str],
+    quick: bool = True,
+    leakcheck_dir: Path | None = None,
+    output_dir: Path | None = None,
+) -> list[CanaryCheck]:
     layers = [name for name in LAYERS if name in layers and name in canary.layers]
     with tempfile.TemporaryDirectory(prefix=f"canary-{canary.name}-") as tmp:
-        result = run_audit(quick=quick, layers=layers, canary=canary.name, output_dir=output_dir or Path(tmp),
-                           only=canary.scenarios, leakcheck_dir=leakcheck_dir, write=output_dir is not None)
+        result = run_audit(
+            quick=quick,
+            layers=layers,
+            canary=canary.name,
+            output_dir=output_dir or Path(tmp),
+            only=canary.scenarios,
+            leakcheck_dir=leakcheck_dir,
+            write=output_dir is not None,
+        )
     audit_problems = [f"{f.kind}: {f.function}: {f.message}" for f in result.findings]
     checks = []
     for name in layers:
@@ -52,15 +68,25 @@ def check_canary(canary: Canary, layers: list[str], quick: bool = True, leakchec
             continue
         ours = [f for f in layer.findings if f.canary == canary.name and f.kind in CAUGHT_KINDS[name]]
         others = [f for f in layer.findings if f.canary != canary.name]
-        checks.append(CanaryCheck(
-            canary.name, name, caught=bool(ours), named=sorted({f.function for f in ours}),
-            problems=audit_problems + [f"unexpected {f.kind} at {f.function}: {f.message}" for f in others],
-            seconds=layer.seconds))
+        checks.append(
+            CanaryCheck(
+                canary.name,
+                name,
+                caught=bool(ours),
+                named=sorted({f.function for f in ours}),
+                problems=audit_problems + [f"unexpected {f.kind} at {f.function}: {f.message}" for f in others],
+                seconds=layer.seconds,
+            )
+        )
     return checks
 
 
-def run_selftest(layers: list[str] | None = None, quick: bool = True, leakcheck_dir: Path | None = None,
-                 canaries: list[str] | None = None) -> list[CanaryCheck]:
+def run_selftest(
+    layers: list[str] | None = None,
+    quick: bool = True,
+    leakcheck_dir: Path | None = None,
+    canaries: list[str] | None = None,
+) -> list[CanaryCheck]:
     layers = list(layers or LAYERS)
     checks = []
     for canary in all_canaries():

@@ -17,12 +17,39 @@ from dataclasses import dataclass
 from pathlib import Path
 
 # Names of ours that no suppression may match (checked case-insensitively).
-OUR_NAMES = ("bb_", "bb::", "bridgebench", "libbridgebench", "_arrays", "_spell", "_scrape", "roundtrip_",
-             "free_capsule_buffer", "NativeBuffer", "canary", "ledger", "pybind11", "src/")
+OUR_NAMES = (
+    "bb_",
+    "bb::",
+    "bridgebench",
+    "libbridgebench",
+    "_arrays",
+    "_spell",
+    "_scrape",
+    "roundtrip_",
+    "free_capsule_buffer",
+    "NativeBuffer",
+    "canary",
+    "ledger",
+    "pybind11",
+    "src/",
+)
 # Matching any of these means matching the interpreter frames under every call into our code.
-TOO_BROAD = ("*", "python", "libpython", "python3", "libpython3", "_PyEval_EvalFrameDefault", "PyObject_Call",
-             "PyObject_Vectorcall", "cfunction_vectorcall", "method_vectorcall", "_PyObject_MakeTpCall",
-             "libffi", "ffi_call", "ctypes")
+TOO_BROAD = (
+    "*",
+    "python",
+    "libpython",
+    "python3",
+    "libpython3",
+    "_PyEval_EvalFrameDefault",
+    "PyObject_Call",
+    "PyObject_Vectorcall",
+    "cfunction_vectorcall",
+    "method_vectorcall",
+    "_PyObject_MakeTpCall",
+    "libffi",
+    "ffi_call",
+    "ctypes",
+)
 
 
 @dataclass(frozen=True)
@@ -41,8 +68,9 @@ def lsan_entries(path: Path) -> list[Entry]:
             comment.append(line.lstrip("# "))
         elif line:
             kind, _, pattern = line.partition(":")
-            entries.append(Entry(path.name, number, f"{kind}:{pattern}" if kind != "leak" else pattern,
-                                 " ".join(comment)))
+            entries.append(
+                Entry(path.name, number, f"{kind}:{pattern}" if kind != "leak" else pattern, " ".join(comment))
+            )
             comment = []
         else:
             comment = []

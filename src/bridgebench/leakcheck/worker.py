@@ -52,14 +52,19 @@ def _run_checked(scenario: Scenario, errors: list[dict]) -> bool:
     except BaseException as e:  # noqa: BLE001 - every failure is a finding, KeyboardInterrupt aside
         if isinstance(e, KeyboardInterrupt):
             raise
-        errors.append({"scenario": scenario.name, "error": f"{type(e).__name__}: {e}",
-                       "traceback": traceback.format_exc(limit=6)})
+        errors.append(
+            {"scenario": scenario.name, "error": f"{type(e).__name__}: {e}", "traceback": traceback.format_exc(limit=6)}
+        )
         return False
 
 
 def _site_dict(site: ledger.Site) -> dict:
-    return {"allocations": site.allocations, "frees": site.frees, "bytes_allocated": site.bytes_allocated,
-            "bytes_outstanding": site.bytes_outstanding}
+    return {
+        "allocations": site.allocations,
+        "frees": site.frees,
+        "bytes_allocated": site.bytes_allocated,
+        "bytes_outstanding": site.bytes_outstanding,
+    }
 
 
 def run_ledger(scenarios: list[Scenario]) -> dict:
@@ -86,8 +91,11 @@ def run_growth(scenarios: list[Scenario], n: int, k: int) -> dict:
                 if not _run_checked(s, errors):
                     break
             gc.collect()
-            return (heap.in_use(), sys.getallocatedblocks(),
-                    {n: site.bytes_outstanding for n, site in ledger.snapshot().items()})
+            return (
+                heap.in_use(),
+                sys.getallocatedblocks(),
+                {n: site.bytes_outstanding for n, site in ledger.snapshot().items()},
+            )
 
         started = time.perf_counter()
         batch(calls)  # warm-up: first-use caches, interned names, new ledger sites
@@ -100,14 +108,23 @@ def run_growth(scenarios: list[Scenario], n: int, k: int) -> dict:
         names = set().union(*(p[2] for p in points))
         moved = {n: [p[2].get(n, 0) for p in points] for n in sorted(names)}
         moved = {n: v for n, v in moved.items() if len(set(v)) > 1}
-        results.append({
-            "scenario": s.name, "calls": calls, "k": k, "heap": heaps, "python_blocks": blocks,
-            "slack_factor": s.growth_slack_factor,
-            "measuring_overhead": {"heap": calibration[1][0] - calibration[0][0],
-                                   "python_blocks": calibration[1][1] - calibration[0][1]},
-            "ledger_outstanding": [sum(p[2].values()) for p in points],
-            "sites_moved": moved, "seconds": round(time.perf_counter() - started, 4),
-        })
+        results.append(
+            {
+                "scenario": s.name,
+                "calls": calls,
+                "k": k,
+                "heap": heaps,
+                "python_blocks": blocks,
+                "slack_factor": s.growth_slack_factor,
+                "measuring_overhead": {
+                    "heap": calibration[1][0] - calibration[0][0],
+                    "python_blocks": calibration[1][1] - calibration[0][1],
+                },
+                "ledger_outstanding": [sum(p[2].values()) for p in points],
+                "sites_moved": moved,
+                "seconds": round(time.perf_counter() - started, 4),
+            }
+        )
     return {"scenarios": results, "errors": errors, "heap_metric": heap.metric()}
 
 
@@ -154,8 +171,12 @@ def main(argv: list[str] | None = None) -> int:
         result = run_growth(scenarios, args.n, args.k)
     else:
         result = run_exercise(scenarios, args.repeat, args.in_thread)
-    result.update(mode=args.mode, seconds=round(time.perf_counter() - started, 3),
-                  canaries_compiled_in=ledger.canaries_compiled_in(), bridgebench=sys.modules["bridgebench"].__file__)
+    result.update(
+        mode=args.mode,
+        seconds=round(time.perf_counter() - started, 3),
+        canaries_compiled_in=ledger.canaries_compiled_in(),
+        bridgebench=sys.modules["bridgebench"].__file__,
+    )
     with open(args.out, "w") as f:
         json.dump(result, f, indent=1)
     return 0

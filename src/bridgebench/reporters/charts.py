@@ -54,7 +54,7 @@ def speedup_chart(workload: dict[str, Any], folder: Path) -> Path | None:
         ax.set_ylabel("speed-up over baseline (per item)")
         ax.grid(True, which="both", alpha=0.3)
         ax.legend(fontsize="small")
-    for ax in list(axes.flat)[len(cases):]:
+    for ax in list(axes.flat)[len(cases) :]:
         ax.set_visible(False)
     fig.suptitle("Higher is faster; only implementations whose answers matched the baseline", fontsize="small")
     fig.tight_layout()

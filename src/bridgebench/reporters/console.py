@@ -29,8 +29,11 @@ def speedup_table(results: dict[str, Any]) -> Table:
             for measured in case["sizes"]:
                 by_name = {e["name"]: e for e in measured["implementations"]}
                 base = by_name.get(measured.get("reference") or "")
-                cells = [f"{workload['name']}.{case['name']}", fmt.size(measured["size"]),
-                         fmt.seconds(base["per_item"]["median"]) if base and base["status"] == "ok" else "-"]
+                cells = [
+                    f"{workload['name']}.{case['name']}",
+                    fmt.size(measured["size"]),
+                    fmt.seconds(base["per_item"]["median"]) if base and base["status"] == "ok" else "-",
+                ]
                 for name in names:
                     e = by_name.get(name)
                     if e is None:
@@ -53,10 +56,20 @@ def targets_table(results: dict[str, Any]) -> Table | None:
     for column in ("case", "target", "ratio", "limit", "result"):
         table.add_column(column)
     for workload, case, t in rows:
-        result = ("[green]met[/green]" if t["met"] else "[red]NOT MET[/red]" if t["met"] is False
-                  else f"[dim]{t['why']}[/dim]")
-        table.add_row(f"{workload}.{case}", t["description"],
-                      f"{t['ratio']:.3g}" if t["ratio"] is not None else "-", f"≤ {t['max_ratio']:.3g}", result)
+        result = (
+            "[green]met[/green]"
+            if t["met"]
+            else "[red]NOT MET[/red]"
+            if t["met"] is False
+            else f"[dim]{t['why']}[/dim]"
+        )
+        table.add_row(
+            f"{workload}.{case}",
+            t["description"],
+            f"{t['ratio']:.3g}" if t["ratio"] is not None else "-",
+            f"≤ {t['max_ratio']:.3g}",
+            result,
+        )
     return table
 
 

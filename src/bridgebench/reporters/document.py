@@ -35,6 +35,7 @@ class Image:
 @dataclass
 class Raw:
     """Pre-rendered Markdown (from another reporter, e.g. the leak audit's table)."""
+
     markdown: str
 
 
@@ -47,26 +48,43 @@ def _machine(machine: dict[str, Any]) -> str:
     memory = machine.get("memory_bytes")
     mem = f"{memory / 2**30:.0f} GiB" if memory else "?"
     packages = ", ".join(f"{k} {v}" for k, v in machine.get("packages", {}).items())
-    return (f"{machine.get('cpu', '?')}, {machine.get('logical_cpus', '?')} logical CPUs, {mem}; "
-            f"Python {machine.get('python', '?')}; {machine.get('platform', '')}; {packages}; "
-            f"commit {machine.get('git_commit') or 'unknown'}")
+    return (
+        f"{machine.get('cpu', '?')}, {machine.get('logical_cpus', '?')} logical CPUs, {mem}; "
+        f"Python {machine.get('python', '?')}; {machine.get('platform', '')}; {packages}; "
+        f"commit {machine.get('git_commit') or 'unknown'}"
+    )
 
 
 def case_table(case: dict[str, Any]) -> Table:
-    table = Table(["size", "implementation", "kind", "items timed", "per call (median)", "per item",
-                   "spread (IQR)", "speed-up vs baseline", "status"])
+    table = Table(
+        [
+            "size",
+            "implementation",
+            "kind",
+            "items timed",
+            "per call (median)",
+            "per item",
+            "spread (IQR)",
+            "speed-up vs baseline",
+            "status",
+        ]
+    )
     for measured in case["sizes"]:
         for e in measured["implementations"]:
             ok = e["status"] == "ok"
-            table.rows.append([
-                fmt.size(measured["size"]), e["name"], e["kind"],
-                fmt.size(e["items"]) if ok else "-",
-                fmt.seconds(e["per_call"]["median"]) if ok else "-",
-                fmt.seconds(e["per_item"]["median"]) if ok else "-",
-                fmt.percent(e.get("spread")) if ok else "-",
-                fmt.ratio(e.get("speedup_vs_baseline")) if ok and e["kind"] != "baseline" else "-",
-                STATUS_TEXT.get(e["status"], e["status"]) + (f": {e.get('reason')}" if e.get("reason") else ""),
-            ])
+            table.rows.append(
+                [
+                    fmt.size(measured["size"]),
+                    e["name"],
+                    e["kind"],
+                    fmt.size(e["items"]) if ok else "-",
+                    fmt.seconds(e["per_call"]["median"]) if ok else "-",
+                    fmt.seconds(e["per_item"]["median"]) if ok else "-",
+                    fmt.percent(e.get("spread")) if ok else "-",
+                    fmt.ratio(e.get("speedup_vs_baseline")) if ok and e["kind"] != "baseline" else "-",
+                    STATUS_TEXT.get(e["status"], e["status"]) + (f": {e.get('reason')}" if e.get("reason") else ""),
+                ]
+            )
     return table
 
 
@@ -74,9 +92,15 @@ def targets_table(targets: list[dict[str, Any]]) -> Table:
     table = Table(["target", "size", "measured ratio", "limit", "result"])
     for t in targets:
         result = "met" if t["met"] else ("NOT MET" if t["met"] is False else f"not checked: {t['why']}")
-        table.rows.append([t["description"], fmt.size(t["size"]),
-                           f"{t['ratio']:.4g}" if t["ratio"] is not None else "-",
-                           f"≤ {t['max_ratio']:.4g}", result])
+        table.rows.append(
+            [
+                t["description"],
+                fmt.size(t["size"]),
+                f"{t['ratio']:.4g}" if t["ratio"] is not None else "-",
+                f"≤ {t['max_ratio']:.4g}",
+                result,
+            ]
+        )
     return table
 
 
@@ -84,24 +108,31 @@ def native_table(native: dict[str, Any]) -> Table:
     table = Table(["benchmark", "aggregate", "time", "items/s", "bytes/s", "ledger allocs/iter"])
     for b in native.get("benchmarks", []):
         unit = {"ns": 1e-9, "us": 1e-6, "ms": 1e-3, "s": 1.0}.get(b.get("time_unit") or "ns", 1e-9)
-        table.rows.append([
-            b.get("run_name") or b.get("name", "?"), b.get("aggregate_name") or "-",
-            fmt.seconds((b.get("real_time") or 0) * unit),
-            f"{b['items_per_second']:.3g}" if b.get("items_per_second") else "-",
-            f"{b['bytes_per_second'] / 2**30:.3g} GiB/s" if b.get("bytes_per_second") else "-",
-            f"{b['allocs_per_iter']:.3g}" if b.get("allocs_per_iter") is not None else "-",
-        ])
+        table.rows.append(
+            [
+                b.get("run_name") or b.get("name", "?"),
+                b.get("aggregate_name") or "-",
+                fmt.seconds((b.get("real_time") or 0) * unit),
+                f"{b['items_per_second']:.3g}" if b.get("items_per_second") else "-",
+                f"{b['bytes_per_second'] / 2**30:.3g} GiB/s" if b.get("bytes_per_second") else "-",
+                f"{b['allocs_per_iter']:.3g}" if b.get("allocs_per_iter") is not None else "-",
+            ]
+        )
     return table
 
 
 def build(results: dict[str, Any], charts: dict[str, str]) -> list[Block]:
     blocks: list[Block] = [
         Heading(1, "bridgebench run"),
-        Paragraph(f"Run {results['created']} ({results['settings']['profile']} profile, "
-                  f"{results['settings']['processes']} processes × {results['settings']['samples']} samples "
-                  f"per implementation and size). Machine: {_machine(results['machine'])}."),
-        Paragraph("Speed-ups are per item, median over median, both figures from this run, and are shown "
-                  "only for implementations whose answers were checked equal to the baseline's first."),
+        Paragraph(
+            f"Run {results['created']} ({results['settings']['profile']} profile, "
+            f"{results['settings']['processes']} processes × {results['settings']['samples']} samples "
+            f"per implementation and size). Machine: {_machine(results['machine'])}."
+        ),
+        Paragraph(
+            "Speed-ups are per item, median over median, both figures from this run, and are shown "
+            "only for implementations whose answers were checked equal to the baseline's first."
+        ),
     ]
     if "overview" in charts:
         blocks.append(Image(charts["overview"], "speed-up overview"))

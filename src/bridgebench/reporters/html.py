@@ -42,8 +42,13 @@ def _markdown_table(markdown: str) -> str:
                 rows.append(cells)
             continue
         if rows:
-            out.append("<table><tr>" + "".join(f"<th>{_inline(c)}</th>" for c in rows[0]) + "</tr>"
-                       + "".join("<tr>" + "".join(_cell(c) for c in r) + "</tr>" for r in rows[1:]) + "</table>")
+            out.append(
+                "<table><tr>"
+                + "".join(f"<th>{_inline(c)}</th>" for c in rows[0])
+                + "</tr>"
+                + "".join("<tr>" + "".join(_cell(c) for c in r) + "</tr>" for r in rows[1:])
+                + "</table>"
+            )
             rows = []
         if line.startswith("#"):
             level = len(line) - len(line.lstrip("#"))
@@ -61,16 +66,22 @@ def render(blocks: list[doc.Block], folder: Path) -> str:
         elif isinstance(block, doc.Paragraph):
             body.append(f"<p>{_inline(block.text)}</p>")
         elif isinstance(block, doc.Table):
-            body.append("<table><tr>" + "".join(f"<th>{_inline(h)}</th>" for h in block.header) + "</tr>"
-                        + "".join("<tr>" + "".join(_cell(c) for c in row) + "</tr>" for row in block.rows)
-                        + "</table>")
+            body.append(
+                "<table><tr>"
+                + "".join(f"<th>{_inline(h)}</th>" for h in block.header)
+                + "</tr>"
+                + "".join("<tr>" + "".join(_cell(c) for c in row) + "</tr>" for row in block.rows)
+                + "</table>"
+            )
         elif isinstance(block, doc.Image):
             data = base64.b64encode((folder / block.path).read_bytes()).decode()
             body.append(f"<p><img alt='{html.escape(block.alt)}' src='data:image/png;base64,{data}'></p>")
         elif isinstance(block, doc.Raw):
             body.append(_markdown_table(block.markdown))
-    return ("<!doctype html><html><head><meta charset='utf-8'><title>bridgebench report</title>"
-            f"<style>{STYLE}</style></head><body>\n" + "\n".join(body) + "\n</body></html>\n")
+    return (
+        "<!doctype html><html><head><meta charset='utf-8'><title>bridgebench report</title>"
+        f"<style>{STYLE}</style></head><body>\n" + "\n".join(body) + "\n</body></html>\n"
+    )
 
 
 def write(results: dict[str, Any], charts: dict[str, str], folder: Path) -> Path:

@@ -29,8 +29,9 @@ def first_mismatch(a: Sequence, b: Sequence, agree: Callable[[Any, Any], bool]) 
     return f"outputs differ over the first {common} items"
 
 
-def check(outputs: dict[str, Sequence], reference: str | None, native: str | None,
-          agree: Callable[[Any, Any], bool]) -> dict[str, str | None]:
+def check(
+    outputs: dict[str, Sequence], reference: str | None, native: str | None, agree: Callable[[Any, Any], bool]
+) -> dict[str, str | None]:
     """Per implementation: None if it agrees with the reference and the first native one."""
     verdicts: dict[str, str | None] = {}
     for name, output in outputs.items():

@@ -32,10 +32,14 @@ def run_benchmark(name: str, profile: Profile, benchmark_filter: str | None = No
         return {"skipped": f"{name} not built in {build_dir() / 'bench' / 'cpp'} (needs libbenchmark-dev)"}
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp) / "bench.json"
-        cmd = [str(executable), f"--benchmark_out={out}", "--benchmark_out_format=json",
-               f"--benchmark_min_time={profile.native_min_time}",
-               f"--benchmark_repetitions={profile.native_repetitions}",
-               "--benchmark_report_aggregates_only=true"]
+        cmd = [
+            str(executable),
+            f"--benchmark_out={out}",
+            "--benchmark_out_format=json",
+            f"--benchmark_min_time={profile.native_min_time}",
+            f"--benchmark_repetitions={profile.native_repetitions}",
+            "--benchmark_report_aggregates_only=true",
+        ]
         if benchmark_filter:
             cmd.append(f"--benchmark_filter={benchmark_filter}")
         proc = subprocess.run(cmd, capture_output=True, text=True)
@@ -43,9 +47,22 @@ def run_benchmark(name: str, profile: Profile, benchmark_filter: str | None = No
             return {"skipped": f"{name} failed ({proc.returncode}): {proc.stderr[-2000:]}"}
         data = json.loads(out.read_text())
     rows = [
-        {key: b.get(key) for key in ("name", "run_name", "aggregate_name", "real_time", "cpu_time", "time_unit",
-                                     "iterations", "bytes_per_second", "items_per_second",
-                                     "allocs_per_iter", "max_bytes_used")}
+        {
+            key: b.get(key)
+            for key in (
+                "name",
+                "run_name",
+                "aggregate_name",
+                "real_time",
+                "cpu_time",
+                "time_unit",
+                "iterations",
+                "bytes_per_second",
+                "items_per_second",
+                "allocs_per_iter",
+                "max_bytes_used",
+            )
+        }
         for b in data.get("benchmarks", [])
         if b.get("aggregate_name") in (None, "median", "stddev", "cv") or b.get("run_type") == "aggregate"
     ]

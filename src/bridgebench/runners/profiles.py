@@ -19,8 +19,24 @@ class Profile:
 
 
 PROFILES = {
-    "quick": Profile("quick", processes=2, samples=5, warmups=1, min_time=0.05, max_time=3.0,
-                     native_min_time=0.05, native_repetitions=3),
-    "full": Profile("full", processes=5, samples=10, warmups=2, min_time=0.1, max_time=30.0,
-                    native_min_time=0.2, native_repetitions=10),
+    "quick": Profile(
+        "quick",
+        processes=2,
+        samples=5,
+        warmups=1,
+        min_time=0.05,
+        max_time=3.0,
+        native_min_time=0.05,
+        native_repetitions=3,
+    ),
+    "full": Profile(
+        "full",
+        processes=5,
+        samples=10,
+        warmups=2,
+        min_time=0.1,
+        max_time=30.0,
+        native_min_time=0.2,
+        native_repetitions=10,
+    ),
 }

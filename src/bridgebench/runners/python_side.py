@@ -34,23 +34,37 @@ class Job:
     profile: Profile
 
     def payload(self) -> dict[str, Any]:
-        return {"workload": self.workload, "case": self.case, "size": self.size, "seed": self.seed,
-                "fixture": self.fixture, "samples": self.profile.samples, "warmups": self.profile.warmups,
-                "min_time": self.profile.min_time,
-                "max_time": self.profile.max_time}
+        return {
+            "workload": self.workload,
+            "case": self.case,
+            "size": self.size,
+            "seed": self.seed,
+            "fixture": self.fixture,
+            "samples": self.profile.samples,
+            "warmups": self.profile.warmups,
+            "min_time": self.profile.min_time,
+            "max_time": self.profile.max_time,
+        }
 
 
 def run_worker(job: Job) -> dict[str, Any]:
     env = dict(os.environ, PYTHONHASHSEED="0")
-    proc = subprocess.run([sys.executable, "-m", "bridgebench.runners.worker"], input=json.dumps(job.payload()),
-                          capture_output=True, text=True, env=env)
+    proc = subprocess.run(
+        [sys.executable, "-m", "bridgebench.runners.worker"],
+        input=json.dumps(job.payload()),
+        capture_output=True,
+        text=True,
+        env=env,
+    )
     if proc.returncode != 0:
-        raise WorkerFailed(f"worker for {job.workload}/{job.case}/{job.size} exited {proc.returncode}:\n"
-                           f"{proc.stderr[-3000:]}")
+        raise WorkerFailed(
+            f"worker for {job.workload}/{job.case}/{job.size} exited {proc.returncode}:\n{proc.stderr[-3000:]}"
+        )
     result = json.loads(proc.stdout)
     if "error" in result:
-        raise WorkerFailed(f"worker for {job.workload}/{job.case}/{job.size} failed: {result['error']}\n"
-                           f"{result.get('traceback', '')}")
+        raise WorkerFailed(
+            f"worker for {job.workload}/{job.case}/{job.size} failed: {result['error']}\n{result.get('traceback', '')}"
+        )
     return result
 
 
@@ -71,9 +85,14 @@ def _merge(case: workloads.Case, size: int, runs: list[dict[str, Any]]) -> dict[
         values = [v for p in per_process for v in p["per_call"]]
         items = per_process[0]["items"]
         per_call = stats.summarize(values)
-        entry.update(status="ok", items=items, loops=per_process[0]["loops"], per_call=per_call,
-                     per_item=stats.summarize([v / max(items, 1) for v in values]),
-                     spread=stats.relative_spread(per_call))
+        entry.update(
+            status="ok",
+            items=items,
+            loops=per_process[0]["loops"],
+            per_call=per_call,
+            per_item=stats.summarize([v / max(items, 1) for v in values]),
+            spread=stats.relative_spread(per_call),
+        )
         implementations.append(entry)
 
     by_name = {e["name"]: e for e in implementations}
@@ -89,9 +108,16 @@ def _merge(case: workloads.Case, size: int, runs: list[dict[str, Any]]) -> dict[
 def evaluate_targets(case: workloads.Case, sizes: list[dict[str, Any]]) -> list[dict[str, Any]]:
     out = []
     for target in case.targets:
-        row: dict[str, Any] = {"description": target.description, "subject": target.subject,
-                               "reference": target.reference, "max_ratio": target.max_ratio,
-                               "size": target.size, "ratio": None, "met": None, "why": ""}
+        row: dict[str, Any] = {
+            "description": target.description,
+            "subject": target.subject,
+            "reference": target.reference,
+            "max_ratio": target.max_ratio,
+            "size": target.size,
+            "ratio": None,
+            "met": None,
+            "why": "",
+        }
         measured = next((s for s in sizes if s["size"] == target.size), None)
         if measured is None:
             row["why"] = f"size {target.size:,} not measured in this run (try --full or --sizes)"
@@ -99,11 +125,15 @@ def evaluate_targets(case: workloads.Case, sizes: list[dict[str, Any]]) -> list[
             by_name = {e["name"]: e for e in measured["implementations"]}
             subject, reference = by_name.get(target.subject), by_name.get(target.reference)
             if subject is None or reference is None or subject["status"] != "ok" or reference["status"] != "ok":
-                missing = [n for n, e in ((target.subject, subject), (target.reference, reference))
-                           if e is None or e["status"] != "ok"]
+                missing = [
+                    n
+                    for n, e in ((target.subject, subject), (target.reference, reference))
+                    if e is None or e["status"] != "ok"
+                ]
                 row["why"] = "not measured: " + ", ".join(
                     f"{n} ({by_name[n]['status']}: {by_name[n].get('reason', '')})" if n in by_name else n
-                    for n in missing)
+                    for n in missing
+                )
             else:
                 ratio = subject["per_item"]["median"] / reference["per_item"]["median"]
                 row.update(ratio=ratio, met=ratio <= target.max_ratio)
@@ -120,8 +150,12 @@ def _fixture(workload: workloads.Workload) -> Iterator[Any]:
             yield value
 
 
-def plan(selected: dict[str, workloads.Workload], profile: Profile, sizes_override: list[int] | None,
-         cases_filter: set[str] | None) -> list[tuple[workloads.Workload, workloads.Case, list[int]]]:
+def plan(
+    selected: dict[str, workloads.Workload],
+    profile: Profile,
+    sizes_override: list[int] | None,
+    cases_filter: set[str] | None,
+) -> list[tuple[workloads.Workload, workloads.Case, list[int]]]:
     out = []
     for workload in selected.values():
         for case in workload.cases:
@@ -132,9 +166,15 @@ def plan(selected: dict[str, workloads.Workload], profile: Profile, sizes_overri
     return out
 
 
-def run(selected: dict[str, workloads.Workload], profile: Profile, *, seed: int = 20261125,
-        sizes_override: list[int] | None = None, cases_filter: set[str] | None = None,
-        on_job: ProgressCallback | None = None) -> list[dict[str, Any]]:
+def run(
+    selected: dict[str, workloads.Workload],
+    profile: Profile,
+    *,
+    seed: int = 20261125,
+    sizes_override: list[int] | None = None,
+    cases_filter: set[str] | None = None,
+    on_job: ProgressCallback | None = None,
+) -> list[dict[str, Any]]:
     """Runs the plan and returns one result dict per workload."""
     results = []
     work = plan(selected, profile, sizes_override, cases_filter)
@@ -142,8 +182,12 @@ def run(selected: dict[str, workloads.Workload], profile: Profile, *, seed: int 
         cases = [(case, sizes) for w, case, sizes in work if w is workload]
         if not cases:
             continue
-        entry: dict[str, Any] = {"name": workload.name, "description": workload.description, "cases": [],
-                                 "facts": workload.facts() if workload.facts else {}}
+        entry: dict[str, Any] = {
+            "name": workload.name,
+            "description": workload.description,
+            "cases": [],
+            "facts": workload.facts() if workload.facts else {},
+        }
         with _fixture(workload) as fixture:
             for case, sizes in cases:
                 measured = []
@@ -154,13 +198,23 @@ def run(selected: dict[str, workloads.Workload], profile: Profile, *, seed: int 
                             on_job(f"{workload.name}.{case.name} n={size:,} process {process + 1}/{profile.processes}")
                         runs.append(run_worker(Job(workload.name, case.name, size, seed, fixture, profile)))
                     measured.append(_merge(case, size, runs))
-                entry["cases"].append({"name": case.name, "unit": case.unit, "description": case.description,
-                                       "sizes": measured, "targets": evaluate_targets(case, measured)})
+                entry["cases"].append(
+                    {
+                        "name": case.name,
+                        "unit": case.unit,
+                        "description": case.description,
+                        "sizes": measured,
+                        "targets": evaluate_targets(case, measured),
+                    }
+                )
         results.append(entry)
     return results
 
 
-def count_jobs(selected: dict[str, workloads.Workload], profile: Profile, sizes_override: list[int] | None,
-               cases_filter: set[str] | None) -> int:
+def count_jobs(
+    selected: dict[str, workloads.Workload],
+    profile: Profile,
+    sizes_override: list[int] | None,
+    cases_filter: set[str] | None,
+) -> int:
     return sum(len(sizes) for _, _, sizes in plan(selected, profile, sizes_override, cases_filter)) * profile.processes
-

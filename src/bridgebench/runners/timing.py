@@ -43,8 +43,16 @@ def calibrate(first_call_seconds: float, min_time: float) -> int:
     return max(1, min(MAX_LOOPS, math.ceil(min_time / first_call_seconds)))
 
 
-def measure(fn: Callable[[Any], Any], arg: Any, *, first_call_seconds: float, min_time: float,
-            samples: int, warmups: int, max_time: float | None = None) -> Timing:
+def measure(
+    fn: Callable[[Any], Any],
+    arg: Any,
+    *,
+    first_call_seconds: float,
+    min_time: float,
+    samples: int,
+    warmups: int,
+    max_time: float | None = None,
+) -> Timing:
     """Samples of `fn(arg)`, each at least min_time long.
 
     `max_time` bounds what one implementation may cost per process (the pure-Python spell

@@ -52,8 +52,11 @@ def run_job(job: dict[str, Any]) -> dict[str, Any]:
             answer, seconds = timing.timed_call(impl.run, arg)
             outputs[impl.name] = impl.to_canonical(answer)
         except Exception as e:  # an implementation that fails is reported, never timed
-            results[impl.name] = {"status": "error", "reason": f"{type(e).__name__}: {e}",
-                                  "traceback": traceback.format_exc(limit=5)}
+            results[impl.name] = {
+                "status": "error",
+                "reason": f"{type(e).__name__}: {e}",
+                "traceback": traceback.format_exc(limit=5),
+            }
             continue
         prepared[impl.name] = arg
         first_call[impl.name] = seconds
@@ -70,9 +73,15 @@ def run_job(job: dict[str, Any]) -> dict[str, Any]:
         if verdicts.get(impl.name):
             results[impl.name].update(status="disagree", reason=verdicts[impl.name])
             continue
-        measured = timing.measure(impl.run, prepared[impl.name], first_call_seconds=first_call[impl.name],
-                                  min_time=job["min_time"], samples=job["samples"], warmups=job["warmups"],
-                                  max_time=job.get("max_time"))
+        measured = timing.measure(
+            impl.run,
+            prepared[impl.name],
+            first_call_seconds=first_call[impl.name],
+            min_time=job["min_time"],
+            samples=job["samples"],
+            warmups=job["warmups"],
+            max_time=job.get("max_time"),
+        )
         results[impl.name].update(loops=measured.loops, per_call=measured.per_call)
     return {"implementations": results, "reference": reference, "native": native}
 

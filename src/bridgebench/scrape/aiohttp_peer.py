@@ -28,10 +28,20 @@ async def _fetch(session, url: str, max_body_bytes: int, max_redirects: int, sta
                     break
             truncated = total > max_body_bytes
             body = b"".join(chunks)[:max_body_bytes]
-            return Site(url, str(response.url), response.url.host or "", response.url.port or 0,
-                        response.url.scheme, response.status, response.headers.get("Server", ""),
-                        response.headers.get("Content-Type", ""), body, truncated, start_clock() - start,
-                        "body too large" if truncated else None)
+            return Site(
+                url,
+                str(response.url),
+                response.url.host or "",
+                response.url.port or 0,
+                response.url.scheme,
+                response.status,
+                response.headers.get("Server", ""),
+                response.headers.get("Content-Type", ""),
+                body,
+                truncated,
+                start_clock() - start,
+                "body too large" if truncated else None,
+            )
     except asyncio.TimeoutError:
         error = "timeout"
     except aiohttp.TooManyRedirects:
@@ -43,16 +53,27 @@ async def _fetch(session, url: str, max_body_bytes: int, max_redirects: int, sta
     return Site(url, "", "", 0, "", 0, "", "", b"", False, start_clock() - start, error)
 
 
-async def _scrape(urls: Sequence[str], concurrency: int, timeout: float, connect_timeout: float,
-                  max_body_bytes: int, max_redirects: int) -> list[Site]:
+async def _scrape(
+    urls: Sequence[str],
+    concurrency: int,
+    timeout: float,
+    connect_timeout: float,
+    max_body_bytes: int,
+    max_redirects: int,
+) -> list[Site]:
     import aiohttp
 
     loop = asyncio.get_running_loop()
     connector = aiohttp.TCPConnector(limit=concurrency, limit_per_host=concurrency)
     client_timeout = aiohttp.ClientTimeout(total=timeout, connect=connect_timeout)
     semaphore = asyncio.Semaphore(concurrency)
-    async with aiohttp.ClientSession(connector=connector, timeout=client_timeout, auto_decompress=False,
-                                     headers={"User-Agent": "bridgebench-scrape/0.1"}) as session:
+    async with aiohttp.ClientSession(
+        connector=connector,
+        timeout=client_timeout,
+        auto_decompress=False,
+        headers={"User-Agent": "bridgebench-scrape/0.1"},
+    ) as session:
+
         async def bounded(url: str) -> Site:
             async with semaphore:
                 return await _fetch(session, url, max_body_bytes, max_redirects, loop.time)
@@ -60,6 +81,13 @@ async def _scrape(urls: Sequence[str], concurrency: int, timeout: float, connect
         return list(await asyncio.gather(*(bounded(u) for u in urls)))
 
 
-def scrape(urls: Sequence[str], *, concurrency: int = 64, timeout: float = 10.0, connect_timeout: float = 5.0,
-           max_body_bytes: int = 10_485_760, max_redirects: int = 5) -> list[Site]:
+def scrape(
+    urls: Sequence[str],
+    *,
+    concurrency: int = 64,
+    timeout: float = 10.0,
+    connect_timeout: float = 5.0,
+    max_body_bytes: int = 10_485_760,
+    max_redirects: int = 5,
+) -> list[Site]:
     return asyncio.run(_scrape(list(urls), concurrency, timeout, connect_timeout, max_body_bytes, max_redirects))

@@ -1,4 +1,4 @@
-"""The scraper through the C ABI (libbridgebench.so) with ctypes: the seed's way, with its
+"""The scraper through the C ABI (libbridgebench.so) with ctypes: the plain-ctypes way, with its
 use-after-free fixed. The native array is read completely into Python objects first and
 freed once, in ``finally`` - never inside the loop that reads it.
 
@@ -33,18 +33,26 @@ class bb_scrape_options(ctypes.Structure):
 
 class bb_site(ctypes.Structure):
     _fields_ = [
-        ("url", ctypes.c_void_p), ("url_len", ctypes.c_size_t),
-        ("final_url", ctypes.c_void_p), ("final_url_len", ctypes.c_size_t),
-        ("domain", ctypes.c_void_p), ("domain_len", ctypes.c_size_t),
+        ("url", ctypes.c_void_p),
+        ("url_len", ctypes.c_size_t),
+        ("final_url", ctypes.c_void_p),
+        ("final_url_len", ctypes.c_size_t),
+        ("domain", ctypes.c_void_p),
+        ("domain_len", ctypes.c_size_t),
         ("port", ctypes.c_int64),
-        ("protocol", ctypes.c_void_p), ("protocol_len", ctypes.c_size_t),
+        ("protocol", ctypes.c_void_p),
+        ("protocol_len", ctypes.c_size_t),
         ("status", ctypes.c_int64),
-        ("server", ctypes.c_void_p), ("server_len", ctypes.c_size_t),
-        ("content_type", ctypes.c_void_p), ("content_type_len", ctypes.c_size_t),
-        ("body", ctypes.c_void_p), ("body_len", ctypes.c_size_t),
+        ("server", ctypes.c_void_p),
+        ("server_len", ctypes.c_size_t),
+        ("content_type", ctypes.c_void_p),
+        ("content_type_len", ctypes.c_size_t),
+        ("body", ctypes.c_void_p),
+        ("body_len", ctypes.c_size_t),
         ("truncated", ctypes.c_int32),
         ("elapsed", ctypes.c_double),
-        ("error", ctypes.c_void_p), ("error_len", ctypes.c_size_t),
+        ("error", ctypes.c_void_p),
+        ("error_len", ctypes.c_size_t),
     ]
 
 
@@ -56,8 +64,13 @@ def _declare(lib: ctypes.CDLL) -> ctypes.CDLL:
     lib.bb_scrape_options_init.restype = None
     lib.bb_scrape_options_init.argtypes = [ctypes.POINTER(bb_scrape_options)]
     lib.bb_scrape.restype = ctypes.c_int
-    lib.bb_scrape.argtypes = [ctypes.POINTER(ctypes.c_char_p), ctypes.POINTER(ctypes.c_size_t), ctypes.c_size_t,
-                              ctypes.POINTER(bb_scrape_options), ctypes.POINTER(ctypes.POINTER(bb_site_array))]
+    lib.bb_scrape.argtypes = [
+        ctypes.POINTER(ctypes.c_char_p),
+        ctypes.POINTER(ctypes.c_size_t),
+        ctypes.c_size_t,
+        ctypes.POINTER(bb_scrape_options),
+        ctypes.POINTER(ctypes.POINTER(bb_site_array)),
+    ]
     lib.bb_site_array_take.restype = ctypes.POINTER(bb_site)
     lib.bb_site_array_take.argtypes = [ctypes.POINTER(bb_site_array), ctypes.c_size_t]
     lib.bb_free_site_array.restype = None
@@ -77,11 +90,19 @@ def _text(pointer: int | None, length: int) -> str:
 
 def _site(s: bb_site) -> Site:
     return Site(
-        _text(s.url, s.url_len), _text(s.final_url, s.final_url_len), _text(s.domain, s.domain_len), s.port,
-        _text(s.protocol, s.protocol_len), s.status, _text(s.server, s.server_len),
+        _text(s.url, s.url_len),
+        _text(s.final_url, s.final_url_len),
+        _text(s.domain, s.domain_len),
+        s.port,
+        _text(s.protocol, s.protocol_len),
+        s.status,
+        _text(s.server, s.server_len),
         _text(s.content_type, s.content_type_len),
-        ctypes.string_at(s.body, s.body_len) if s.body_len else b"", bool(s.truncated), s.elapsed,
-        None if not s.error else _text(s.error, s.error_len))
+        ctypes.string_at(s.body, s.body_len) if s.body_len else b"",
+        bool(s.truncated),
+        s.elapsed,
+        None if not s.error else _text(s.error, s.error_len),
+    )
 
 
 def _read(array: bb_site_array) -> list[Site]:
@@ -99,11 +120,20 @@ def _wait_through_interrupts(done: threading.Event) -> None:
             continue
 
 
-def scrape(urls, *, concurrency: int = 64, timeout: float = 10.0, connect_timeout: float = 5.0,
-           max_body_bytes: int = 10_485_760, follow_redirects: bool = True, max_redirects: int = 5,
-           user_agent: str | None = None) -> list[Site]:
-    checked = _arguments._options(concurrency, timeout, connect_timeout, max_body_bytes, follow_redirects,
-                                  max_redirects, user_agent)
+def scrape(
+    urls,
+    *,
+    concurrency: int = 64,
+    timeout: float = 10.0,
+    connect_timeout: float = 5.0,
+    max_body_bytes: int = 10_485_760,
+    follow_redirects: bool = True,
+    max_redirects: int = 5,
+    user_agent: str | None = None,
+) -> list[Site]:
+    checked = _arguments._options(
+        concurrency, timeout, connect_timeout, max_body_bytes, follow_redirects, max_redirects, user_agent
+    )
     encoded = [_arguments._check_url(u, i).encode("utf-8") for i, u in enumerate(_arguments._iterate(urls))]
     count = len(encoded)
     url_array = (ctypes.c_char_p * count)(*encoded)

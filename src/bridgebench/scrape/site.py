@@ -25,6 +25,8 @@ class Site:
         return self.error is None
 
     def __repr__(self) -> str:
-        return (f"Site(url={self.url!r}, status={self.status}, server={self.server!r}, "
-                f"content_type={self.content_type!r}, body=<{len(self.body)} bytes>, "
-                f"truncated={self.truncated}, error={self.error!r})")
+        return (
+            f"Site(url={self.url!r}, status={self.status}, server={self.server!r}, "
+            f"content_type={self.content_type!r}, body=<{len(self.body)} bytes>, "
+            f"truncated={self.truncated}, error={self.error!r})"
+        )

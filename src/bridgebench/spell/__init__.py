@@ -69,33 +69,56 @@ def _check_word(word) -> None:
         raise TypeError(f"word must be str, not {type(word).__name__}")
 
 
-def suggest(word: str, dictionary: Sequence[str] | Speller | None = None, *, max_distance: int | None = None,
-            metric: str = "levenshtein", min_similarity: float | None = None) -> str | None:
+def suggest(
+    word: str,
+    dictionary: Sequence[str] | Speller | None = None,
+    *,
+    max_distance: int | None = None,
+    metric: str = "levenshtein",
+    min_similarity: float | None = None,
+) -> str | None:
     _check_word(word)
-    return _speller(dictionary).suggest(word, max_distance=max_distance, metric=metric,
-                                        min_similarity=min_similarity)
+    return _speller(dictionary).suggest(word, max_distance=max_distance, metric=metric, min_similarity=min_similarity)
 
 
-def suggest_k(word: str, k: int, dictionary: Sequence[str] | Speller | None = None, *,
-              max_distance: int | None = None, metric: str = "levenshtein",
-              min_similarity: float | None = None) -> list[tuple[str, int | float]]:
+def suggest_k(
+    word: str,
+    k: int,
+    dictionary: Sequence[str] | Speller | None = None,
+    *,
+    max_distance: int | None = None,
+    metric: str = "levenshtein",
+    min_similarity: float | None = None,
+) -> list[tuple[str, int | float]]:
     _check_word(word)
     if isinstance(k, bool) or not isinstance(k, int):
         raise TypeError(f"k must be int, not {type(k).__name__}")
     if k < 0:
         raise ValueError(f"k must be >= 0, got {k}")
-    return _speller(dictionary).suggest_k(word, k, max_distance=max_distance, metric=metric,
-                                          min_similarity=min_similarity)
+    return _speller(dictionary).suggest_k(
+        word, k, max_distance=max_distance, metric=metric, min_similarity=min_similarity
+    )
 
 
-def spellcheck(word: str, dictionary: Sequence[str] | Speller | None = None,
-               metric: str = "indel") -> tuple[str | None, float]:
-    """The seed's call: ``(suggested_word, likelihood)``, the likelihood being the similarity
+def spellcheck(
+    word: str, dictionary: Sequence[str] | Speller | None = None, metric: str = "indel"
+) -> tuple[str | None, float]:
+    """The one-call form: ``(suggested_word, likelihood)``, the likelihood being the similarity
     under ``metric``; ``(None, 0.0)`` for an empty dictionary."""
     _check_word(word)
     best = _speller(dictionary).suggest(word, metric=metric)
     return (None, 0.0) if best is None else (best, similarity(word, best, metric))
 
 
-__all__ = ["METRICS", "Speller", "suggest", "suggest_k", "distance", "similarity", "spellcheck",
-           "default_words", "default_speller", "DEFAULT_DICTIONARY"]
+__all__ = [
+    "METRICS",
+    "Speller",
+    "suggest",
+    "suggest_k",
+    "distance",
+    "similarity",
+    "spellcheck",
+    "default_words",
+    "default_speller",
+    "DEFAULT_DICTIONARY",
+]

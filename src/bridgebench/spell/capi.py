@@ -1,4 +1,4 @@
-"""The spell checker through the C ABI (libbridgebench.so) with ctypes: the seed's way of
+"""The spell checker through the C ABI (libbridgebench.so) with ctypes: the plain-ctypes way of
 crossing the boundary (a suggestion struct with the word and its likelihood, and its free
 function), with its defects fixed. Every result is freed exactly once, in ``finally``, after
 it has been read; a ``Speller``'s native index is freed by ``weakref.finalize`` when the
@@ -46,16 +46,30 @@ def _declare(lib: ctypes.CDLL) -> ctypes.CDLL:
         getattr(lib, name).restype = c.c_size_t
         getattr(lib, name).argtypes = [c.c_void_p]
     lib.bb_spell_suggest.restype = c.c_int
-    lib.bb_spell_suggest.argtypes = [c.c_void_p, c.c_char_p, c.c_size_t, c.c_int, c.c_int64, c.c_double,
-                                     c.POINTER(c.POINTER(bb_spell_suggestion))]
+    lib.bb_spell_suggest.argtypes = [
+        c.c_void_p,
+        c.c_char_p,
+        c.c_size_t,
+        c.c_int,
+        c.c_int64,
+        c.c_double,
+        c.POINTER(c.POINTER(bb_spell_suggestion)),
+    ]
     lib.bb_spell_suggest_k.restype = c.c_int
-    lib.bb_spell_suggest_k.argtypes = [c.c_void_p, c.c_char_p, c.c_size_t, c.c_size_t, c.c_int, c.c_int64,
-                                       c.c_double, c.POINTER(c.POINTER(bb_spell_suggestions))]
+    lib.bb_spell_suggest_k.argtypes = [
+        c.c_void_p,
+        c.c_char_p,
+        c.c_size_t,
+        c.c_size_t,
+        c.c_int,
+        c.c_int64,
+        c.c_double,
+        c.POINTER(c.POINTER(bb_spell_suggestions)),
+    ]
     lib.bb_spell_distance.restype = c.c_int
     lib.bb_spell_distance.argtypes = [c.c_char_p, c.c_size_t, c.c_char_p, c.c_size_t, c.POINTER(c.c_int64)]
     lib.bb_spell_similarity.restype = c.c_int
-    lib.bb_spell_similarity.argtypes = [c.c_char_p, c.c_size_t, c.c_char_p, c.c_size_t, c.c_int,
-                                        c.POINTER(c.c_double)]
+    lib.bb_spell_similarity.argtypes = [c.c_char_p, c.c_size_t, c.c_char_p, c.c_size_t, c.c_int, c.POINTER(c.c_double)]
     lib.bb_free_spell_suggestion.restype = None
     lib.bb_free_spell_suggestion.argtypes = [c.POINTER(bb_spell_suggestion)]
     lib.bb_free_spell_suggestions.restype = None
@@ -68,14 +82,16 @@ _lib = _declare(_clib.library())
 
 # ---- argument checks (same messages as the pybind11 module) --------------------------------
 
+
 def _encode(value, argument: str) -> bytes:
     if not isinstance(value, str):
         raise TypeError(f"{argument} must be str, not {type(value).__name__}")
     try:
         return value.encode("utf-8")
     except UnicodeEncodeError as e:
-        raise UnicodeEncodeError("utf-8", value, e.start, e.end,
-                                 f"{argument} cannot be encoded as UTF-8 (lone surrogate)") from None
+        raise UnicodeEncodeError(
+            "utf-8", value, e.start, e.end, f"{argument} cannot be encoded as UTF-8 (lone surrogate)"
+        ) from None
 
 
 def _count(value, argument: str) -> int:
@@ -121,8 +137,7 @@ class Speller:
         offsets = array.array("Q", [0])
         offsets.extend(itertools.accumulate(map(len, encoded)))
         handle = ctypes.c_void_p()
-        status = _lib.bb_speller_create(offsets.buffer_info()[0], b"".join(encoded), len(encoded),
-                                        ctypes.byref(handle))
+        status = _lib.bb_speller_create(offsets.buffer_info()[0], b"".join(encoded), len(encoded), ctypes.byref(handle))
         _clib.raise_for_status(status, "Speller", "words")
         self._handle = handle.value
         self._finalizer = weakref.finalize(self, _lib.bb_speller_free, handle.value)
@@ -149,8 +164,14 @@ class Speller:
     def memory_bytes(self) -> int:
         return _lib.bb_speller_memory_bytes(self._live())
 
-    def suggest(self, word: str, *, max_distance: int | None = None, metric: str = "levenshtein",
-                min_similarity: float | None = None) -> str | None:
+    def suggest(
+        self,
+        word: str,
+        *,
+        max_distance: int | None = None,
+        metric: str = "levenshtein",
+        min_similarity: float | None = None,
+    ) -> str | None:
         query = _encode(word, "word")
         options = _options(metric, max_distance, min_similarity)
         out = ctypes.POINTER(bb_spell_suggestion)()
@@ -162,8 +183,15 @@ class Speller:
         finally:
             _lib.bb_free_spell_suggestion(out)
 
-    def suggest_k(self, word: str, k: int, *, max_distance: int | None = None, metric: str = "levenshtein",
-                  min_similarity: float | None = None) -> list[tuple[str, int | float]]:
+    def suggest_k(
+        self,
+        word: str,
+        k: int,
+        *,
+        max_distance: int | None = None,
+        metric: str = "levenshtein",
+        min_similarity: float | None = None,
+    ) -> list[tuple[str, int | float]]:
         query = _encode(word, "word")
         k = _count(k, "k")
         options = _options(metric, max_distance, min_similarity)
@@ -172,13 +200,22 @@ class Speller:
         _clib.raise_for_status(status, "suggest_k", "word")
         try:
             result = out.contents
-            return [(ctypes.string_at(item.word, item.word_length).decode("utf-8"), _score(item, metric))
-                    for item in result.items[: result.count]]
+            return [
+                (ctypes.string_at(item.word, item.word_length).decode("utf-8"), _score(item, metric))
+                for item in result.items[: result.count]
+            ]
         finally:
             _lib.bb_free_spell_suggestions(out)
 
-    def suggest_many(self, words: Sequence[str], *, max_distance: int | None = None, threads: int | None = None,
-                     metric: str = "levenshtein", min_similarity: float | None = None) -> list[str | None]:
+    def suggest_many(
+        self,
+        words: Sequence[str],
+        *,
+        max_distance: int | None = None,
+        threads: int | None = None,
+        metric: str = "levenshtein",
+        min_similarity: float | None = None,
+    ) -> list[str | None]:
         """One query at a time through the C ABI (the C ABI has no batch call; ``threads`` is
         checked and accepted for API compatibility)."""
         if isinstance(words, (str, bytes)) or not hasattr(words, "__iter__"):
@@ -189,8 +226,9 @@ class Speller:
         for i, q in enumerate(queries):
             if not isinstance(q, str):
                 raise TypeError(f"words[{i}] must be str, not {type(q).__name__}")
-        return [self.suggest(q, max_distance=max_distance, metric=metric, min_similarity=min_similarity)
-                for q in queries]
+        return [
+            self.suggest(q, max_distance=max_distance, metric=metric, min_similarity=min_similarity) for q in queries
+        ]
 
 
 _default_lock = threading.Lock()
@@ -224,20 +262,35 @@ def _with_speller(dictionary, use):
         return use(speller)
 
 
-def suggest(word: str, dictionary: Sequence[str] | Speller | None = None, *, max_distance: int | None = None,
-            metric: str = "levenshtein", min_similarity: float | None = None) -> str | None:
+def suggest(
+    word: str,
+    dictionary: Sequence[str] | Speller | None = None,
+    *,
+    max_distance: int | None = None,
+    metric: str = "levenshtein",
+    min_similarity: float | None = None,
+) -> str | None:
     _encode(word, "word")
-    return _with_speller(dictionary, lambda s: s.suggest(word, max_distance=max_distance, metric=metric,
-                                                         min_similarity=min_similarity))
+    return _with_speller(
+        dictionary, lambda s: s.suggest(word, max_distance=max_distance, metric=metric, min_similarity=min_similarity)
+    )
 
 
-def suggest_k(word: str, k: int, dictionary: Sequence[str] | Speller | None = None, *,
-              max_distance: int | None = None, metric: str = "levenshtein",
-              min_similarity: float | None = None) -> list[tuple[str, int | float]]:
+def suggest_k(
+    word: str,
+    k: int,
+    dictionary: Sequence[str] | Speller | None = None,
+    *,
+    max_distance: int | None = None,
+    metric: str = "levenshtein",
+    min_similarity: float | None = None,
+) -> list[tuple[str, int | float]]:
     _encode(word, "word")
     _count(k, "k")
-    return _with_speller(dictionary, lambda s: s.suggest_k(word, k, max_distance=max_distance, metric=metric,
-                                                           min_similarity=min_similarity))
+    return _with_speller(
+        dictionary,
+        lambda s: s.suggest_k(word, k, max_distance=max_distance, metric=metric, min_similarity=min_similarity),
+    )
 
 
 def distance(a: str, b: str) -> int:
@@ -251,14 +304,14 @@ def similarity(a: str, b: str, metric: str = "levenshtein") -> float:
     x, y = _encode(a, "a"), _encode(b, "b")
     code = _options(metric, None, None)[0]
     out = ctypes.c_double()
-    _clib.raise_for_status(_lib.bb_spell_similarity(x, len(x), y, len(y), code, ctypes.byref(out)),
-                           "similarity", "a")
+    _clib.raise_for_status(_lib.bb_spell_similarity(x, len(x), y, len(y), code, ctypes.byref(out)), "similarity", "a")
     return out.value
 
 
-def spellcheck(word: str, dictionary: Sequence[str] | Speller | None = None,
-               metric: str = "indel") -> tuple[str | None, float]:
-    """The seed's call: ``(suggested_word, likelihood)``."""
+def spellcheck(
+    word: str, dictionary: Sequence[str] | Speller | None = None, metric: str = "indel"
+) -> tuple[str | None, float]:
+    """The one-call form: ``(suggested_word, likelihood)``."""
     query = _encode(word, "word")
     code = _options(metric, None, None)[0]
 

@@ -12,7 +12,7 @@ from bridgebench.arrays import capi
 from bridgebench.workloads import Case, Implementation, Target, Workload
 
 SIZES = {"quick": [1_000, 100_000, 1_000_000], "full": [10, 1_000, 100_000, 1_000_000, 10_000_000]}
-# The seed-style baseline costs microseconds per element; its per-element time is flat with
+# The plain-ctypes baseline costs microseconds per element; its per-element time is flat with
 # size, so it is timed on a prefix at the large sizes.
 BASELINE_ITEMS = 200_000
 
@@ -41,37 +41,62 @@ def _floats_agree(a: list[float], b: list[float]) -> bool:
 
 def _impls(kind: str, baseline_fn, capi_fn, native_fn, peer=None, buffer=None) -> list[Implementation]:
     impls = [
-        Implementation("baseline", "baseline", baseline_fn, max_items=BASELINE_ITEMS,
-                       note="the seed's way: ctypes only, one ctypes object per element"),
-        Implementation("capi", "native", capi_fn,
-                       note="libbridgebench C ABI through ctypes; result struct freed in finally"),
+        Implementation(
+            "baseline",
+            "baseline",
+            baseline_fn,
+            max_items=BASELINE_ITEMS,
+            note="plain ctypes: ctypes only, one ctypes object per element",
+        ),
+        Implementation(
+            "capi", "native", capi_fn, note="libbridgebench C ABI through ctypes; result struct freed in finally"
+        ),
         Implementation("pybind11", "native", native_fn, note="pybind11 module, list in, new list out"),
     ]
     if buffer is not None:
         typecode, fn = buffer
-        impls.append(Implementation(
-            "pybind11-buffer", "native", fn,
-            prepare=lambda values, t=typecode: array.array(t, values),
-            to_canonical=lambda view: view.tolist(),
-            note=f"array.array('{typecode}') in without a copy, capsule-owned buffer out (memoryview)"))
+        impls.append(
+            Implementation(
+                "pybind11-buffer",
+                "native",
+                fn,
+                prepare=lambda values, t=typecode: array.array(t, values),
+                to_canonical=lambda view: view.tolist(),
+                note=f"array.array('{typecode}') in without a copy, capsule-owned buffer out (memoryview)",
+            )
+        )
     if peer is not None:
         typecode = peer
-        impls.append(Implementation(
-            "array.array", "peer", lambda values, t=typecode: array.array(t, values).tolist(),
-            note=f"CPython's own: array.array('{typecode}', values).tolist()"))
+        impls.append(
+            Implementation(
+                "array.array",
+                "peer",
+                lambda values, t=typecode: array.array(t, values).tolist(),
+                note=f"CPython's own: array.array('{typecode}', values).tolist()",
+            )
+        )
     return impls
 
 
 def _targets(case: str, vs_baseline: float, with_buffer: bool) -> list[Target]:
     n = 1_000_000
-    targets = [Target(f"pybind11 at least {vs_baseline:g}x faster than the seed-style baseline",
-                      "pybind11", "baseline", 1 / vs_baseline, n)]
+    targets = [
+        Target(
+            f"pybind11 at least {vs_baseline:g}x faster than the plain-ctypes baseline",
+            "pybind11",
+            "baseline",
+            1 / vs_baseline,
+            n,
+        )
+    ]
     if case == "ints":
-        targets.append(Target("pybind11 copy at most 1.2x array.array('q').tolist()",
-                              "pybind11", "array.array", 1.2, n))
+        targets.append(
+            Target("pybind11 copy at most 1.2x array.array('q').tolist()", "pybind11", "array.array", 1.2, n)
+        )
     if with_buffer:
-        targets.append(Target("buffer path at least 20x faster than the copy path",
-                              "pybind11-buffer", "pybind11", 1 / 20, n))
+        targets.append(
+            Target("buffer path at least 20x faster than the copy path", "pybind11-buffer", "pybind11", 1 / 20, n)
+        )
     return targets
 
 
@@ -80,23 +105,56 @@ WORKLOAD = Workload(
     description="Python lists of ints, floats and strings into native arrays and back",
     native_bench="bench_arrays",
     cases=[
-        Case("ints", "element", make_ints,
-             _impls("ints", baseline.roundtrip_ints, capi.roundtrip_ints, native.roundtrip_ints,
-                    peer="q", buffer=("q", native.roundtrip_ints_buffer)),
-             SIZES, targets=_targets("ints", 5, True),
-             description="int64 round trip"),
-        Case("floats", "element", make_floats,
-             _impls("floats", baseline.roundtrip_floats, capi.roundtrip_floats, native.roundtrip_floats,
-                    peer="d", buffer=("d", native.roundtrip_floats_buffer)),
-             SIZES, agree=_floats_agree, targets=_targets("floats", 5, True),
-             description="double round trip"),
-        Case("float32", "element", make_floats,
-             _impls("float32", baseline.roundtrip_float32, capi.roundtrip_float32, native.roundtrip_float32,
-                    peer="f"),
-             SIZES, agree=_floats_agree, description="double -> float32 -> double (precision loss on purpose)"),
-        Case("strings", "element", make_words,
-             _impls("strings", baseline.roundtrip_strings, capi.roundtrip_strings, native.roundtrip_strings),
-             SIZES, targets=_targets("strings", 3, False),
-             description="UTF-8 strings with explicit lengths"),
+        Case(
+            "ints",
+            "element",
+            make_ints,
+            _impls(
+                "ints",
+                baseline.roundtrip_ints,
+                capi.roundtrip_ints,
+                native.roundtrip_ints,
+                peer="q",
+                buffer=("q", native.roundtrip_ints_buffer),
+            ),
+            SIZES,
+            targets=_targets("ints", 5, True),
+            description="int64 round trip",
+        ),
+        Case(
+            "floats",
+            "element",
+            make_floats,
+            _impls(
+                "floats",
+                baseline.roundtrip_floats,
+                capi.roundtrip_floats,
+                native.roundtrip_floats,
+                peer="d",
+                buffer=("d", native.roundtrip_floats_buffer),
+            ),
+            SIZES,
+            agree=_floats_agree,
+            targets=_targets("floats", 5, True),
+            description="double round trip",
+        ),
+        Case(
+            "float32",
+            "element",
+            make_floats,
+            _impls("float32", baseline.roundtrip_float32, capi.roundtrip_float32, native.roundtrip_float32, peer="f"),
+            SIZES,
+            agree=_floats_agree,
+            description="double -> float32 -> double (precision loss on purpose)",
+        ),
+        Case(
+            "strings",
+            "element",
+            make_words,
+            _impls("strings", baseline.roundtrip_strings, capi.roundtrip_strings, native.roundtrip_strings),
+            SIZES,
+            targets=_targets("strings", 3, False),
+            description="UTF-8 strings with explicit lengths",
+        ),
     ],
 )

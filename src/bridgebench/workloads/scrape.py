@@ -66,17 +66,36 @@ def _sleep_ideal(prepared: tuple[int, list[tuple]]) -> list[tuple]:
 def _impls(concurrency: int) -> list[Implementation]:
     c = concurrency
     return [
-        Implementation("baseline", "baseline", lambda urls: baseline.scrape(urls, concurrency=c),
-                       to_canonical=canonical, max_items=BASELINE_ITEMS,
-                       note=f"stdlib: urllib + ThreadPoolExecutor({c}), a new connection per request"),
-        Implementation("pybind11", "native", lambda urls: native.scrape(urls, concurrency=c),
-                       to_canonical=canonical,
-                       note=f"libcurl multi, one loop thread, {c} transfers in flight, connections reused"),
-        Implementation("capi", "native", lambda urls: capi.scrape(urls, concurrency=c), to_canonical=canonical,
-                       note="the same core through the C ABI and ctypes; site array freed in finally"),
-        Implementation("aiohttp", "peer", lambda urls: aiohttp_peer.scrape(urls, concurrency=c),
-                       to_canonical=canonical, requires="aiohttp",
-                       note=f"aiohttp ClientSession, TCPConnector(limit={c}), semaphore({c}), asyncio.run per batch"),
+        Implementation(
+            "baseline",
+            "baseline",
+            lambda urls: baseline.scrape(urls, concurrency=c),
+            to_canonical=canonical,
+            max_items=BASELINE_ITEMS,
+            note=f"stdlib: urllib + ThreadPoolExecutor({c}), a new connection per request",
+        ),
+        Implementation(
+            "pybind11",
+            "native",
+            lambda urls: native.scrape(urls, concurrency=c),
+            to_canonical=canonical,
+            note=f"libcurl multi, one loop thread, {c} transfers in flight, connections reused",
+        ),
+        Implementation(
+            "capi",
+            "native",
+            lambda urls: capi.scrape(urls, concurrency=c),
+            to_canonical=canonical,
+            note="the same core through the C ABI and ctypes; site array freed in finally",
+        ),
+        Implementation(
+            "aiohttp",
+            "peer",
+            lambda urls: aiohttp_peer.scrape(urls, concurrency=c),
+            to_canonical=canonical,
+            requires="aiohttp",
+            note=f"aiohttp ClientSession, TCPConnector(limit={c}), semaphore({c}), asyncio.run per batch",
+        ),
     ]
 
 
@@ -86,26 +105,61 @@ WORKLOAD = Workload(
     fixture=_site,
     native_bench="bench_scrape",
     cases=[
-        Case("small", "URL", make_small, _impls(SMALL_CONCURRENCY),
-             {"quick": [1_000, 10_000], "full": [1_000, 10_000, 30_000]},
-             description=f"1 KB pages, no delay, concurrency {SMALL_CONCURRENCY}",
-             targets=[
-                 Target("10,000 small pages: at least 3x the throughput of aiohttp",
-                        "pybind11", "aiohttp", 1 / 3, 10_000),
-                 Target("10,000 small pages: at least 10x the throughput of the stdlib baseline",
-                        "pybind11", "baseline", 1 / 10, 10_000),
-             ]),
-        Case("delayed", "URL", make_delayed,
-             _impls(DELAY_CONCURRENCY) + [Implementation(
-                 "ideal", "peer", _sleep_ideal, prepare=_ideal,
-                 note=f"not a scraper: a clock that sleeps the ideal ceil(n / {DELAY_CONCURRENCY}) x "
-                      f"{DELAY_MS} ms and returns the endpoint's known answer")],
-             {"quick": [1_000], "full": [1_000, 5_000]},
-             description=f"{DELAY_MS} ms server delay (nginx echo_sleep), concurrency {DELAY_CONCURRENCY}",
-             targets=[Target(f"1,000 URLs, {DELAY_MS} ms delay, concurrency {DELAY_CONCURRENCY}: "
-                             "wall time at most 1.15x the ideal 0.5 s", "pybind11", "ideal", 1.15, 1_000)]),
-        Case("mixed", "URL", make_mixed, _impls(SMALL_CONCURRENCY),
-             {"quick": [300], "full": [300, 3_000]},
-             description=f"pages from 1 KB to 1 MB in six content types, concurrency {SMALL_CONCURRENCY}"),
+        Case(
+            "small",
+            "URL",
+            make_small,
+            _impls(SMALL_CONCURRENCY),
+            {"quick": [1_000, 10_000], "full": [1_000, 10_000, 30_000]},
+            description=f"1 KB pages, no delay, concurrency {SMALL_CONCURRENCY}",
+            targets=[
+                Target(
+                    "10,000 small pages: at least 3x the throughput of aiohttp", "pybind11", "aiohttp", 1 / 3, 10_000
+                ),
+                Target(
+                    "10,000 small pages: at least 10x the throughput of the stdlib baseline",
+                    "pybind11",
+                    "baseline",
+                    1 / 10,
+                    10_000,
+                ),
+            ],
+        ),
+        Case(
+            "delayed",
+            "URL",
+            make_delayed,
+            _impls(DELAY_CONCURRENCY)
+            + [
+                Implementation(
+                    "ideal",
+                    "peer",
+                    _sleep_ideal,
+                    prepare=_ideal,
+                    note=f"not a scraper: a clock that sleeps the ideal ceil(n / {DELAY_CONCURRENCY}) x "
+                    f"{DELAY_MS} ms and returns the endpoint's known answer",
+                )
+            ],
+            {"quick": [1_000], "full": [1_000, 5_000]},
+            description=f"{DELAY_MS} ms server delay (nginx echo_sleep), concurrency {DELAY_CONCURRENCY}",
+            targets=[
+                Target(
+                    f"1,000 URLs, {DELAY_MS} ms delay, concurrency {DELAY_CONCURRENCY}: "
+                    "wall time at most 1.15x the ideal 0.5 s",
+                    "pybind11",
+                    "ideal",
+                    1.15,
+                    1_000,
+                )
+            ],
+        ),
+        Case(
+            "mixed",
+            "URL",
+            make_mixed,
+            _impls(SMALL_CONCURRENCY),
+            {"quick": [300], "full": [300, 3_000]},
+            description=f"pages from 1 KB to 1 MB in six content types, concurrency {SMALL_CONCURRENCY}",
+        ),
     ],
 )

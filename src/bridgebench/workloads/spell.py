@@ -34,12 +34,13 @@ MAX_EDITS = 3
 SIMILARITY_TOLERANCE = 1e-12
 # Slow implementations are timed on a prefix of the queries (per-query figures stay
 # comparable): the runner calls each one 4 to 8 times per process (Profile.max_time).
-PEER_ITEMS = 100        # rapidfuzz extractOne: ~15 ms per query
-CDIST_ITEMS = 256       # rapidfuzz cdist: ~2 ms per query
+PEER_ITEMS = 100  # rapidfuzz extractOne: ~15 ms per query
+CDIST_ITEMS = 256  # rapidfuzz cdist: ~2 ms per query
 LEVENSHTEIN_ITEMS = 10  # a Python loop over Levenshtein.distance: ~50 ms per query
 
 
 # ---- inputs --------------------------------------------------------------------------------
+
 
 def typo(rng: random.Random, word: str, edits: int, alphabet: str = LETTERS) -> str:
     """`edits` random insertions, deletions or substitutions (letters from `alphabet`)."""
@@ -50,10 +51,10 @@ def typo(rng: random.Random, word: str, edits: int, alphabet: str = LETTERS) -> 
             word = word[:i] + rng.choice(alphabet) + word[i:]
         elif op == 1:
             i = min(i, len(word) - 1)
-            word = word[:i] + word[i + 1:]
+            word = word[:i] + word[i + 1 :]
         else:
             i = min(i, len(word) - 1)
-            word = word[:i] + rng.choice(alphabet) + word[i + 1:]
+            word = word[:i] + rng.choice(alphabet) + word[i + 1 :]
     return word
 
 
@@ -64,6 +65,7 @@ def make_queries(size: int, seed: int, fixture: Any = None) -> list[str]:
 
 
 # ---- answers -> canonical form -----------------------------------------------------------------
+
 
 def _canonical(pairs: Sequence[tuple[str, str | None]], metric: str, strict: bool) -> list[tuple]:
     out = []
@@ -96,6 +98,7 @@ def _canonicaliser(metric: str, strict: bool = True):
 
 # ---- implementations ---------------------------------------------------------------------------
 
+
 def _with(get_index):
     """prepare: pairs the (cached, untimed) index with the queries."""
     return lambda queries: (get_index(), list(queries))
@@ -105,12 +108,14 @@ def _one_by_one(metric: str, **options):
     def run(arg):
         speller, queries = arg
         return [(q, speller.suggest(q, metric=metric, **options)) for q in queries]
+
     return run
 
 
 def _baseline(metric: str, **options):
     def run(queries):
         return [(q, baseline.suggest(q, metric=metric, **options)) for q in queries]
+
     return run
 
 
@@ -121,13 +126,14 @@ def _choices() -> list[str]:
 
 def _rapidfuzz_scorer(metric: str):
     from rapidfuzz.distance import Indel, Jaro, Levenshtein
-    return {"levenshtein": Levenshtein.distance, "indel": Indel.normalized_similarity,
-            "jaro": Jaro.similarity}[metric]
+
+    return {"levenshtein": Levenshtein.distance, "indel": Indel.normalized_similarity, "jaro": Jaro.similarity}[metric]
 
 
 def _rapidfuzz_extract_one(metric: str, cutoff: float | None):
     def run(arg):
         from rapidfuzz import process
+
         choices, queries = arg
         scorer = _rapidfuzz_scorer(metric)
         out = []
@@ -135,6 +141,7 @@ def _rapidfuzz_extract_one(metric: str, cutoff: float | None):
             found = process.extractOne(q, choices, scorer=scorer, score_cutoff=cutoff)
             out.append((q, None if found is None else found[0]))
         return out
+
     return run
 
 
@@ -144,12 +151,14 @@ def _rapidfuzz_cdist(arg):
     import numpy as np
     from rapidfuzz import process
     from rapidfuzz.distance import Levenshtein
+
     choices, queries = arg
     out = []
     for start in range(0, len(queries), 64):
-        block = queries[start:start + 64]
-        scores = process.cdist(block, choices, scorer=Levenshtein.distance, score_cutoff=MAX_EDITS,
-                               dtype=np.uint8, workers=-1)
+        block = queries[start : start + 64]
+        scores = process.cdist(
+            block, choices, scorer=Levenshtein.distance, score_cutoff=MAX_EDITS, dtype=np.uint8, workers=-1
+        )
         best = scores.argmin(axis=1)
         for row, q in enumerate(block):
             i = int(best[row])
@@ -161,6 +170,7 @@ def _levenshtein_package(arg):
     # The Levenshtein package has no search of its own: a min over its distance, with the
     # best distance so far as the cut-off so each call can stop early.
     import Levenshtein
+
     choices, queries = arg
     out = []
     for q in queries:
@@ -179,8 +189,12 @@ def _levenshtein_package(arg):
 def _symspell():
     from symspellpy import SymSpell
     from symspellpy.editdistance import DistanceAlgorithm, EditDistance
-    index = SymSpell(max_dictionary_edit_distance=2, prefix_length=7,
-                     distance_comparer=EditDistance(DistanceAlgorithm.LEVENSHTEIN_FAST))
+
+    index = SymSpell(
+        max_dictionary_edit_distance=2,
+        prefix_length=7,
+        distance_comparer=EditDistance(DistanceAlgorithm.LEVENSHTEIN_FAST),
+    )
     for word in _choices():
         index.create_dictionary_entry(word, 1)
     return index
@@ -188,6 +202,7 @@ def _symspell():
 
 def _symspell_lookup(arg):
     from symspellpy import Verbosity
+
     index, queries = arg
     out = []
     for q in queries:
@@ -200,86 +215,221 @@ def _many(threads: int):
     def run(arg):
         speller, queries = arg
         return list(zip(queries, speller.suggest_many(queries, threads=threads), strict=True))
+
     return run
 
 
 def _levenshtein_case() -> Case:
     canonical = _canonicaliser("levenshtein")
     impls = [
-        Implementation("baseline", "baseline", _baseline("levenshtein"), to_canonical=canonical, max_items=1,
-                       note="python_baseline.spell: plain DP over every word (length-difference skip only)"),
-        Implementation("pybind11", "native", _one_by_one("levenshtein"), prepare=_with(native.default_speller),
-                       to_canonical=canonical, note="Speller.suggest(q), one query per call, one thread"),
-        Implementation("capi", "native", _one_by_one("levenshtein"), prepare=_with(capi.default_speller),
-                       to_canonical=canonical, note="C ABI + ctypes: bb_spell_suggest, struct freed in finally"),
-        Implementation("rapidfuzz-extractOne", "peer", _rapidfuzz_extract_one("levenshtein", MAX_EDITS),
-                       prepare=_with(_choices), to_canonical=canonical, requires="rapidfuzz", max_items=PEER_ITEMS,
-                       note=f"process.extractOne(q, words, scorer=Levenshtein.distance, score_cutoff={MAX_EDITS})"),
-        Implementation("Levenshtein", "peer", _levenshtein_package, prepare=_with(_choices),
-                       to_canonical=canonical, requires="Levenshtein", max_items=LEVENSHTEIN_ITEMS,
-                       note="min over Levenshtein.distance(q, w, score_cutoff=best - 1) in a Python loop"),
+        Implementation(
+            "baseline",
+            "baseline",
+            _baseline("levenshtein"),
+            to_canonical=canonical,
+            max_items=1,
+            note="python_baseline.spell: plain DP over every word (length-difference skip only)",
+        ),
+        Implementation(
+            "pybind11",
+            "native",
+            _one_by_one("levenshtein"),
+            prepare=_with(native.default_speller),
+            to_canonical=canonical,
+            note="Speller.suggest(q), one query per call, one thread",
+        ),
+        Implementation(
+            "capi",
+            "native",
+            _one_by_one("levenshtein"),
+            prepare=_with(capi.default_speller),
+            to_canonical=canonical,
+            note="C ABI + ctypes: bb_spell_suggest, struct freed in finally",
+        ),
+        Implementation(
+            "rapidfuzz-extractOne",
+            "peer",
+            _rapidfuzz_extract_one("levenshtein", MAX_EDITS),
+            prepare=_with(_choices),
+            to_canonical=canonical,
+            requires="rapidfuzz",
+            max_items=PEER_ITEMS,
+            note=f"process.extractOne(q, words, scorer=Levenshtein.distance, score_cutoff={MAX_EDITS})",
+        ),
+        Implementation(
+            "Levenshtein",
+            "peer",
+            _levenshtein_package,
+            prepare=_with(_choices),
+            to_canonical=canonical,
+            requires="Levenshtein",
+            max_items=LEVENSHTEIN_ITEMS,
+            note="min over Levenshtein.distance(q, w, score_cutoff=best - 1) in a Python loop",
+        ),
     ]
     targets = [
         Target("at least 3,000x faster than the pure-Python baseline", "pybind11", "baseline", 1 / 3000, 1_000),
-        Target("at least 5x faster than rapidfuzz process.extractOne", "pybind11", "rapidfuzz-extractOne",
-               1 / 5, 1_000),
+        Target(
+            "at least 5x faster than rapidfuzz process.extractOne", "pybind11", "rapidfuzz-extractOne", 1 / 5, 1_000
+        ),
     ]
-    return Case("suggest", "query", make_queries, impls, SIZES, agree=agree, targets=targets,
-                description="closest word by Levenshtein distance, one query at a time")
+    return Case(
+        "suggest",
+        "query",
+        make_queries,
+        impls,
+        SIZES,
+        agree=agree,
+        targets=targets,
+        description="closest word by Levenshtein distance, one query at a time",
+    )
 
 
 def _batch_case() -> Case:
     canonical = _canonicaliser("levenshtein")
     impls = [
-        Implementation("suggest_many-1t", "native", _many(1), prepare=_with(native.default_speller),
-                       to_canonical=canonical, note="Speller.suggest_many(queries, threads=1), GIL released"),
-        Implementation("suggest_many-2t", "native", _many(2), prepare=_with(native.default_speller),
-                       to_canonical=canonical, note="Speller.suggest_many(queries, threads=2)"),
-        Implementation("rapidfuzz-cdist", "peer", _rapidfuzz_cdist, prepare=_with(_choices), to_canonical=canonical,
-                       requires="rapidfuzz", max_items=CDIST_ITEMS,
-                       note=f"process.cdist(64 queries, words, Levenshtein.distance, score_cutoff={MAX_EDITS}, "
-                            "dtype=uint8, workers=-1) + argmin"),
+        Implementation(
+            "suggest_many-1t",
+            "native",
+            _many(1),
+            prepare=_with(native.default_speller),
+            to_canonical=canonical,
+            note="Speller.suggest_many(queries, threads=1), GIL released",
+        ),
+        Implementation(
+            "suggest_many-2t",
+            "native",
+            _many(2),
+            prepare=_with(native.default_speller),
+            to_canonical=canonical,
+            note="Speller.suggest_many(queries, threads=2)",
+        ),
+        Implementation(
+            "rapidfuzz-cdist",
+            "peer",
+            _rapidfuzz_cdist,
+            prepare=_with(_choices),
+            to_canonical=canonical,
+            requires="rapidfuzz",
+            max_items=CDIST_ITEMS,
+            note=f"process.cdist(64 queries, words, Levenshtein.distance, score_cutoff={MAX_EDITS}, "
+            "dtype=uint8, workers=-1) + argmin",
+        ),
     ]
-    targets = [Target("suggest_many on 2 cores at least 1.7x the 1-thread throughput",
-                      "suggest_many-2t", "suggest_many-1t", 1 / 1.7, 1_000)]
-    return Case("suggest_many", "query", make_queries, impls, SIZES, agree=agree, targets=targets,
-                description="a batch of queries on several threads")
+    targets = [
+        Target(
+            "suggest_many on 2 cores at least 1.7x the 1-thread throughput",
+            "suggest_many-2t",
+            "suggest_many-1t",
+            1 / 1.7,
+            1_000,
+        )
+    ]
+    return Case(
+        "suggest_many",
+        "query",
+        make_queries,
+        impls,
+        SIZES,
+        agree=agree,
+        targets=targets,
+        description="a batch of queries on several threads",
+    )
 
 
 def _max2_case() -> Case:
     canonical = _canonicaliser("levenshtein")
     impls = [
-        Implementation("pybind11", "native", _one_by_one("levenshtein", max_distance=2),
-                       prepare=_with(native.default_speller), to_canonical=canonical,
-                       note="Speller.suggest(q, max_distance=2)"),
-        Implementation("symspellpy", "peer", _symspell_lookup, prepare=_with(_symspell),
-                       to_canonical=_canonicaliser("levenshtein", strict=False), requires="symspellpy",
-                       note="SymSpell(max_dictionary_edit_distance=2, prefix_length=7, LEVENSHTEIN_FAST), "
-                            "lookup(q, CLOSEST, 2); index built untimed (~7 s, ~390 MB)"),
-        Implementation("rapidfuzz-extractOne", "peer", _rapidfuzz_extract_one("levenshtein", 2),
-                       prepare=_with(_choices), to_canonical=canonical, requires="rapidfuzz", max_items=PEER_ITEMS,
-                       note="process.extractOne(q, words, scorer=Levenshtein.distance, score_cutoff=2)"),
+        Implementation(
+            "pybind11",
+            "native",
+            _one_by_one("levenshtein", max_distance=2),
+            prepare=_with(native.default_speller),
+            to_canonical=canonical,
+            note="Speller.suggest(q, max_distance=2)",
+        ),
+        Implementation(
+            "symspellpy",
+            "peer",
+            _symspell_lookup,
+            prepare=_with(_symspell),
+            to_canonical=_canonicaliser("levenshtein", strict=False),
+            requires="symspellpy",
+            note="SymSpell(max_dictionary_edit_distance=2, prefix_length=7, LEVENSHTEIN_FAST), "
+            "lookup(q, CLOSEST, 2); index built untimed (~7 s, ~390 MB)",
+        ),
+        Implementation(
+            "rapidfuzz-extractOne",
+            "peer",
+            _rapidfuzz_extract_one("levenshtein", 2),
+            prepare=_with(_choices),
+            to_canonical=canonical,
+            requires="rapidfuzz",
+            max_items=PEER_ITEMS,
+            note="process.extractOne(q, words, scorer=Levenshtein.distance, score_cutoff=2)",
+        ),
     ]
-    return Case("suggest_max2", "query", make_queries, impls, SIZES, agree=agree,
-                description="closest word within distance 2 (symspellpy's home ground)")
+    return Case(
+        "suggest_max2",
+        "query",
+        make_queries,
+        impls,
+        SIZES,
+        agree=agree,
+        description="closest word within distance 2 (symspellpy's home ground)",
+    )
 
 
 def _similarity_case(metric: str) -> Case:
     canonical = _canonicaliser(metric)
     scorer = {"indel": "Indel.normalized_similarity", "jaro": "Jaro.similarity"}[metric]
     impls = [
-        Implementation("baseline", "baseline", _baseline(metric), to_canonical=canonical, max_items=1,
-                       note=f"python_baseline.spell.suggest(q, metric={metric!r})"),
-        Implementation("pybind11", "native", _one_by_one(metric), prepare=_with(native.default_speller),
-                       to_canonical=canonical, note=f"Speller.suggest(q, metric={metric!r})"),
-        Implementation("rapidfuzz-extractOne", "peer", _rapidfuzz_extract_one(metric, None),
-                       prepare=_with(_choices), to_canonical=canonical, requires="rapidfuzz", max_items=PEER_ITEMS,
-                       note=f"process.extractOne(q, words, scorer={scorer})"),
+        Implementation(
+            "baseline",
+            "baseline",
+            _baseline(metric),
+            to_canonical=canonical,
+            max_items=1,
+            note=f"python_baseline.spell.suggest(q, metric={metric!r})",
+        ),
+        Implementation(
+            "pybind11",
+            "native",
+            _one_by_one(metric),
+            prepare=_with(native.default_speller),
+            to_canonical=canonical,
+            note=f"Speller.suggest(q, metric={metric!r})",
+        ),
+        Implementation(
+            "rapidfuzz-extractOne",
+            "peer",
+            _rapidfuzz_extract_one(metric, None),
+            prepare=_with(_choices),
+            to_canonical=canonical,
+            requires="rapidfuzz",
+            max_items=PEER_ITEMS,
+            note=f"process.extractOne(q, words, scorer={scorer})",
+        ),
     ]
-    targets = [Target(f"{metric}: at least as fast as rapidfuzz extractOne with the same scorer",
-                      "pybind11", "rapidfuzz-extractOne", 1.0, 1_000)]
-    return Case(metric, "query", make_queries, impls, SIZES, agree=agree, targets=targets,
-                description=f"closest word by {metric} similarity")
+    targets = [
+        Target(
+            f"{metric}: at least as fast as rapidfuzz extractOne with the same scorer",
+            "pybind11",
+            "rapidfuzz-extractOne",
+            1.0,
+            1_000,
+        )
+    ]
+    return Case(
+        metric,
+        "query",
+        make_queries,
+        impls,
+        SIZES,
+        agree=agree,
+        targets=targets,
+        description=f"closest word by {metric} similarity",
+    )
 
 
 def facts() -> dict[str, Any]:

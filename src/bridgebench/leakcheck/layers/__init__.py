@@ -34,8 +34,9 @@ class Context:
         return self.suppressions_dir or self.root / "leakcheck"
 
 
-def worker_command(mode: str, out: Path, *, reduced: bool = False, only: tuple[str, ...] = (),
-                   extra: tuple[str, ...] = ()) -> list[str]:
+def worker_command(
+    mode: str, out: Path, *, reduced: bool = False, only: tuple[str, ...] = (), extra: tuple[str, ...] = ()
+) -> list[str]:
     # A result or progress file left by an earlier run in the same folder must not be mistaken
     # for this run's.
     out.unlink(missing_ok=True)
@@ -78,14 +79,28 @@ def read_worker_output(out: Path, proc: subprocess.CompletedProcess, layer: str)
     """The worker's JSON, plus findings for scenario errors and a crashed worker."""
     if not out.is_file():
         scenario = crashed_in(out)
-        return None, [Finding(layer, "crash", scenario or "?",
-                              f"worker exited with {proc.returncode} before writing its result"
-                              f"{' (in scenario ' + scenario + ')' if scenario else ''}: {(proc.stderr or '')[-1500:]}",
-                              scenario=scenario)]
+        return None, [
+            Finding(
+                layer,
+                "crash",
+                scenario or "?",
+                f"worker exited with {proc.returncode} before writing its result"
+                f"{' (in scenario ' + scenario + ')' if scenario else ''}: {(proc.stderr or '')[-1500:]}",
+                scenario=scenario,
+            )
+        ]
     data = json.loads(out.read_text())
-    findings = [Finding(layer, "scenario-error", e["scenario"], e["error"], scenario=e["scenario"],
-                        stack=e.get("traceback", "").splitlines()[-6:])
-                for e in data.get("errors", [])]
+    findings = [
+        Finding(
+            layer,
+            "scenario-error",
+            e["scenario"],
+            e["error"],
+            scenario=e["scenario"],
+            stack=e.get("traceback", "").splitlines()[-6:],
+        )
+        for e in data.get("errors", [])
+    ]
     return data, findings
 
 
@@ -97,8 +112,8 @@ def attribute(findings: list[Finding], canaries: list[Canary]) -> None:
                 continue
             by_site = f.layer in ("ledger", "growth") and f.function in c.sites
             by_stack = f.layer in ("asan", "valgrind") and (
-                f.function in c.functions or any(s in c.functions for s in f.stack_functions))
+                f.function in c.functions or any(s in c.functions for s in f.stack_functions)
+            )
             if by_site or by_stack:
                 f.canary = c.name
                 break
-

@@ -49,8 +49,9 @@ def runtime_library(name: str) -> str:
     compiler = shutil.which(os.environ.get("CXX", "c++")) or shutil.which("g++")
     if compiler is None:
         raise RuntimeError("no C++ compiler found to locate " + name)
-    path = subprocess.run([compiler, f"-print-file-name={name}"], capture_output=True, text=True,
-                          check=True).stdout.strip()
+    path = subprocess.run(
+        [compiler, f"-print-file-name={name}"], capture_output=True, text=True, check=True
+    ).stdout.strip()
     if not os.path.isabs(path):
         raise RuntimeError(f"{compiler} does not know {name} (install the sanitizer runtime)")
     return os.path.realpath(path)
@@ -105,10 +106,17 @@ def findings_from(reports: list[Report]) -> list[Finding]:
         if not ours and r.kind in ("leak", "indirect-leak"):
             continue  # CPython's own (not suppressed) leaks: not ours to fix
         frames = our_frames(r.frames) or r.frames[:8]
-        out.append(Finding(
-            "asan", "leak" if r.kind in ("leak", "indirect-leak") else r.kind,
-            blamed_function(r.frames) if r.frames else r.source, r.message, bytes=r.bytes,
-            stack=[str(f) for f in frames], stack_functions=[f.base_name for f in frames if f.in_our_source]))
+        out.append(
+            Finding(
+                "asan",
+                "leak" if r.kind in ("leak", "indirect-leak") else r.kind,
+                blamed_function(r.frames) if r.frames else r.source,
+                r.message,
+                bytes=r.bytes,
+                stack=[str(f) for f in frames],
+                stack_functions=[f.base_name for f in frames if f.in_our_source],
+            )
+        )
     return out
 
 
@@ -117,12 +125,24 @@ def sanitizer_env(logs: Path, lsan_suppressions: Path) -> dict[str, str]:
     return {
         "LD_PRELOAD": ":".join([runtime_library("libasan.so"), runtime_library("libstdc++.so")]),
         "PYTHONMALLOC": "malloc",
-        "ASAN_OPTIONS": ":".join([
-            "detect_leaks=1", "allocator_may_return_null=1", "malloc_context_size=40",
-            f"log_path={logs / 'asan'}", f"stack_trace_format={STACK_FORMAT}"]),
+        "ASAN_OPTIONS": ":".join(
+            [
+                "detect_leaks=1",
+                "allocator_may_return_null=1",
+                "malloc_context_size=40",
+                f"log_path={logs / 'asan'}",
+                f"stack_trace_format={STACK_FORMAT}",
+            ]
+        ),
         "LSAN_OPTIONS": f"suppressions={lsan_suppressions}:print_suppressions=0",
-        "UBSAN_OPTIONS": ":".join(["print_stacktrace=1", "halt_on_error=0", f"log_path={logs / 'ubsan'}",
-                                   f"stack_trace_format={STACK_FORMAT}"]),
+        "UBSAN_OPTIONS": ":".join(
+            [
+                "print_stacktrace=1",
+                "halt_on_error=0",
+                f"log_path={logs / 'ubsan'}",
+                f"stack_trace_format={STACK_FORMAT}",
+            ]
+        ),
     }
 
 

@@ -42,8 +42,9 @@ def run(ctx: Context) -> LayerResult:
     cmd = worker_command("growth", out, only=ctx.only, extra=("--n", str(params["n"]), "--k", str(params["k"])))
     proc = run_worker(cmd, worker_env(ctx, ctx.sites["audit"]), ctx.work_dir, timeout=900)
     data, findings = read_worker_output(out, proc, "growth")
-    result = LayerResult("growth", findings, details={**params, "heap_slack_bytes": HEAP_SLACK_BYTES,
-                                                      "block_slack": BLOCK_SLACK})
+    result = LayerResult(
+        "growth", findings, details={**params, "heap_slack_bytes": HEAP_SLACK_BYTES, "block_slack": BLOCK_SLACK}
+    )
     if data is not None:
         evaluate(data, result)
     result.seconds = time.perf_counter() - started
@@ -72,24 +73,42 @@ def evaluate(data: dict, result: LayerResult) -> None:
         grown = {site: v for site, v in s["sites_moved"].items() if any(b > a for a, b in zip(v, v[1:], strict=False))}
         counts = f"0, {calls}, {k * calls} and {(2 * k - 1) * calls} calls"
         for site, values in sorted(grown.items()):
-            result.findings.append(Finding(
-                "growth", "ledger-growth", site,
-                f"bytes outstanding {' -> '.join(map(str, values))} after {counts}",
-                scenario=s["scenario"], bytes=values[-1] - values[0]))
+            result.findings.append(
+                Finding(
+                    "growth",
+                    "ledger-growth",
+                    site,
+                    f"bytes outstanding {' -> '.join(map(str, values))} after {counts}",
+                    scenario=s["scenario"],
+                    bytes=values[-1] - values[0],
+                )
+            )
         factor = s.get("slack_factor", 1.0)
         block_slack = int(max(BLOCK_SLACK, extra_calls // BLOCK_CALLS_PER_OBJECT) * factor)
         heap_slack = int(HEAP_SLACK_BYTES * factor)
         if min(block_steps) > block_slack:
-            result.findings.append(Finding(
-                "growth", "object-growth", s["scenario"].rsplit(".", 1)[0],
-                f"{block_steps[0]} and then {block_steps[1]} more Python objects alive over two batches of "
-                f"{extra_calls} calls (slack {block_slack}): a reference is never dropped", scenario=s["scenario"]))
+            result.findings.append(
+                Finding(
+                    "growth",
+                    "object-growth",
+                    s["scenario"].rsplit(".", 1)[0],
+                    f"{block_steps[0]} and then {block_steps[1]} more Python objects alive over two batches of "
+                    f"{extra_calls} calls (slack {block_slack}): a reference is never dropped",
+                    scenario=s["scenario"],
+                )
+            )
         if min(heap_steps) > heap_slack:
             blamed = min(grown) if grown else s["scenario"].rsplit(".", 1)[0]
-            result.findings.append(Finding(
-                "growth", "heap-growth", blamed,
-                f"native heap grew by {heap_steps[0]} B and then {heap_steps[1]} B over two batches of {extra_calls} "
-                f"calls ({min(heap_steps) / extra_calls:.1f} B/call; slack {heap_slack} B)",
-                scenario=s["scenario"], bytes=sum(heap_steps)))
+            result.findings.append(
+                Finding(
+                    "growth",
+                    "heap-growth",
+                    blamed,
+                    f"native heap grew by {heap_steps[0]} B and then {heap_steps[1]} B over two batches of "
+                    f"{extra_calls} calls ({min(heap_steps) / extra_calls:.1f} B/call; slack {heap_slack} B)",
+                    scenario=s["scenario"],
+                    bytes=sum(heap_steps),
+                )
+            )
     result.details["largest_heap_move_bytes"] = worst
     result.details["largest_block_move"] = worst_blocks

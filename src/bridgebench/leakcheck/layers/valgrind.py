@@ -59,27 +59,45 @@ def parse(xml_path: Path) -> list[Finding]:
         if origin and error.findtext("auxwhat"):
             what += f" ({error.findtext('auxwhat')})"
         leaked = error.findtext("xwhat/leakedbytes")
-        findings.append(Finding(
-            "valgrind", LEAK_KINDS.get(kind, kind), blamed, what,
-            bytes=int(leaked) if leaked else None, stack=[str(f) for f in ours],
-            stack_functions=[f.base_name for f in ours if f.in_our_source]))
+        findings.append(
+            Finding(
+                "valgrind",
+                LEAK_KINDS.get(kind, kind),
+                blamed,
+                what,
+                bytes=int(leaked) if leaked else None,
+                stack=[str(f) for f in ours],
+                stack_functions=[f.base_name for f in ours if f.in_our_source],
+            )
+        )
     return findings
 
 
 def memcheck_command(valgrind: str, xml: Path, suppressions: Path) -> list[str]:
     """valgrind and its options, to be followed by the command to check."""
-    return [valgrind, "--tool=memcheck", "--leak-check=full", "--show-leak-kinds=definite,indirect",
-            "--errors-for-leak-kinds=definite,indirect", "--num-callers=40", "--error-limit=no",
-            "--track-origins=yes",
-            f"--suppressions={suppressions}", "--xml=yes", f"--xml-file={xml}"]
+    return [
+        valgrind,
+        "--tool=memcheck",
+        "--leak-check=full",
+        "--show-leak-kinds=definite,indirect",
+        "--errors-for-leak-kinds=definite,indirect",
+        "--num-callers=40",
+        "--error-limit=no",
+        "--track-origins=yes",
+        f"--suppressions={suppressions}",
+        "--xml=yes",
+        f"--xml-file={xml}",
+    ]
 
 
 def run(ctx: Context) -> LayerResult:
     started = time.perf_counter()
     valgrind = shutil.which("valgrind")
     if valgrind is None:
-        return LayerResult("valgrind", [Finding("valgrind", "unavailable", "-", "valgrind is not installed "
-                                                "(scripts/bootstrap.sh installs it)")])
+        return LayerResult(
+            "valgrind",
+            [Finding("valgrind", "unavailable", "-", "valgrind is not installed (scripts/bootstrap.sh installs it)")],
+        )
     out = ctx.work_dir / "valgrind.json"
     xml = ctx.work_dir / "valgrind.xml"
     xml.unlink(missing_ok=True)

@@ -82,6 +82,7 @@ class Canary:
 
 # ---- how scenarios name what they cover -----------------------------------------------------
 
+
 def cover_module(module: str, *functions: str) -> tuple[str, ...]:
     """Names in a Python-visible module: cover_module("bridgebench._arrays", "roundtrip_ints")."""
     return tuple(f"{module}.{f}" for f in functions)
@@ -118,6 +119,7 @@ def start_fixtures(stack: contextlib.ExitStack) -> dict:
 
 # ---- discovery --------------------------------------------------------------------------------
 
+
 def scenario_modules() -> dict:
     """Every scenario module, by workload name (the module's basename)."""
     out = {}
@@ -147,15 +149,19 @@ def all_canaries() -> list[Canary]:
                 merged[c.name] = c
                 continue
             merged[c.name] = Canary(
-                c.name, sites=was.sites + c.sites, functions=was.functions + c.functions,
+                c.name,
+                sites=was.sites + c.sites,
+                functions=was.functions + c.functions,
                 layers=tuple(layer for layer in LAYERS if layer in was.layers or layer in c.layers),
                 scenarios=was.scenarios + c.scenarios,
-                description="; ".join(d for d in (was.description, c.description) if d))
+                description="; ".join(d for d in (was.description, c.description) if d),
+            )
     return list(merged.values())
 
 
-def select(scenarios: list[Scenario], *, reduced: bool = False,
-           prefixes: tuple[str, ...] | list[str] = ()) -> list[Scenario]:
+def select(
+    scenarios: list[Scenario], *, reduced: bool = False, prefixes: tuple[str, ...] | list[str] = ()
+) -> list[Scenario]:
     """The reduced set and/or the scenarios whose names start with one of ``prefixes``."""
     out = [s for s in scenarios if s.reduced or not reduced]
     if prefixes:
@@ -163,8 +169,19 @@ def select(scenarios: list[Scenario], *, reduced: bool = False,
     return out
 
 
-__all__ = ["LAYERS", "Scenario", "Canary", "cover_module", "cover_symbols", "fixture", "start_fixtures",
-           "scenario_modules", "all_scenarios", "all_canaries", "select"]
+__all__ = [
+    "LAYERS",
+    "Scenario",
+    "Canary",
+    "cover_module",
+    "cover_symbols",
+    "fixture",
+    "start_fixtures",
+    "scenario_modules",
+    "all_scenarios",
+    "all_canaries",
+    "select",
+]
 
 
 def failing_iterable(items: list, fail_after: int):

@@ -22,23 +22,38 @@ CAPI = "bridgebench.arrays.capi"
 LARGE = 40_000
 
 
-def _pybind(function: str, case: str, run, *, raises=None, reduced=False, weight=1.0,
-            also: tuple[str, ...] = ()) -> Scenario:
-    return Scenario(f"arrays.pybind.{function}.{case}", run, cover_module(PYBIND, function, *also),
-                    raises=raises, reduced=reduced, growth_weight=weight)
+def _pybind(
+    function: str, case: str, run, *, raises=None, reduced=False, weight=1.0, also: tuple[str, ...] = ()
+) -> Scenario:
+    return Scenario(
+        f"arrays.pybind.{function}.{case}",
+        run,
+        cover_module(PYBIND, function, *also),
+        raises=raises,
+        reduced=reduced,
+        growth_weight=weight,
+    )
 
 
-def _capi(function: str, symbols: tuple[str, ...], case: str, run, *, raises=None, reduced=False,
-          weight=1.0) -> Scenario:
-    return Scenario(f"arrays.capi.{function}.{case}", run, cover_module(CAPI, function) + cover_symbols(*symbols),
-                    raises=raises, reduced=reduced, growth_weight=weight)
-
+def _capi(
+    function: str, symbols: tuple[str, ...], case: str, run, *, raises=None, reduced=False, weight=1.0
+) -> Scenario:
+    return Scenario(
+        f"arrays.capi.{function}.{case}",
+        run,
+        cover_module(CAPI, function) + cover_symbols(*symbols),
+        raises=raises,
+        reduced=reduced,
+        growth_weight=weight,
+    )
 
 
 # ---- pybind11 list copy path ------------------------------------------------------------------
 
-def _list_scenarios(function: str, good: list, bad_last: object, overflow_last: object | None,
-                    overflow_error: type[BaseException]) -> list[Scenario]:
+
+def _list_scenarios(
+    function: str, good: list, bad_last: object, overflow_last: object | None, overflow_error: type[BaseException]
+) -> list[Scenario]:
     fn = lambda values: getattr(_arrays, function)(values)  # looked up at call time  # noqa: E731
     out = [
         _pybind(function, "ok", lambda: fn(good), reduced=True),
@@ -51,12 +66,19 @@ def _list_scenarios(function: str, good: list, bad_last: object, overflow_last: 
         _pybind(function, "bad_item_first", lambda: fn([bad_last] + good), raises=TypeError),
         _pybind(function, "not_a_sequence", lambda: fn(12), raises=TypeError),
         _pybind(function, "str_instead_of_list", lambda: fn("abc"), raises=TypeError),
-        _pybind(function, "iterable_fails_midway", lambda: fn(failing_iterable(good * 4, len(good) * 2)),
-                raises=RuntimeError),
+        _pybind(
+            function,
+            "iterable_fails_midway",
+            lambda: fn(failing_iterable(good * 4, len(good) * 2)),
+            raises=RuntimeError,
+        ),
     ]
     if overflow_last is not None:
-        out.append(_pybind(function, "overflow_last", lambda: fn(good * 20 + [overflow_last]),
-                           raises=overflow_error, reduced=True))
+        out.append(
+            _pybind(
+                function, "overflow_last", lambda: fn(good * 20 + [overflow_last]), raises=overflow_error, reduced=True
+            )
+        )
     return out
 
 
@@ -73,6 +95,7 @@ SCENARIOS += _list_scenarios("roundtrip_strings", WORDS, b"bytes", "lone \udc80 
 
 
 # ---- pybind11 zero-copy buffers (capsule-owned native memory) ---------------------------------
+
 
 def _buffer_scenarios(function: str, typecode: str, good: list, wrong_typecode: str) -> list[Scenario]:
     def fn(values):
@@ -165,11 +188,16 @@ def _buffer_scenarios(function: str, typecode: str, good: list, wrong_typecode: 
         _pybind(function, "input_released_after_error", input_released_after_error),
         _pybind(function, "empty", lambda: fn(array.array(typecode))),
         _pybind(function, "large", lambda: fn(array.array(typecode, good * (LARGE // len(good) + 1))), weight=0.05),
-        _pybind(function, "wrong_format", lambda: fn(array.array(wrong_typecode, [1, 2])), raises=ValueError,
-                reduced=True),
+        _pybind(
+            function, "wrong_format", lambda: fn(array.array(wrong_typecode, [1, 2])), raises=ValueError, reduced=True
+        ),
         _pybind(function, "not_a_buffer", lambda: fn(list(good)), raises=TypeError),
-        _pybind(function, "two_dimensional",
-                lambda: fn(memoryview(source()).cast("B").cast(typecode, [1, len(good)])), raises=ValueError),
+        _pybind(
+            function,
+            "two_dimensional",
+            lambda: fn(memoryview(source()).cast("B").cast(typecode, [1, len(good)])),
+            raises=ValueError,
+        ),
         _pybind(function, "not_contiguous", lambda: fn(memoryview(source())[::2]), raises=ValueError),
     ]
 
@@ -202,10 +230,17 @@ for _function, (_c_function, _free, _good, _bad, _overflow) in _NUMERIC.items():
         _capi(_function, _symbols, "ok", lambda f=_fn, g=_good: f(g), reduced=True),
         _capi(_function, _symbols, "empty", lambda f=_fn: f([])),
         _capi(_function, _symbols, "large", lambda f=_fn, g=_good: f(g * (LARGE // len(g) + 1)), weight=0.02),
-        _capi(_function, (), "bad_item_last", lambda f=_fn, g=_good, b=_bad: f(g * 20 + [b]), raises=TypeError,
-              reduced=True),
-        _capi(_function, (), "overflow_last", lambda f=_fn, g=_good, o=_overflow: f(g * 20 + [o]),
-              raises=OverflowError),
+        _capi(
+            _function,
+            (),
+            "bad_item_last",
+            lambda f=_fn, g=_good, b=_bad: f(g * 20 + [b]),
+            raises=TypeError,
+            reduced=True,
+        ),
+        _capi(
+            _function, (), "overflow_last", lambda f=_fn, g=_good, o=_overflow: f(g * 20 + [o]), raises=OverflowError
+        ),
         _capi(_function, (), "not_a_sequence", lambda f=_fn: f(12), raises=TypeError),
     ]
 
@@ -213,16 +248,33 @@ _capi_symbols_strings = ("bb_roundtrip_strings", "bb_free_string_array")
 SCENARIOS += [
     _capi("roundtrip_strings", _capi_symbols_strings, "ok", lambda: capi.roundtrip_strings(WORDS), reduced=True),
     _capi("roundtrip_strings", _capi_symbols_strings, "empty", lambda: capi.roundtrip_strings([])),
-    _capi("roundtrip_strings", _capi_symbols_strings, "large",
-          lambda: capi.roundtrip_strings(WORDS * (LARGE // len(WORDS))), weight=0.02),
-    _capi("roundtrip_strings", (), "bad_item_last", lambda: capi.roundtrip_strings(WORDS * 20 + [3]),
-          raises=TypeError, reduced=True),
-    _capi("roundtrip_strings", (), "lone_surrogate_last",
-          lambda: capi.roundtrip_strings(WORDS * 20 + ["\ud800"]), raises=UnicodeEncodeError),
+    _capi(
+        "roundtrip_strings",
+        _capi_symbols_strings,
+        "large",
+        lambda: capi.roundtrip_strings(WORDS * (LARGE // len(WORDS))),
+        weight=0.02,
+    ),
+    _capi(
+        "roundtrip_strings",
+        (),
+        "bad_item_last",
+        lambda: capi.roundtrip_strings(WORDS * 20 + [3]),
+        raises=TypeError,
+        reduced=True,
+    ),
+    _capi(
+        "roundtrip_strings",
+        (),
+        "lone_surrogate_last",
+        lambda: capi.roundtrip_strings(WORDS * 20 + ["\ud800"]),
+        raises=UnicodeEncodeError,
+    ),
 ]
 
 
 # ---- the C ABI's own error paths, below the wrapper's checks (straight through ctypes) --------
+
 
 def _call_raw(function: str, result_type, *args) -> None:
     """Calls a bb_roundtrip_* with raw arguments; on failure *out must stay NULL."""
@@ -277,39 +329,76 @@ def _raw_free_null():
 
 
 SCENARIOS += [
-    Scenario("arrays.capi.raw.null_data_int64", _raw_null_data_int64,
-             cover_symbols("bb_roundtrip_int64", "bb_free_int64_array"), raises=ValueError, reduced=True),
-    Scenario("arrays.capi.raw.null_data_double", _raw_null_data_double,
-             cover_symbols("bb_roundtrip_double", "bb_free_double_array"), raises=ValueError),
-    Scenario("arrays.capi.raw.float32_overflow", _raw_float32_overflow,
-             cover_symbols("bb_roundtrip_float32", "bb_free_float32_array"), raises=OverflowError, reduced=True),
-    Scenario("arrays.capi.raw.strings_offsets_decrease", _raw_strings_offsets_decrease,
-             cover_symbols("bb_roundtrip_strings", "bb_free_string_array"), raises=ValueError, reduced=True),
-    Scenario("arrays.capi.raw.strings_offsets_not_from_zero", _raw_strings_offsets_not_from_zero,
-             cover_symbols("bb_roundtrip_strings", "bb_free_string_array"), raises=ValueError),
+    Scenario(
+        "arrays.capi.raw.null_data_int64",
+        _raw_null_data_int64,
+        cover_symbols("bb_roundtrip_int64", "bb_free_int64_array"),
+        raises=ValueError,
+        reduced=True,
+    ),
+    Scenario(
+        "arrays.capi.raw.null_data_double",
+        _raw_null_data_double,
+        cover_symbols("bb_roundtrip_double", "bb_free_double_array"),
+        raises=ValueError,
+    ),
+    Scenario(
+        "arrays.capi.raw.float32_overflow",
+        _raw_float32_overflow,
+        cover_symbols("bb_roundtrip_float32", "bb_free_float32_array"),
+        raises=OverflowError,
+        reduced=True,
+    ),
+    Scenario(
+        "arrays.capi.raw.strings_offsets_decrease",
+        _raw_strings_offsets_decrease,
+        cover_symbols("bb_roundtrip_strings", "bb_free_string_array"),
+        raises=ValueError,
+        reduced=True,
+    ),
+    Scenario(
+        "arrays.capi.raw.strings_offsets_not_from_zero",
+        _raw_strings_offsets_not_from_zero,
+        cover_symbols("bb_roundtrip_strings", "bb_free_string_array"),
+        raises=ValueError,
+    ),
     Scenario("arrays.capi.raw.null_out", _raw_null_out, cover_symbols("bb_roundtrip_int64")),
-    Scenario("arrays.capi.raw.free_null", _raw_free_null,
-             cover_symbols("bb_free_int64_array", "bb_free_double_array", "bb_free_float32_array",
-                           "bb_free_string_array")),
+    Scenario(
+        "arrays.capi.raw.free_null",
+        _raw_free_null,
+        cover_symbols("bb_free_int64_array", "bb_free_double_array", "bb_free_float32_array", "bb_free_string_array"),
+    ),
 ]
 
 
 CANARIES = [
-    Canary("capi_result",
-           sites=("capi.bb_roundtrip_int64", "capi.bb_roundtrip_double", "capi.bb_roundtrip_float32",
-                  "capi.bb_roundtrip_strings"),
-           functions=("bb_roundtrip_int64", "bb_roundtrip_double", "bb_roundtrip_float32", "bb_roundtrip_strings"),
-           scenarios=("arrays.capi.roundtrip_ints.ok", "arrays.capi.roundtrip_strings.ok"),
-           description="a C ABI result-sized block lost after a successful bb_roundtrip_* (src/capi/arrays.cpp)"),
-    Canary("pybind_copy",
-           sites=("arrays.roundtrip_ints",),
-           functions=("roundtrip_ints",),
-           scenarios=("arrays.pybind.roundtrip_ints.ok",),
-           description="a block lost on the pybind11 copy path of roundtrip_ints (src/bindings/arrays.cpp)"),
-    Canary("capsule_buffer",
-           sites=("arrays.roundtrip_ints_buffer", "arrays.roundtrip_floats_buffer"),
-           functions=("free_capsule_buffer",),
-           scenarios=("arrays.pybind.roundtrip_ints_buffer.view_released_first",
-                      "arrays.pybind.roundtrip_floats_buffer.source_dropped_first"),
-           description="a block lost when the capsule frees a zero-copy buffer (src/bindings/arrays.cpp)"),
+    Canary(
+        "capi_result",
+        sites=(
+            "capi.bb_roundtrip_int64",
+            "capi.bb_roundtrip_double",
+            "capi.bb_roundtrip_float32",
+            "capi.bb_roundtrip_strings",
+        ),
+        functions=("bb_roundtrip_int64", "bb_roundtrip_double", "bb_roundtrip_float32", "bb_roundtrip_strings"),
+        scenarios=("arrays.capi.roundtrip_ints.ok", "arrays.capi.roundtrip_strings.ok"),
+        description="a C ABI result-sized block lost after a successful bb_roundtrip_* (src/capi/arrays.cpp)",
+    ),
+    Canary(
+        "pybind_copy",
+        sites=("arrays.roundtrip_ints",),
+        functions=("roundtrip_ints",),
+        scenarios=("arrays.pybind.roundtrip_ints.ok",),
+        description="a block lost on the pybind11 copy path of roundtrip_ints (src/bindings/arrays.cpp)",
+    ),
+    Canary(
+        "capsule_buffer",
+        sites=("arrays.roundtrip_ints_buffer", "arrays.roundtrip_floats_buffer"),
+        functions=("free_capsule_buffer",),
+        scenarios=(
+            "arrays.pybind.roundtrip_ints_buffer.view_released_first",
+            "arrays.pybind.roundtrip_floats_buffer.source_dropped_first",
+        ),
+        description="a block lost when the capsule frees a zero-copy buffer (src/bindings/arrays.cpp)",
+    ),
 ]

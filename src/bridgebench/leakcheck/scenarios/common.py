@@ -37,8 +37,12 @@ def _canary_switches() -> None:
 
 
 SCENARIOS = [
-    Scenario("common.last_error", _last_error_after_failure,
-             cover_symbols("bb_last_error", "bb_last_error_index", "bb_roundtrip_int64"), reduced=True),
+    Scenario(
+        "common.last_error",
+        _last_error_after_failure,
+        cover_symbols("bb_last_error", "bb_last_error_index", "bb_roundtrip_int64"),
+        reduced=True,
+    ),
     Scenario("common.ledger_snapshot", _ledger_snapshot, cover_symbols("bb_ledger_snapshot")),
     Scenario("common.ledger_reset", _ledger_reset, cover_symbols("bb_ledger_reset"), resets_ledger=True),
     Scenario("common.canary_switches", _canary_switches, cover_symbols("bb_canaries_compiled_in", "bb_canary_set")),

@@ -70,8 +70,15 @@ def _page() -> str:
 
 def _failing_urls() -> list[str]:
     """One URL per kind of failure, plus a 404 (a response, not an error)."""
-    return [_url("/missing/page"), _url("/", "refused"), "http://exa mple.com/", "ftp://127.0.0.1/x",
-            _url("/loop/a"), _url("/cut", "raw"), _url("/to-ftp")]
+    return [
+        _url("/missing/page"),
+        _url("/", "refused"),
+        "http://exa mple.com/",
+        "ftp://127.0.0.1/x",
+        _url("/loop/a"),
+        _url("/cut", "raw"),
+        _url("/to-ftp"),
+    ]
 
 
 def _on_main_thread() -> bool:
@@ -100,13 +107,21 @@ def _urls_then_interrupt(urls: list[str]):
     raise KeyboardInterrupt
 
 
-
 # ---- pybind11: scrape() -----------------------------------------------------------------------
 
-def _pybind(function: str, case: str, run, *, raises=None, reduced=False, weight=ONE_FETCH,
-            also: tuple[str, ...] = ()) -> Scenario:
-    return Scenario(f"scrape.pybind.{function}.{case}", run, cover_module(PYBIND, function, *also),
-                    raises=raises, reduced=reduced, growth_weight=weight, growth_slack_factor=THREADED_SLACK)
+
+def _pybind(
+    function: str, case: str, run, *, raises=None, reduced=False, weight=ONE_FETCH, also: tuple[str, ...] = ()
+) -> Scenario:
+    return Scenario(
+        f"scrape.pybind.{function}.{case}",
+        run,
+        cover_module(PYBIND, function, *also),
+        raises=raises,
+        reduced=reduced,
+        growth_weight=weight,
+        growth_slack_factor=THREADED_SLACK,
+    )
 
 
 def _scrape_ok() -> None:
@@ -117,8 +132,14 @@ def _scrape_ok() -> None:
 def _scrape_errors() -> None:
     sites = _scrape.scrape(_failing_urls(), concurrency=4, max_redirects=3, **FAST)
     assert sites[0].status == 404 and sites[0].error is None, sites[0]
-    assert [s.error for s in sites[1:]] == ["connection refused", "invalid URL", "unsupported scheme",
-                                            "too many redirects", "incomplete body", "unsupported scheme"], sites
+    assert [s.error for s in sites[1:]] == [
+        "connection refused",
+        "invalid URL",
+        "unsupported scheme",
+        "too many redirects",
+        "incomplete body",
+        "unsupported scheme",
+    ], sites
 
 
 def _scrape_body_too_large() -> None:
@@ -162,6 +183,7 @@ _BAD_ARGUMENTS = {
 def _bad_call(function: str, kwargs: dict, urls):
     def run():
         getattr(_scrape, function)(urls, **kwargs)
+
     return run
 
 
@@ -171,16 +193,23 @@ SCENARIOS: list[Scenario] = [
     _pybind("scrape", "body_too_large", _scrape_body_too_large),
     _pybind("scrape", "redirects_and_duplicates", _scrape_redirects_and_duplicates, weight=SEVERAL_FETCHES),
     _pybind("scrape", "empty", lambda: _scrape.scrape([]), weight=1.0),
-    _pybind("scrape", "iterable_fails_midway",
-            lambda: _scrape.scrape(failing_iterable(["http://127.0.0.1/"] * 40, 20)), raises=RuntimeError,
-            weight=1.0),
+    _pybind(
+        "scrape",
+        "iterable_fails_midway",
+        lambda: _scrape.scrape(failing_iterable(["http://127.0.0.1/"] * 40, 20)),
+        raises=RuntimeError,
+        weight=1.0,
+    ),
     _pybind("scrape", "ctrl_c", _scrape_ctrl_c, raises=KeyboardInterrupt, weight=INTERRUPTED),
 ]
-SCENARIOS += [_pybind("scrape", f"bad.{case}", _bad_call("scrape", kwargs, urls), raises=error, weight=1.0)
-              for case, (kwargs, urls, error) in _BAD_ARGUMENTS.items()]
+SCENARIOS += [
+    _pybind("scrape", f"bad.{case}", _bad_call("scrape", kwargs, urls), raises=error, weight=1.0)
+    for case, (kwargs, urls, error) in _BAD_ARGUMENTS.items()
+]
 
 
 # ---- pybind11: scrape_iter() and ScrapeIterator -----------------------------------------------
+
 
 def _iter_consumed() -> None:
     sites = list(_scrape.scrape_iter([_page(), _url("/missing/page"), "nonsense"], concurrency=2, **FAST))
@@ -280,32 +309,42 @@ _ITERATOR = ("ScrapeIterator", "ScrapeIterator.close")
 
 SCENARIOS += [
     _pybind("scrape_iter", "consumed", _iter_consumed, reduced=True, weight=SEVERAL_FETCHES),
-    _pybind("scrape_iter", "with_block_consumed", _iter_with_block_consumed, weight=SEVERAL_FETCHES,
-            also=_ITERATOR),
-    _pybind("scrape_iter", "closed_halfway", _iter_closed_halfway, reduced=True, weight=SEVERAL_FETCHES,
-            also=_ITERATOR),
+    _pybind("scrape_iter", "with_block_consumed", _iter_with_block_consumed, weight=SEVERAL_FETCHES, also=_ITERATOR),
+    _pybind(
+        "scrape_iter", "closed_halfway", _iter_closed_halfway, reduced=True, weight=SEVERAL_FETCHES, also=_ITERATOR
+    ),
     _pybind("scrape_iter", "dropped_halfway", _iter_dropped_halfway, weight=SEVERAL_FETCHES),
-    _pybind("scrape_iter", "with_block_left_halfway", _iter_with_block_left_halfway, weight=SEVERAL_FETCHES,
-            also=("ScrapeIterator",)),
+    _pybind(
+        "scrape_iter",
+        "with_block_left_halfway",
+        _iter_with_block_left_halfway,
+        weight=SEVERAL_FETCHES,
+        also=("ScrapeIterator",),
+    ),
     _pybind("scrape_iter", "in_cycle", _iter_in_cycle, weight=SEVERAL_FETCHES),
     _pybind("scrape_iter", "in_cycle_through_input", _iter_in_cycle_through_input, weight=SEVERAL_FETCHES),
     _pybind("scrape_iter", "never_started", _iter_never_started),
     _pybind("scrape_iter", "empty", lambda: list(_scrape.scrape_iter([]))),
     _pybind("scrape_iter", "bad_item_midway", _iter_bad_item_midway, raises=TypeError, weight=SEVERAL_FETCHES),
-    _pybind("scrape_iter", "input_fails_midway", _iter_input_fails_midway, raises=RuntimeError,
-            weight=SEVERAL_FETCHES),
-    _pybind("scrape_iter", "input_interrupted", _iter_input_interrupted, raises=KeyboardInterrupt,
-            weight=SEVERAL_FETCHES),
+    _pybind("scrape_iter", "input_fails_midway", _iter_input_fails_midway, raises=RuntimeError, weight=SEVERAL_FETCHES),
+    _pybind(
+        "scrape_iter", "input_interrupted", _iter_input_interrupted, raises=KeyboardInterrupt, weight=SEVERAL_FETCHES
+    ),
     _pybind("scrape_iter", "ctrl_c", _iter_ctrl_c, raises=KeyboardInterrupt, weight=INTERRUPTED),
     _pybind("ScrapeIterator", "no_constructor", _iterator_has_no_constructor, raises=TypeError, weight=1.0),
 ]
-SCENARIOS += [_pybind("scrape_iter", f"bad.{case}", _bad_call("scrape_iter", kwargs, urls), raises=error,
-                      weight=1.0)
-              for case, (kwargs, urls, error) in _BAD_ARGUMENTS.items()
-              if case != "url_not_str_last" and case != "url_lone_surrogate"]  # those are read lazily
 SCENARIOS += [
-    _pybind("scrape_iter", "bad.url_lone_surrogate",
-            lambda: next(_scrape.scrape_iter(["http://127.0.0.1/\udc80"])), raises=UnicodeError),
+    _pybind("scrape_iter", f"bad.{case}", _bad_call("scrape_iter", kwargs, urls), raises=error, weight=1.0)
+    for case, (kwargs, urls, error) in _BAD_ARGUMENTS.items()
+    if case != "url_not_str_last" and case != "url_lone_surrogate"
+]  # those are read lazily
+SCENARIOS += [
+    _pybind(
+        "scrape_iter",
+        "bad.url_lone_surrogate",
+        lambda: next(_scrape.scrape_iter(["http://127.0.0.1/\udc80"])),
+        raises=UnicodeError,
+    ),
 ]
 
 
@@ -315,8 +354,15 @@ _WRAPPER_SYMBOLS = cover_symbols("bb_scrape", "bb_scrape_options_init", "bb_free
 
 
 def _capi(case: str, run, *, raises=None, reduced=False, weight=ONE_FETCH, symbols=_WRAPPER_SYMBOLS) -> Scenario:
-    return Scenario(f"scrape.capi.scrape.{case}", run, cover_module(CAPI, "scrape") + symbols,
-                    raises=raises, reduced=reduced, growth_weight=weight, growth_slack_factor=THREADED_SLACK)
+    return Scenario(
+        f"scrape.capi.scrape.{case}",
+        run,
+        cover_module(CAPI, "scrape") + symbols,
+        raises=raises,
+        reduced=reduced,
+        growth_weight=weight,
+        growth_slack_factor=THREADED_SLACK,
+    )
 
 
 def _capi_ok() -> None:
@@ -327,8 +373,14 @@ def _capi_ok() -> None:
 def _capi_errors() -> None:
     sites = capi.scrape(_failing_urls(), concurrency=4, max_redirects=3, **FAST)
     assert sites[0].status == 404 and sites[0].error is None, sites[0]
-    assert [s.error for s in sites[1:]] == ["connection refused", "invalid URL", "unsupported scheme",
-                                            "too many redirects", "incomplete body", "unsupported scheme"], sites
+    assert [s.error for s in sites[1:]] == [
+        "connection refused",
+        "invalid URL",
+        "unsupported scheme",
+        "too many redirects",
+        "incomplete body",
+        "unsupported scheme",
+    ], sites
 
 
 def _capi_body_too_large() -> None:
@@ -347,6 +399,7 @@ def _capi_ctrl_c() -> None:
 def _capi_bad(kwargs: dict, urls):
     def run():
         capi.scrape(urls, **kwargs)
+
     return run
 
 
@@ -358,11 +411,14 @@ SCENARIOS += [
     _capi("ctrl_c", _capi_ctrl_c, raises=KeyboardInterrupt, weight=INTERRUPTED),
 ]
 # The wrapper checks arguments in Python before calling anything native.
-SCENARIOS += [_capi(f"bad.{case}", _capi_bad(kwargs, urls), raises=error, weight=1.0, symbols=())
-              for case, (kwargs, urls, error) in _BAD_ARGUMENTS.items()]
+SCENARIOS += [
+    _capi(f"bad.{case}", _capi_bad(kwargs, urls), raises=error, weight=1.0, symbols=())
+    for case, (kwargs, urls, error) in _BAD_ARGUMENTS.items()
+]
 
 
 # ---- the C ABI straight through ctypes: its own error paths, take + free_site, cancel ---------
+
 
 def _lib():
     return _clib.library()  # declared by bridgebench.scrape.capi
@@ -463,6 +519,7 @@ def _raw_bad_options(fields: dict):
     def run():
         status, _ = _raw_scrape([_page().encode()], ctypes.byref(_options(**fields)))
         assert status == _clib.BB_ERR_INVALID_ARGUMENT, status
+
     return run
 
 
@@ -479,41 +536,61 @@ def _raw_cancel_midway() -> None:
     timer = threading.Timer(INTERRUPT_AFTER, lambda: setattr(cancel, "value", 1))
     timer.start()
     try:
-        status, _ = _raw_scrape([_url(SLOW_ENDPOINT).encode()] * 3,
-                                ctypes.byref(_options(concurrency=2, cancel=ctypes.pointer(cancel))))
+        status, _ = _raw_scrape(
+            [_url(SLOW_ENDPOINT).encode()] * 3, ctypes.byref(_options(concurrency=2, cancel=ctypes.pointer(cancel)))
+        )
     finally:
         timer.join()
     assert status == _clib.BB_ERR_CANCELLED, status
 
 
 def _raw(case: str, run, symbols: tuple[str, ...], *, reduced=False, weight=ONE_FETCH) -> Scenario:
-    return Scenario(f"scrape.capi.raw.{case}", run, cover_symbols(*symbols), reduced=reduced, growth_weight=weight,
-                    growth_slack_factor=THREADED_SLACK)
+    return Scenario(
+        f"scrape.capi.raw.{case}",
+        run,
+        cover_symbols(*symbols),
+        reduced=reduced,
+        growth_weight=weight,
+        growth_slack_factor=THREADED_SLACK,
+    )
 
 
 SCENARIOS += [
-    _raw("take_and_free_site", _raw_take_and_free_site,
-         ("bb_scrape", "bb_scrape_options_init", "bb_site_array_take", "bb_free_site_array", "bb_free_site"),
-         reduced=True),
-    _raw("take_all_then_free_array", _raw_take_all_then_free_array,
-         ("bb_scrape", "bb_site_array_take", "bb_free_site_array", "bb_free_site"), weight=0.2),
-    _raw("null_arguments", _raw_null_arguments,
-         ("bb_scrape", "bb_scrape_options_init", "bb_site_array_take", "bb_free_site_array", "bb_free_site"),
-         weight=1.0),
+    _raw(
+        "take_and_free_site",
+        _raw_take_and_free_site,
+        ("bb_scrape", "bb_scrape_options_init", "bb_site_array_take", "bb_free_site_array", "bb_free_site"),
+        reduced=True,
+    ),
+    _raw(
+        "take_all_then_free_array",
+        _raw_take_all_then_free_array,
+        ("bb_scrape", "bb_site_array_take", "bb_free_site_array", "bb_free_site"),
+        weight=0.2,
+    ),
+    _raw(
+        "null_arguments",
+        _raw_null_arguments,
+        ("bb_scrape", "bb_scrape_options_init", "bb_site_array_take", "bb_free_site_array", "bb_free_site"),
+        weight=1.0,
+    ),
     _raw("empty_and_null_url", _raw_empty_and_null_url, ("bb_scrape", "bb_free_site_array"), weight=0.2),
     _raw("cancel_preset", _raw_cancel_preset, ("bb_scrape", "bb_scrape_options_init"), weight=0.2),
     _raw("cancel_midway", _raw_cancel_midway, ("bb_scrape", "bb_scrape_options_init"), weight=INTERRUPTED),
 ]
-SCENARIOS += [_raw(f"bad_options.{case}", _raw_bad_options(fields), ("bb_scrape", "bb_scrape_options_init"),
-                   weight=1.0)
-              for case, fields in _BAD_OPTIONS.items()]
+SCENARIOS += [
+    _raw(f"bad_options.{case}", _raw_bad_options(fields), ("bb_scrape", "bb_scrape_options_init"), weight=1.0)
+    for case, fields in _BAD_OPTIONS.items()
+]
 
 
 CANARIES = [
-    Canary("scrape_record",
-           sites=("scrape.scrape", "scrape.scrape_iter", "capi.bb_scrape"),
-           functions=("scrape_batch", "next", "bb_scrape"),
-           scenarios=("scrape.pybind.scrape.ok", "scrape.pybind.scrape_iter.consumed", "scrape.capi.scrape.ok"),
-           description="a block lost where a scraped record is built: the pybind11 Site conversion "
-                       "(src/bindings/scrape.cpp to_python) and bb_scrape's result (src/capi/scrape.cpp)"),
+    Canary(
+        "scrape_record",
+        sites=("scrape.scrape", "scrape.scrape_iter", "capi.bb_scrape"),
+        functions=("scrape_batch", "next", "bb_scrape"),
+        scenarios=("scrape.pybind.scrape.ok", "scrape.pybind.scrape_iter.consumed", "scrape.capi.scrape.ok"),
+        description="a block lost where a scraped record is built: the pybind11 Site conversion "
+        "(src/bindings/scrape.cpp to_python) and bb_scrape's result (src/capi/scrape.cpp)",
+    ),
 ]

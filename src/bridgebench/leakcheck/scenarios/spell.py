@@ -32,15 +32,27 @@ CAPI_SPELLER = capi.Speller(WORDS)
 
 
 def _pybind(function: str, case: str, run, *, raises=None, reduced=False, weight=1.0) -> Scenario:
-    return Scenario(f"spell.pybind.{function}.{case}", run, cover_module(PYBIND, function),
-                    raises=raises, reduced=reduced, growth_weight=weight)
+    return Scenario(
+        f"spell.pybind.{function}.{case}",
+        run,
+        cover_module(PYBIND, function),
+        raises=raises,
+        reduced=reduced,
+        growth_weight=weight,
+    )
 
 
-def _capi(function: str, symbols: tuple[str, ...], case: str, run, *, raises=None, reduced=False,
-          weight=1.0) -> Scenario:
-    return Scenario(f"spell.capi.{function}.{case}", run, cover_module(CAPI, function) + cover_symbols(*symbols),
-                    raises=raises, reduced=reduced, growth_weight=weight)
-
+def _capi(
+    function: str, symbols: tuple[str, ...], case: str, run, *, raises=None, reduced=False, weight=1.0
+) -> Scenario:
+    return Scenario(
+        f"spell.capi.{function}.{case}",
+        run,
+        cover_module(CAPI, function) + cover_symbols(*symbols),
+        raises=raises,
+        reduced=reduced,
+        growth_weight=weight,
+    )
 
 
 def _build_and_search():
@@ -64,8 +76,12 @@ SCENARIOS: list[Scenario] = [
     _pybind("Speller", "bad_item_last", lambda: _spell.Speller(WORDS + [3]), raises=TypeError, reduced=True),
     _pybind("Speller", "not_a_sequence", lambda: _spell.Speller(12), raises=TypeError),
     _pybind("Speller", "str_instead_of_list", lambda: _spell.Speller("abc"), raises=TypeError),
-    _pybind("Speller", "iterable_fails_midway", lambda: _spell.Speller(failing_iterable(WORDS, 50)),
-            raises=(TypeError, RuntimeError)),
+    _pybind(
+        "Speller",
+        "iterable_fails_midway",
+        lambda: _spell.Speller(failing_iterable(WORDS, 50)),
+        raises=(TypeError, RuntimeError),
+    ),
     _pybind("Speller.words", "ok", lambda: SPELLER.words),
     _pybind("Speller.memory_bytes", "ok", lambda: SPELLER.memory_bytes),
     # ---- pybind11: searches ----
@@ -77,17 +93,22 @@ SCENARIOS: list[Scenario] = [
     _pybind("Speller.suggest", "jaro", lambda: SPELLER.suggest("helo", metric="jaro")),
     _pybind("Speller.suggest", "bad_word", lambda: SPELLER.suggest(3), raises=TypeError, reduced=True),
     _pybind("Speller.suggest", "bad_metric", lambda: SPELLER.suggest("a", metric="hamming"), raises=ValueError),
-    _pybind("Speller.suggest", "negative_max_distance", lambda: SPELLER.suggest("a", max_distance=-1),
-            raises=ValueError),
+    _pybind(
+        "Speller.suggest", "negative_max_distance", lambda: SPELLER.suggest("a", max_distance=-1), raises=ValueError
+    ),
     _pybind("Speller.suggest_k", "ok", lambda: SPELLER.suggest_k("helo", 5), reduced=True),
     _pybind("Speller.suggest_k", "k_over_size", lambda: SPELLER.suggest_k("helo", 10_000, metric="jaro")),
     _pybind("Speller.suggest_k", "negative_k", lambda: SPELLER.suggest_k("helo", -1), raises=ValueError),
     _pybind("Speller.suggest_many", "ok", lambda: SPELLER.suggest_many(WORDS[:40], threads=2), reduced=True),
     _pybind("Speller.suggest_many", "large", lambda: _spell.Speller(LARGE).suggest_many(WORDS[:60]), weight=0.02),
-    _pybind("Speller.suggest_many", "bad_item_last", lambda: SPELLER.suggest_many(WORDS[:40] + [None]),
-            raises=TypeError, reduced=True),
-    _pybind("Speller.suggest_many", "zero_threads", lambda: SPELLER.suggest_many(["a"], threads=0),
-            raises=ValueError),
+    _pybind(
+        "Speller.suggest_many",
+        "bad_item_last",
+        lambda: SPELLER.suggest_many(WORDS[:40] + [None]),
+        raises=TypeError,
+        reduced=True,
+    ),
+    _pybind("Speller.suggest_many", "zero_threads", lambda: SPELLER.suggest_many(["a"], threads=0), raises=ValueError),
     _pybind("distance", "ok", lambda: _spell.distance("kitten", "sitting"), reduced=True),
     _pybind("distance", "bad", lambda: _spell.distance("a", None), raises=TypeError),
     _pybind("similarity", "ok", lambda: _spell.similarity("martha", "marhta", "jaro")),
@@ -96,6 +117,7 @@ SCENARIOS: list[Scenario] = [
 
 
 # ---- the C ABI through the ctypes wrapper -----------------------------------------------------
+
 
 def _capi_build_close():
     with capi.Speller(WORDS) as speller:
@@ -113,8 +135,14 @@ _SUGGEST = ("bb_spell_suggest", "bb_free_spell_suggestion")
 _SUGGEST_K = ("bb_spell_suggest_k", "bb_free_spell_suggestions")
 
 SCENARIOS += [
-    _capi("Speller", _CREATE + ("bb_speller_size", "bb_speller_memory_bytes"), "build_close",
-          lambda: (_capi_build_close(), len(CAPI_SPELLER), CAPI_SPELLER.memory_bytes), reduced=True, weight=0.2),
+    _capi(
+        "Speller",
+        _CREATE + ("bb_speller_size", "bb_speller_memory_bytes"),
+        "build_close",
+        lambda: (_capi_build_close(), len(CAPI_SPELLER), CAPI_SPELLER.memory_bytes),
+        reduced=True,
+        weight=0.2,
+    ),
     _capi("Speller", _CREATE, "build_finalized", _capi_build_finalized, weight=0.2),
     _capi("Speller", (), "bad_item", lambda: capi.Speller(["a", 2]), raises=TypeError),
     _capi("Speller", (), "lone_surrogate", lambda: capi.Speller(["a", "\ud800"]), raises=UnicodeEncodeError),
@@ -122,10 +150,10 @@ SCENARIOS += [
     _capi("suggest", _SUGGEST, "none_found", lambda: capi.suggest("zzzzzz", CAPI_SPELLER, max_distance=0)),
     _capi("suggest", _SUGGEST + _CREATE, "list_dictionary", lambda: capi.suggest("helo", WORDS[:30]), weight=0.5),
     _capi("suggest", (), "bad_word", lambda: capi.suggest(3, CAPI_SPELLER), raises=TypeError),
-    _capi("suggest_k", _SUGGEST_K, "ok", lambda: capi.suggest_k("helo", 4, CAPI_SPELLER, metric="indel"),
-          reduced=True),
-    _capi("suggest_k", _SUGGEST_K + _CREATE, "list_dictionary", lambda: capi.suggest_k("helo", 3, WORDS[:30]),
-          weight=0.5),
+    _capi("suggest_k", _SUGGEST_K, "ok", lambda: capi.suggest_k("helo", 4, CAPI_SPELLER, metric="indel"), reduced=True),
+    _capi(
+        "suggest_k", _SUGGEST_K + _CREATE, "list_dictionary", lambda: capi.suggest_k("helo", 3, WORDS[:30]), weight=0.5
+    ),
     _capi("suggest_k", (), "negative_k", lambda: capi.suggest_k("helo", -2, CAPI_SPELLER), raises=ValueError),
     _capi("spellcheck", _SUGGEST + _CREATE, "ok", lambda: capi.spellcheck("helo", WORDS[:30])),
     _capi("distance", ("bb_spell_distance",), "ok", lambda: capi.distance("kitten", "sitting")),
@@ -135,6 +163,7 @@ SCENARIOS += [
 
 
 # ---- the C ABI's own error paths, below the wrapper's checks (straight through ctypes) --------
+
 
 def _raw_create_bad_utf8():
     lib = _clib.library()
@@ -172,25 +201,40 @@ def _raw_free_null():
 
 
 SCENARIOS += [
-    Scenario("spell.capi.raw.create_bad_utf8", _raw_create_bad_utf8, cover_symbols("bb_speller_create"),
-             raises=ValueError, reduced=True),
+    Scenario(
+        "spell.capi.raw.create_bad_utf8",
+        _raw_create_bad_utf8,
+        cover_symbols("bb_speller_create"),
+        raises=ValueError,
+        reduced=True,
+    ),
     Scenario("spell.capi.raw.suggest_bad_utf8", _raw_suggest_bad_utf8, cover_symbols(*_SUGGEST), raises=ValueError),
-    Scenario("spell.capi.raw.null_speller", _raw_null_speller,
-             cover_symbols("bb_spell_suggest_k", "bb_speller_size", "bb_speller_memory_bytes")),
-    Scenario("spell.capi.raw.free_null", _raw_free_null,
-             cover_symbols("bb_speller_free", "bb_free_spell_suggestion", "bb_free_spell_suggestions")),
+    Scenario(
+        "spell.capi.raw.null_speller",
+        _raw_null_speller,
+        cover_symbols("bb_spell_suggest_k", "bb_speller_size", "bb_speller_memory_bytes"),
+    ),
+    Scenario(
+        "spell.capi.raw.free_null",
+        _raw_free_null,
+        cover_symbols("bb_speller_free", "bb_free_spell_suggestion", "bb_free_spell_suggestions"),
+    ),
 ]
 
 
 CANARIES = [
-    Canary("spell_index",
-           sites=("spell.Speller", "capi.bb_speller_create"),
-           functions=("Speller", "PySpeller", "bb_speller_create"),
-           scenarios=("spell.pybind.Speller.build", "spell.capi.Speller.build_close"),
-           description="a block lost while building a speller's index (src/spell/speller.cpp)"),
-    Canary("capi_result",
-           sites=("capi.bb_spell_suggest", "capi.bb_spell_suggest_k"),
-           functions=("bb_spell_suggest", "bb_spell_suggest_k"),
-           scenarios=("spell.capi.suggest.ok", "spell.capi.suggest_k.ok"),
-           description="a result-sized block lost after a successful bb_spell_suggest(_k) (src/capi/spell.cpp)"),
+    Canary(
+        "spell_index",
+        sites=("spell.Speller", "capi.bb_speller_create"),
+        functions=("Speller", "PySpeller", "bb_speller_create"),
+        scenarios=("spell.pybind.Speller.build", "spell.capi.Speller.build_close"),
+        description="a block lost while building a speller's index (src/spell/speller.cpp)",
+    ),
+    Canary(
+        "capi_result",
+        sites=("capi.bb_spell_suggest", "capi.bb_spell_suggest_k"),
+        functions=("bb_spell_suggest", "bb_spell_suggest_k"),
+        scenarios=("spell.capi.suggest.ok", "spell.capi.suggest_k.ok"),
+        description="a result-sized block lost after a successful bb_spell_suggest(_k) (src/capi/spell.cpp)",
+    ),
 ]

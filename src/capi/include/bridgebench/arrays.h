@@ -1,4 +1,4 @@
-/* bridgebench C ABI: array round trips, the seed's helper library done right.
+/* bridgebench C ABI: array round trips: owning result structs with one free function each.
  * 64-bit integers (no silent overflow), doubles, float32 on purpose (to show precision loss),
  * and UTF-8 strings with explicit lengths (embedded NUL survives).
  * Each result struct is one allocation with exactly one free function.
@@ -42,8 +42,7 @@ bb_status bb_roundtrip_double(const double* data, size_t count, bb_double_array*
 bb_status bb_roundtrip_float32(const double* data, size_t count, bb_float32_array** out);
 /* Input in the same packed layout as bb_string_array: offsets has count + 1 entries starting
  * at 0 and never decreasing. Bytes are copied as they are (the caller encodes UTF-8). */
-bb_status bb_roundtrip_strings(const uint64_t* offsets, const char* bytes, size_t count,
-                               bb_string_array** out);
+bb_status bb_roundtrip_strings(const uint64_t* offsets, const char* bytes, size_t count, bb_string_array** out);
 
 void bb_free_int64_array(bb_int64_array* array);
 void bb_free_double_array(bb_double_array* array);

@@ -1,6 +1,6 @@
 /* bridgebench C ABI: what every exported function shares.
  *
- * Ownership rules (see DESIGN.md):
+ * Ownership rules (README.md, "Ownership across the boundary"):
  *  - Inputs are borrowed for the duration of the call; nothing keeps a pointer to them.
  *  - Every result a function hands out through an out-parameter is owned by the caller and
  *    has exactly one free function, named in the function's comment. Free functions accept

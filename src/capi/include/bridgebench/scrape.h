@@ -1,4 +1,4 @@
-/* bridgebench C ABI: the concurrent scraper, seed-style (an array of site structs with
+/* bridgebench C ABI: the concurrent scraper (an array of site structs with
  * explicit lengths), done right: every string and the body carry their length (a body may
  * hold NUL bytes), every struct has one owner and one free path, and a failing URL is a
  * site with `error` set rather than a failed call.
@@ -30,18 +30,26 @@ typedef struct bb_scrape_options {
 } bb_scrape_options;
 
 typedef struct bb_site {
-    const char* url;          size_t url_len;
-    const char* final_url;    size_t final_url_len;    /* "" when nothing was requested */
-    const char* domain;       size_t domain_len;
-    int64_t port;                                      /* explicit or scheme default; 0 if invalid */
-    const char* protocol;     size_t protocol_len;     /* "http" / "https" / "" */
-    int64_t status;                                    /* 0 when no response */
-    const char* server;       size_t server_len;       /* "" when absent */
-    const char* content_type; size_t content_type_len; /* "" when absent */
-    const uint8_t* body;      size_t body_len;
-    int32_t truncated;                                 /* 1 when the body stopped at the cap */
-    double elapsed;                                    /* seconds */
-    const char* error;        size_t error_len;        /* NULL when the fetch succeeded */
+    const char* url;
+    size_t url_len;
+    const char* final_url;
+    size_t final_url_len; /* "" when nothing was requested */
+    const char* domain;
+    size_t domain_len;
+    int64_t port; /* explicit or scheme default; 0 if invalid */
+    const char* protocol;
+    size_t protocol_len; /* "http" / "https" / "" */
+    int64_t status;      /* 0 when no response */
+    const char* server;
+    size_t server_len; /* "" when absent */
+    const char* content_type;
+    size_t content_type_len; /* "" when absent */
+    const uint8_t* body;
+    size_t body_len;
+    int32_t truncated; /* 1 when the body stopped at the cap */
+    double elapsed;    /* seconds */
+    const char* error;
+    size_t error_len; /* NULL when the fetch succeeded */
 } bb_site;
 
 typedef struct bb_site_array {
@@ -55,8 +63,8 @@ void bb_scrape_options_init(bb_scrape_options* options);
 /* Fetches urls[i] (url_lengths[i] bytes, UTF-8, no NUL needed) for i < count; `options`
  * may be NULL for the defaults. On BB_OK, *out is a new array owned by the caller (free it
  * with bb_free_site_array). On any error *out is NULL and nothing leaks. */
-bb_status bb_scrape(const char* const* urls, const size_t* url_lengths, size_t count,
-                    const bb_scrape_options* options, bb_site_array** out);
+bb_status bb_scrape(const char* const* urls, const size_t* url_lengths, size_t count, const bb_scrape_options* options,
+                    bb_site_array** out);
 
 /* Detaches sites[index] (NULL if index is out of range or already taken): the caller owns
  * it now and frees it with bb_free_site. */

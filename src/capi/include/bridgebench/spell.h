@@ -1,5 +1,5 @@
-/* bridgebench C ABI: the spell checker, the seed's way (a suggestion struct holding the word
- * and its likelihood, and its free function), with the seed's defects fixed: explicit
+/* bridgebench C ABI: the spell checker (a suggestion struct holding the word
+ * and its likelihood, and its free function), with the usual ctypes pitfalls avoided: explicit
  * lengths, UTF-8 validated, duplicates and ties defined, and one free function per result.
  *
  * A speller is an index built once from a dictionary and then searched many times; it is
@@ -24,11 +24,11 @@ typedef enum bb_spell_metric {
 typedef struct bb_speller bb_speller;
 
 typedef struct bb_spell_suggestion {
-    char* word;          /* UTF-8, NUL-terminated too; NULL when nothing qualified */
-    size_t word_length;  /* bytes, without the NUL (a word may itself contain NUL) */
-    double likelihood;   /* the word's similarity to the query under the metric (0 when none) */
-    int64_t distance;    /* levenshtein: the distance; indel: the indel distance; jaro: -1 */
-    size_t index;        /* the word's first position in the dictionary; SIZE_MAX when none */
+    char* word;         /* UTF-8, NUL-terminated too; NULL when nothing qualified */
+    size_t word_length; /* bytes, without the NUL (a word may itself contain NUL) */
+    double likelihood;  /* the word's similarity to the query under the metric (0 when none) */
+    int64_t distance;   /* levenshtein: the distance; indel: the indel distance; jaro: -1 */
+    size_t index;       /* the word's first position in the dictionary; SIZE_MAX when none */
 } bb_spell_suggestion;
 
 typedef struct bb_spell_suggestions {
@@ -59,8 +59,8 @@ bb_status bb_spell_suggest_k(const bb_speller* speller, const char* word, size_t
 
 /* Levenshtein distance and the normalised similarity of two UTF-8 strings. */
 bb_status bb_spell_distance(const char* a, size_t a_length, const char* b, size_t b_length, int64_t* out);
-bb_status bb_spell_similarity(const char* a, size_t a_length, const char* b, size_t b_length,
-                              bb_spell_metric metric, double* out);
+bb_status bb_spell_similarity(const char* a, size_t a_length, const char* b, size_t b_length, bb_spell_metric metric,
+                              double* out);
 
 void bb_free_spell_suggestion(bb_spell_suggestion* suggestion);
 void bb_free_spell_suggestions(bb_spell_suggestions* suggestions);

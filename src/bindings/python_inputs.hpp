@@ -1,24 +1,14 @@
-// Small helpers shared by the pybind11 modules: raising Python exceptions that name the
-// argument (and the element index), and borrowing a list/tuple's items without copying.
+// RAII views of Python inputs used by the pybind11 modules: a list/tuple's items, a buffer, and
+// a GIL release that happens only when the work is worth the hand-over.
 #pragma once
 
 #include <pybind11/pybind11.h>
 
-#include <cstdarg>
+#include "argument_error.hpp"
 
 namespace bb::bindings {
 
 namespace py = pybind11;
-
-// Sets a Python exception with a printf-style message (PyUnicode_FromFormat codes, so %R and
-// %S take objects) and throws so pybind11 hands it to Python as it is.
-[[noreturn]] inline void raise(PyObject* type, const char* format, ...) {
-    va_list args;
-    va_start(args, format);
-    PyErr_FormatV(type, format, args);
-    va_end(args);
-    throw py::error_already_set();
-}
 
 // Borrows the items of a list or tuple (other iterables are materialised once, as
 // PySequence_Fast does). Holds its own reference, so the items stay alive while we read.
@@ -57,8 +47,8 @@ class BufferView {
 public:
     BufferView(py::handle object, int flags, const char* argument) {
         if (!PyObject_CheckBuffer(object.ptr())) {
-            raise(PyExc_TypeError, "%s must support the buffer protocol (e.g. array.array), not %.100s",
-                  argument, Py_TYPE(object.ptr())->tp_name);
+            raise(PyExc_TypeError, "%s must support the buffer protocol (e.g. array.array), not %.100s", argument,
+                  Py_TYPE(object.ptr())->tp_name);
         }
         if (PyObject_GetBuffer(object.ptr(), &view_, flags) != 0) {
             // The exporter's own message (often BufferError) says why; keep it, name the argument.
