@@ -7,6 +7,7 @@ import dataclasses
 from pathlib import Path
 
 from bridgebench import workloads
+from bridgebench.errors import UsageError
 from bridgebench.runners.profiles import PROFILES, Profile
 
 
@@ -55,7 +56,7 @@ def profile_from(args: argparse.Namespace) -> Profile:
     }
     for key, value in overrides.items():
         if value <= 0:
-            raise SystemExit(f"bridgebench: --{key.replace('_', '-')} must be positive")
+            raise UsageError(f"--{key.replace('_', '-')} must be positive")
     return dataclasses.replace(profile, **overrides)
 
 
@@ -65,7 +66,7 @@ def selected_workloads(args: argparse.Namespace) -> dict[str, workloads.Workload
         return available
     unknown = [w for w in args.workloads if w not in available]
     if unknown:
-        raise SystemExit(f"bridgebench: unknown workload(s) {', '.join(unknown)}; known: {', '.join(available)}")
+        raise UsageError(f"unknown workload(s) {', '.join(unknown)}; known: {', '.join(available)}")
     return {name: available[name] for name in args.workloads}
 
 
