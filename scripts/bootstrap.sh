@@ -20,6 +20,7 @@ apt_packages=(
   libbenchmark-dev          # Google Benchmark benches
   valgrind                  # leak audit: memcheck layer
   clang-format              # C++ style gate (tests/python/test_style.py)
+  clang libclang-rt-14-dev  # leak audit: fuzz layer (libFuzzer and clang's ASan/UBSan runtimes, build/fuzz)
   nginx libnginx-mod-http-echo  # scraper fixture site (echo module for delayed responses)
 )
 missing=()

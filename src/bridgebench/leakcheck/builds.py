@@ -2,7 +2,8 @@
 the workers put first on PYTHONPATH:
 
 - build/audit: -Dcanaries=true, -O2 -g (debugoptimized): ledger, growth and Valgrind layers;
-- build/asan:  the same plus -Db_sanitize=address,undefined -Db_lundef=false: ASan layer.
+- build/asan:  the same plus -Db_sanitize=address,undefined -Db_lundef=false: ASan layer;
+- build/fuzz:  clang, ASan + UBSan, -Dfuzzing=true (the libFuzzer targets): fuzz layer.
 
 GoogleTest and Google Benchmark are not built there. Rebuilds are incremental (ninja), so only
 the first audit on a machine pays for the compile.
@@ -20,7 +21,10 @@ COMMON = ["--buildtype=debugoptimized", "-Dcanaries=true", "-Dnative_tests=disab
 KINDS = {
     "audit": [],
     "asan": ["-Db_sanitize=address,undefined", "-Db_lundef=false"],
+    "fuzz": ["-Db_sanitize=address,undefined", "-Db_lundef=false", "-Dfuzzing=true"],
 }
+# Builds that need another compiler than the default (libFuzzer comes with clang only).
+COMPILERS = {"fuzz": {"CC": "clang", "CXX": "clang++"}}
 
 
 def find_root(start: Path | None = None) -> Path:
@@ -60,6 +64,7 @@ def ensure(root: Path, kind: str, log: Path) -> Path:
     bdir, site = build_dir(root, kind), site_dir(root, kind)
     env = dict(os.environ)
     env["PATH"] = os.pathsep.join([str(Path(sys.executable).parent), env.get("PATH", "")])
+    env.update(COMPILERS.get(kind, {}))
     meson = _tool("meson")
     steps = []
     if not (bdir / "build.ninja").is_file():
