@@ -28,7 +28,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from bridgebench.errors import UsageError
+from bridgebench.errors import SetupError
 from bridgebench.leakcheck.layers import Context
 from bridgebench.leakcheck.layers.asan import STACK_FORMAT, Report, parse, runtime_library
 from bridgebench.leakcheck.model import Finding, LayerResult
@@ -99,12 +99,12 @@ def check_setup() -> None:
     """Set-up problems are usage errors (exit 2), never findings."""
     missing = [c for c in COMPILERS.values() if shutil.which(c) is None]
     if missing:
-        raise UsageError(
+        raise SetupError(
             f"the fuzz layer needs {' and '.join(missing)} (apt-get install clang libclang-rt-14-dev; "
             "scripts/bootstrap.sh does)"
         )
     if atheris_runtime() is None:
-        raise UsageError("the fuzz layer needs atheris in this environment (pip install -r requirements.txt)")
+        raise SetupError("the fuzz layer needs atheris in this environment (pip install -r requirements.txt)")
 
 
 def seconds_per_target(ctx: Context) -> float:
