@@ -29,6 +29,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bridgebench.errors import SetupError
+from bridgebench.leakcheck.builds import COMPILERS
 from bridgebench.leakcheck.layers import Context
 from bridgebench.leakcheck.layers.asan import STACK_FORMAT, Report, parse, runtime_library
 from bridgebench.leakcheck.model import Finding, LayerResult
@@ -37,9 +38,9 @@ from bridgebench.leakcheck.stacks import blamed_function, our_frames
 # Seconds of fuzzing per target: quick audit, full audit (a long campaign passes its own).
 QUICK_SECONDS = 3.0
 FULL_SECONDS = 20.0
-COMPILERS = {"CC": "clang", "CXX": "clang++"}
 _EXECUTED = re.compile(r"stat::number_of_executed_units:\s*(\d+)")
 _DONE = re.compile(r"^Done (\d+) runs in", re.MULTILINE)
+_PYTHON_ERROR = re.compile(r"=== Uncaught Python exception: ===\n(.+)")
 _ARTIFACT = re.compile(r"Test unit written to (\S+)")
 # "deadly signal", "timeout after 30 seconds", "out-of-memory (...)", "fuzz target exited"
 _DEADLY = re.compile(r"ERROR: libFuzzer: ([a-z -]+)")
@@ -97,7 +98,7 @@ def atheris_runtime() -> Path | None:
 
 def check_setup() -> None:
     """Set-up problems are usage errors (exit 2), never findings."""
-    missing = [c for c in COMPILERS.values() if shutil.which(c) is None]
+    missing = [c for c in COMPILERS["fuzz"].values() if shutil.which(c) is None]
     if missing:
         raise SetupError(
             f"the fuzz layer needs {' and '.join(missing)} (apt-get install clang libclang-rt-14-dev; "
@@ -145,7 +146,8 @@ def command(target: Target) -> list[str]:
 def run_libfuzzer(
     target: Target, env: dict[str, str], args: list[str], log: Path, timeout: float
 ) -> subprocess.CompletedProcess:
-    cmd = ["nice", "-n", "10", *command(target), *args]
+    nice = shutil.which("nice")  # the machine is shared: fuzzing takes what is left over
+    cmd = [*([nice, "-n", "10"] if nice else []), *command(target), *args]
     try:
         proc = subprocess.run(cmd, env=env, capture_output=True, text=True, errors="replace", timeout=timeout)
     except subprocess.TimeoutExpired as e:
@@ -179,9 +181,7 @@ def describe(target: Target, text: str, returncode: int) -> Finding:
             stack_functions=[f.base_name for f in frames if f.in_our_source],
         )
     invariant = next((line for line in text.splitlines() if "fuzz invariant failed" in line), None)
-    python_error = next(
-        (line for line in reversed(text.splitlines()) if line.startswith(("Uncaught", "Traceback"))), None
-    )
+    python_error = m.group(1) if (m := _PYTHON_ERROR.search(text)) else None
     deadly = _DEADLY.search(text)
     kind = deadly.group(1).strip().removesuffix(" after").replace(" ", "-") if deadly else "crash"
     message = invariant or python_error or (deadly.group(0) if deadly else f"exit status {returncode}")
