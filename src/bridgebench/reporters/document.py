@@ -204,9 +204,7 @@ def build(run: RunResult, charts: dict[str, str], regression_gate: str | None = 
             if flagged is not None:
                 blocks.append(flagged)
         if workload.native_bench is not None:
-            appendix.append(
-                Heading(3, f"{workload.name}: C++ side (Google Benchmark, {workload.native_bench.executable})")
-            )
+            appendix.append(Heading(3, f"{workload.name}: C++ side (Google Benchmark)"))
             appendix += native_blocks(workload.native_bench)
     if run.leakcheck is not None:
         blocks.append(Heading(2, "Leak audit"))
