@@ -106,7 +106,7 @@ def compare(old: RunResult, new: RunResult, thresholds: Thresholds) -> Compariso
 
 
 def _row(old: Row, new: Row, tests: int, t: Thresholds, both_counted: bool, gated: bool) -> RowChange:
-    a, b = old.measurement.samples.values(), new.measurement.samples.values()  # type: ignore[union-attr]
+    a, b = old.measurement.values(), new.measurement.values()
     point, low, high = stats.ratio_of_medians_interval(b, a)
     enough = min(len(a), len(b)) >= stats.MIN_SAMPLES_FOR_TEST
     p = min(1.0, stats.mann_whitney_p(a, b) * tests) if enough else math.nan

@@ -104,7 +104,7 @@ def with_speedups(measurements: list[Measurement], reference: str | None) -> tup
     out = []
     for m in measurements:
         if m.ok and m is not base:
-            point, low, high = stats.ratio_of_medians_interval(base.samples.values(), m.samples.values())
+            point, low, high = stats.ratio_of_medians_interval(base.values(), m.values())
             m = dataclasses.replace(m, speedup=Estimate(point, low, high))
         out.append(m)
     return tuple(out)
@@ -129,15 +129,15 @@ def _evaluate(target: workloads.Target, measured: SizeResult | None) -> TargetRe
     result = TargetResult(target.description, target.subject, target.reference, target.max_ratio, target.size)
     if measured is None:
         return dataclasses.replace(result, why=f"size {target.size:,} not measured in this run (try --full or --sizes)")
-    pair = [(name, measured.get(name)) for name in (target.subject, target.reference)]
+    subject, reference = measured.get(target.subject), measured.get(target.reference)
+    pair = [(target.subject, subject), (target.reference, reference)]
     missing = [(name, m) for name, m in pair if m is None or not m.ok]
-    if missing:
+    if subject is None or reference is None or missing:
         return dataclasses.replace(
             result,
             why="not measured: "
             + ", ".join(f"{name} ({m.status}: {m.reason})" if m is not None else name for name, m in missing),
         )
-    subject, reference = pair[0][1], pair[1][1]
     ratio = subject.per_item / reference.per_item
     return dataclasses.replace(result, ratio=ratio, met=ratio <= target.max_ratio)
 

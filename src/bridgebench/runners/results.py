@@ -92,6 +92,10 @@ class Measurement:
     def ok(self) -> bool:
         return self.status == OK and self.samples is not None and self.samples.n > 0
 
+    def values(self) -> list[float]:
+        """Every raw sample (seconds per item), all processes pooled."""
+        return self.samples.values() if self.samples is not None else []
+
     @property
     def per_item(self) -> float:
         return self.samples.median if self.samples is not None else math.nan

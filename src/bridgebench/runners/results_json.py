@@ -167,7 +167,7 @@ def migrate_v1(data: dict[str, Any]) -> dict[str, Any]:
 
 
 def _migrate_entry(e: dict[str, Any]) -> dict[str, Any]:
-    out = {k: e[k] for k in ("name", "kind", "status", "reason", "note", "items", "loops") if k in e}
+    out: dict[str, Any] = {k: e[k] for k in ("name", "kind", "status", "reason", "note", "items", "loops") if k in e}
     if e.get("per_item"):
         out["samples"] = {"unit": "s/item", "per_process": [[e["per_item"]["median"]]]}
     if e.get("speedup_vs_baseline") is not None:
