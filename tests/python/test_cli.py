@@ -43,7 +43,8 @@ def test_results_json_schema_and_content(run_folder: Path):
     results = results_json.load(run_folder)
     assert results.machine["python"] and results.machine["logical_cpus"] and results.machine["fingerprint"]
     entries = {r.measurement.name: r.measurement for r in results.rows() if (r.workload, r.case) == ("arrays", "ints")}
-    assert entries["baseline"].ok and entries["baseline"].samples.n == 2  # 1 process x 2 samples, kept raw
+    baseline = entries["baseline"]
+    assert baseline.ok and len(baseline.samples.per_process) == 1 and baseline.samples.n >= 2  # kept raw
     for name in ("capi", "pybind11", "pybind11-buffer"):
         speedup = entries[name].speedup
         assert entries[name].ok and speedup.low <= speedup.value <= speedup.high
