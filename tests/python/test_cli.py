@@ -99,6 +99,29 @@ def test_compare_prints_each_row_that_breaks_the_gate(tmp_path: Path, run_folder
     assert proc.returncode == 0 and "inconclusive" in proc.stdout, proc.stdout
 
 
+def test_compare_confirm_remeasures_the_failing_rows_and_names_them(tmp_path: Path, run_folder: Path):
+    from bridgebench.runners.confirm import replace_measurements
+    from bridgebench.runners.results import Samples
+
+    run = results_json.load(run_folder)
+    row = next(r for r in run.rows() if r.measurement.name == "capi")
+    median = row.measurement.per_item
+
+    def with_capi(per_item: float, settings: dict) -> object:
+        m = dataclasses.replace(row.measurement, samples=Samples(((per_item,) * 6, (per_item * 1.01,) * 6)))
+        return dataclasses.replace(replace_measurements(run, {row.key: m}), settings=settings)
+
+    settings = dict(run.settings, processes=1, samples=10, min_time=0.001)
+    (tmp_path / "old").mkdir()
+    (tmp_path / "new").mkdir()
+    results_json.write(with_capi(median / 3, settings), tmp_path / "old")  # pretend it used to be 3x faster
+    results_json.write(with_capi(median, settings), tmp_path / "new")
+    proc = bridgebench("compare", str(tmp_path / "old"), str(tmp_path / "new"), "--fail-on-slowdown", "5", "--confirm")
+    assert "confirming 1 failing row(s)" in proc.stdout and "after the confirming re-run" in proc.stdout, proc.stdout
+    assert proc.returncode == 1, proc.stdout + proc.stderr
+    assert "slower: arrays.ints n=200 capi: wall +" in proc.stdout
+
+
 def test_compare_refuses_other_schemas(tmp_path: Path, run_folder: Path):
     bad = tmp_path / "results.json"
     bad.write_text(json.dumps({"schema": "something/9"}))

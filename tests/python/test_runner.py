@@ -10,6 +10,7 @@ import pytest
 from bridgebench import workloads
 from bridgebench.runners import agreement, python_side, stats, timing, worker
 from bridgebench.runners.profiles import PROFILES
+from bridgebench.runners.results import Metric
 
 
 def _square_all(values):
@@ -152,3 +153,36 @@ def test_time_budget_trims_samples_of_slow_implementations_but_keeps_a_minimum()
 
 def test_profiles_are_sane():
     assert PROFILES["full"].processes >= PROFILES["quick"].processes
+
+
+def _even_share(items, answers):
+    return {"even share": Metric(sum(a % 2 == 0 for a in answers) / len(answers), "", True)}
+
+
+WITH_METRICS = workloads.Workload(
+    name="fake-metrics",
+    description="squares with an extra figure",
+    cases=[
+        workloads.Case(
+            "squares",
+            "number",
+            lambda size, seed, fixture: list(range(size)),
+            [
+                workloads.Implementation("baseline", "baseline", _square_all),
+                workloads.Implementation("good", "native", _square_all),
+                workloads.Implementation("clock", "reference", _square_all),
+            ],
+            {"quick": [10]},
+            metrics=_even_share,
+        )
+    ],
+)
+
+
+def test_a_case_declares_extra_metrics_that_reach_the_results(monkeypatch):
+    monkeypatch.setattr(workloads, "get", lambda name: WITH_METRICS)
+    job = dict(_job(), workload="fake-metrics")
+    merged = python_side.merge(WITH_METRICS.cases[0], 10, [worker.run_job(job)])
+    by_name = {m.name: m for m in merged.implementations}
+    assert by_name["good"].metrics == {"even share": Metric(0.5, "", True)}
+    assert by_name["clock"].kind == "reference" and by_name["clock"].ok

@@ -59,7 +59,7 @@ def change(value: float) -> str:
 
 def target_claim(max_ratio: float, ratio_value: float | None, reference: str) -> str:
     """A target as a reader says it: '17,284x faster, needs ≥ 3,000x' or '1.05x the time of ideal, needs ≤ 1.15x'."""
-    if max_ratio < 1:
+    if max_ratio <= 1:  # "at least N times faster" (N = 1: "at least as fast")
         measured = ratio(1 / ratio_value) if ratio_value else "-"
         return f"{measured} faster than {reference}, needs ≥ {ratio(1 / max_ratio)}"
     measured = ratio(ratio_value)
