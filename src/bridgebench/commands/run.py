@@ -8,6 +8,7 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import datetime as dt
+from collections.abc import Callable
 from pathlib import Path
 
 from rich.console import Console
@@ -19,7 +20,9 @@ from bridgebench.errors import GATE_FAILED, SUCCESS, SetupError
 from bridgebench.reporters import console as console_report
 from bridgebench.reporters import report_folder
 from bridgebench.runners import advice, gate, history, instructions, machine, native_side, python_side, results_json
+from bridgebench.runners.profiles import Profile
 from bridgebench.runners.results import LeakAudit, RunResult, WorkloadResult
+from bridgebench.workloads import Workload
 
 ORDER = 10
 
@@ -78,21 +81,18 @@ def measure(args: argparse.Namespace, console: Console) -> RunResult:
             if not live:
                 console.print(f"[{done[0]}/{total}] {label}", highlight=False)
 
+        def on_step(label: str) -> None:
+            progress.update(task, description=label)
+            if not live:
+                console.print(label, highlight=False)
+
         workload_results = python_side.run(
             selected, profile, seed=args.seed, sizes_override=args.sizes, cases_filter=cases, on_job=on_job
         )
         if getattr(args, "instructions", False):
-            progress.update(task, description="instruction counts under Valgrind")
-            workload_results = instructions.add_counts(
-                workload_results,
-                selected,
-                seed=args.seed,
-                on_job=lambda label: progress.update(task, description=label),
-            )
+            workload_results = instructions.add_counts(workload_results, selected, seed=args.seed, on_job=on_step)
         if not getattr(args, "no_native", True):
-            workload_results = [
-                _with_native_bench(w, selected[w.name], profile, progress, task) for w in workload_results
-            ]
+            workload_results = [_with_native_bench(w, selected[w.name], profile, on_step) for w in workload_results]
     return RunResult(
         created=dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
         settings={
@@ -113,10 +113,12 @@ def measure(args: argparse.Namespace, console: Console) -> RunResult:
     )
 
 
-def _with_native_bench(result: WorkloadResult, workload, profile, progress, task) -> WorkloadResult:
+def _with_native_bench(
+    result: WorkloadResult, workload: Workload, profile: Profile, on_step: Callable[[str], None]
+) -> WorkloadResult:
     if not workload.native_bench:
         return result
-    progress.update(task, description=f"{result.name}: C++ benches ({workload.native_bench})")
+    on_step(f"{result.name}: C++ benches ({workload.native_bench})")
     return dataclasses.replace(result, native_bench=native_side.run_benchmark(workload.native_bench, profile))
 
 
