@@ -51,3 +51,18 @@ def test_report_folder_writes_every_file_and_charts_with_history(tmp_path: Path)
 def test_html_renders_details_blocks(tmp_path: Path):
     page = html.render([document.Details("more", [document.Paragraph("inside")])], tmp_path)
     assert "<details><summary>more</summary>" in page and "<p>inside</p>" in page
+
+
+def test_run_gate_fails_only_when_asked_and_a_declared_target_is_missed():
+    import io
+
+    from rich.console import Console
+
+    from bridgebench.commands.run import exit_code
+
+    console = Console(file=io.StringIO(), width=100)
+    run = factory.run()  # one target met, one NOT MET, one not checked
+    assert exit_code(run, console) == 0
+    assert exit_code(run, console, gate_targets=True) == 1
+    assert "target missed: arrays.ints: buffer at least 20x faster than capi" in console.file.getvalue()
+    assert exit_code(factory.run(leak_ok=False), console) == 1

@@ -42,10 +42,25 @@ def valgrind() -> str:
     return found
 
 
-def count_case(workload: str, case: str, size: int, seed: int, fixture: Any = None) -> dict[str, Any]:
+# Counted on a prefix of the input: instructions per item are compared run against run, and a
+# prefix keeps a native spell query (about 1 ms) from costing minutes under Valgrind.
+MAX_ITEMS = 100
+# An implementation whose counted call takes longer than this natively (the wall run says) is
+# not counted: under Valgrind it would take minutes (the pure-Python spell checker, peers run
+# on whole dictionaries). The gate is about our own code.
+MAX_NATIVE_SECONDS = 0.5
+
+
+def worth_counting(size: SizeResult) -> list[str]:
+    return [m.name for m in size.implementations if m.ok and m.per_item * min(m.items, MAX_ITEMS) <= MAX_NATIVE_SECONDS]
+
+
+def count_case(
+    workload: str, case: str, size: int, seed: int, fixture: Any = None, implementations: list[str] | None = None
+) -> dict[str, Any]:
     """{implementation: instructions per call} plus the worker's statuses, for one (case, size)."""
     job = {"workload": workload, "case": case, "size": size, "seed": seed, "fixture": fixture}
-    job |= {"count_instructions": True, "calls": 1}
+    job |= {"count_instructions": True, "calls": 1, "max_items": MAX_ITEMS, "implementations": implementations or []}
     with tempfile.TemporaryDirectory(prefix="bridgebench-callgrind-") as tmp:
         out = Path(tmp) / "callgrind.out"
         proc = subprocess.run(
@@ -92,7 +107,7 @@ def add_counts(
             for size in case.sizes:
                 if on_job:
                     on_job(f"{result.name}.{case.name} n={size.size:,}: instructions (Valgrind)")
-                counted = count_case(result.name, case.name, size.size, seed)
+                counted = count_case(result.name, case.name, size.size, seed, implementations=worth_counting(size))
                 sizes.append(with_counts(size, counted))
             cases.append(dataclasses.replace(case, sizes=tuple(sizes)))
         out.append(dataclasses.replace(result, cases=tuple(cases)))

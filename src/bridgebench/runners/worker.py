@@ -47,7 +47,8 @@ def run_job(job: dict[str, Any]) -> dict[str, Any]:
         if reason is not None:
             results[impl.name] = {"status": "skipped", "reason": reason}
             continue
-        items = len(data) if impl.max_items is None else min(len(data), impl.max_items)
+        limits = [n for n in (len(data), impl.max_items, job.get("max_items")) if n is not None]
+        items = min(limits)
         try:
             arg = impl.prepare(case.take(data, items))
             answer, seconds = timing.timed_call(impl.run, arg)
