@@ -64,3 +64,23 @@ def test_markdown_summary_is_short_and_says_the_verdict():
     text = markdown.short_summary(factory.run(leak_ok=None))
     assert "| leak audit | SKIPPED |" in text and "| answers checked | 15/15 agree |" in text
     assert len(text.splitlines()) < 25
+
+
+def test_compare_table_fits_80_columns_and_marks_what_is_not_gated():
+    from bridgebench.commands import compare
+    from bridgebench.runners import gate
+
+    comparison = gate.compare(
+        factory.run(seed=1, instructions=True),
+        factory.run(seed=2, scale={"capi": 1.1}, instructions=True),
+        gate.Thresholds(wall=0.05),
+    )
+    console = Console(width=80, file=io.StringIO(), color_system=None)
+    compare.print_comparison(comparison, "old → new", console)
+    lines = console.file.getvalue().splitlines()
+    assert max(len(line) for line in lines) <= 80
+    for r in comparison.rows:
+        for number in (fmt.seconds(r.new.measurement.per_item), fmt.change(r.change), fmt.size(r.new.size)):
+            assert any(number in line for line in lines), number
+    assert sum("slower GATE" in line for line in lines) == 3
+    assert any("no change°" in line for line in lines)

@@ -67,17 +67,30 @@ def thresholds_from(args: argparse.Namespace) -> gate.Thresholds:
     return gate.Thresholds(wall, args.instructions_threshold / 100, args.alpha, args.gate)
 
 
+NOT_GATED = "°"
+LEGEND = (
+    f"{NOT_GATED}: not gated (peers and the baseline; --gate all gates them); change: new over old per-item "
+    "median with its 95 % interval; instr.: change of instructions per item"
+)
+
+
 def table(comparison: gate.Comparison, title: str) -> Table:
-    out = Table(title=title, title_justify="left", box=box.SIMPLE_HEAD, pad_edge=False)
-    out.add_column("row", overflow="fold")
+    """One row per implementation under a heading row per case and size; numbers never wrap."""
+    out = Table(title=title, title_justify="left", box=box.SIMPLE_HEAD, pad_edge=False, padding=(0, 1, 0, 0))
+    out.add_column("case, n, impl.", overflow="fold", min_width=14)
     for header in ("old", "new", "change", "95 % interval"):
         out.add_column(header, justify="right", no_wrap=True, overflow="ignore")
     if comparison.both_counted_instructions:
         out.add_column("instr.", justify="right", no_wrap=True, overflow="ignore")
     out.add_column("verdict", overflow="fold")
+    blank = [""] * (len(out.columns) - 1)
+    heading = None
     for r in comparison.rows:
+        if (r.new.workload, r.new.case, r.new.size) != heading:
+            heading = (r.new.workload, r.new.case, r.new.size)
+            out.add_row(f"[bold]{r.new.workload}.{r.new.case}[/bold]\nn={fmt.size(r.new.size)}", *blank)
         cells = [
-            r.label,
+            f"  {r.new.measurement.name}",
             fmt.seconds(r.old.measurement.per_item),
             fmt.seconds(r.new.measurement.per_item),
             fmt.change(r.change),
@@ -86,13 +99,14 @@ def table(comparison: gate.Comparison, title: str) -> Table:
         if comparison.both_counted_instructions:
             cells.append(fmt.change(r.instructions_change) if r.instructions_change is not None else "-")
         verdict = f"[{COLOUR[r.verdict]}]{r.verdict}[/{COLOUR[r.verdict]}]"
-        cells.append(
-            verdict
-            + ("" if r.gated else " [dim](not gated)[/dim]")
-            + (" [red bold]GATE[/red bold]" if r.breaks else "")
-        )
+        cells.append(verdict + ("" if r.gated else NOT_GATED) + (" [red bold]GATE[/red bold]" if r.breaks else ""))
         out.add_row(*cells)
     return out
+
+
+def print_comparison(comparison: gate.Comparison, title: str, console: Console) -> None:
+    console.print(table(comparison, title))
+    console.print(f"[dim]{LEGEND}[/dim]", highlight=False)
 
 
 def main(args: argparse.Namespace) -> int:
@@ -104,11 +118,11 @@ def main(args: argparse.Namespace) -> int:
     if not comparison.rows:
         raise UsageError(f"nothing in common to compare between {old_path} and {new_path}")
     console = console_report.make_console()
-    console.print(table(comparison, f"{old_path} → {new_path} (per item, median)"))
+    print_comparison(comparison, f"{old_path} → {new_path} (per item, median)", console)
     if comparison.failures and args.confirm:
         console.print(f"confirming {len(comparison.failures)} failing row(s) by measuring them again...")
         comparison = confirm.recheck(old, new, comparison)
-        console.print(table(comparison, "after the confirming re-run"))
+        print_comparison(comparison, "after the confirming re-run", console)
     return report_gate(comparison, console)
 
 
