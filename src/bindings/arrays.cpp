@@ -19,7 +19,7 @@ namespace py = pybind11;
 namespace ledger = bb::ledger;
 using bb::bindings::BufferView;
 using bb::bindings::GilReleaseIf;
-using bb::bindings::ItemSnapshot;
+using bb::bindings::ItemReader;
 using bb::bindings::make_native_buffer;
 using bb::bindings::NewNativeBuffer;
 using bb::bindings::raise;
@@ -30,18 +30,42 @@ namespace {
 // more than releasing and re-taking the GIL costs; below it, holding on is cheaper.
 constexpr Py_ssize_t release_gil_from = 1 << 13;
 
+// A conversion of millions of items holds the GIL for a second or more, and CPython runs signal
+// handlers only between bytecodes: every this many items the loops ask whether Ctrl-C (or any
+// signal with a Python handler) arrived, a flag test when none did, so the call stops within a
+// millisecond or so with KeyboardInterrupt.
+constexpr std::size_t check_signals_every = 1 << 16;
+
+void check_signals(std::size_t i) {
+    if (i % check_signals_every == check_signals_every - 1 && PyErr_CheckSignals() != 0) {
+        throw py::error_already_set();
+    }
+}
+
 void maybe_plant_copy_canary(const char* site_name) {
     if (bb::canary::enabled("pybind_copy")) bb::canary::plant_leak(site_name, 96);
 }
 
 // ---- Python -> native ------------------------------------------------------------------
 //
-// Every input is read through an ItemSnapshot (python_inputs.hpp): an item's __index__ or
-// __float__ is Python code that may clear or refill the caller's list, so the loop reads the
-// items we own, each converted exactly once and in order, and the output is sized from them.
+// Every input is read through an ItemReader (python_inputs.hpp): an item's __index__ or
+// __float__ is Python code that may clear or refill the caller's list, so from the first such
+// item on the loop reads a snapshot of the items we own; each item is converted exactly once and
+// in order, and the output is sized from the items as they were when the call started.
 // The rules (which items are accepted, the messages, the first bad index) are those of
 // bridgebench_rules/arrays.py, which the baseline and the C ABI wrapper import; the tests hold
 // the three to the same exception, message and index.
+
+// Items whose conversion runs no Python code (ItemReader reads a list in place while they last).
+bool is_exact_int(PyObject* item) {
+    return PyLong_CheckExact(item);
+}
+bool is_exact_number(PyObject* item) {
+    return PyFloat_CheckExact(item) || PyLong_CheckExact(item);
+}
+bool is_exact_str(PyObject* item) {
+    return PyUnicode_CheckExact(item);
+}
 
 // Python's bool is an int subclass, but True in a list of numbers is almost always a bug.
 bool is_integer_like(PyObject* item) {
@@ -73,9 +97,12 @@ std::int64_t int64_from(PyObject* item, Py_ssize_t i) {
 }
 
 ledger::vector<std::int64_t> ints_from(py::handle values, ledger::Site& site) {
-    const ItemSnapshot items(values, "values");
+    ItemReader items(values, "values");
     ledger::vector<std::int64_t> out(static_cast<std::size_t>(items.size()), ledger::Allocator<std::int64_t>(site));
-    for (Py_ssize_t i = 0; i < items.size(); ++i) out[static_cast<std::size_t>(i)] = int64_from(items[i], i);
+    for (Py_ssize_t i = 0; i < items.size(); ++i) {
+        out[static_cast<std::size_t>(i)] = int64_from(items.get(i, is_exact_int), i);
+        check_signals(static_cast<std::size_t>(i));
+    }
     return out;
 }
 
@@ -97,24 +124,29 @@ double double_from(PyObject* item, Py_ssize_t i) {
 }
 
 ledger::vector<double> doubles_from(py::handle values, ledger::Site& site) {
-    const ItemSnapshot items(values, "values");
+    ItemReader items(values, "values");
     ledger::vector<double> out(static_cast<std::size_t>(items.size()), ledger::Allocator<double>(site));
-    for (Py_ssize_t i = 0; i < items.size(); ++i) out[static_cast<std::size_t>(i)] = double_from(items[i], i);
+    for (Py_ssize_t i = 0; i < items.size(); ++i) {
+        out[static_cast<std::size_t>(i)] = double_from(items.get(i, is_exact_number), i);
+        check_signals(static_cast<std::size_t>(i));
+    }
     return out;
 }
 
 // Doubles that all fit in float32: an element too large for it is reported where it stands, so
 // the first bad element in order is the one named, whatever is wrong with the later ones.
 ledger::vector<double> float32_doubles_from(py::handle values, ledger::Site& site) {
-    const ItemSnapshot items(values, "values");
+    ItemReader items(values, "values");
     ledger::vector<double> out(static_cast<std::size_t>(items.size()), ledger::Allocator<double>(site));
     for (Py_ssize_t i = 0; i < items.size(); ++i) {
-        const double v = double_from(items[i], i);
+        PyObject* item = items.get(i, is_exact_number);
+        const double v = double_from(item, i);
         if (!bb::arrays::fits_float32(v)) {
             raise(PyExc_OverflowError, "values[%zd] = %R is too large for float32 (max 3.4028234663852886e+38)", i,
-                  items[i]);
+                  item);
         }
         out[static_cast<std::size_t>(i)] = v;
+        check_signals(static_cast<std::size_t>(i));
     }
     return out;
 }
@@ -141,29 +173,20 @@ ledger::vector<double> float32_doubles_from(py::handle values, ledger::Site& sit
 }
 
 bb::arrays::StringArray strings_from(py::handle values, ledger::Site& site) {
-    // No Python code runs while str items are encoded, but the snapshot still fixes what "the
-    // items" are (an iterator is read once) for both passes below.
-    const ItemSnapshot items(values, "values");
+    ItemReader items(values, "values");
     bb::arrays::StringArray out(site);
-    out.offsets.resize(static_cast<std::size_t>(items.size()) + 1);
-    // First pass: encode (CPython caches the UTF-8 form; ASCII needs no work) and size.
-    std::size_t total = 0;
+    out.offsets.reserve(static_cast<std::size_t>(items.size()) + 1);
     for (Py_ssize_t i = 0; i < items.size(); ++i) {
-        PyObject* item = items[i];
+        PyObject* item = items.get(i, is_exact_str);
         if (!PyUnicode_Check(item)) {
             raise(PyExc_TypeError, "values[%zd] must be str, not %.100s", i, Py_TYPE(item)->tp_name);
         }
+        // CPython caches the UTF-8 form in the str (ASCII needs no work); it is copied at once.
         Py_ssize_t length = 0;
-        if (PyUnicode_AsUTF8AndSize(item, &length) == nullptr) raise_with_index(item, i);
-        total += static_cast<std::size_t>(length);
-        out.offsets[static_cast<std::size_t>(i) + 1] = total;
-    }
-    out.bytes.resize(total);
-    for (Py_ssize_t i = 0; i < items.size(); ++i) {
-        Py_ssize_t length = 0;
-        const char* utf8 = PyUnicode_AsUTF8AndSize(items[i], &length);  // cached: no failure now
-        std::memcpy(out.bytes.data() + out.offsets[static_cast<std::size_t>(i)], utf8,
-                    static_cast<std::size_t>(length));
+        const char* utf8 = PyUnicode_AsUTF8AndSize(item, &length);
+        if (utf8 == nullptr) raise_with_index(item, i);
+        out.push_back(std::string_view(utf8, static_cast<std::size_t>(length)));
+        check_signals(static_cast<std::size_t>(i));
     }
     return out;
 }
@@ -179,6 +202,7 @@ py::list list_from(const ledger::vector<T>& values, Convert convert) {
         PyObject* item = convert(values[i]);
         if (item == nullptr) throw py::error_already_set();
         PyList_SET_ITEM(list, static_cast<Py_ssize_t>(i), item);
+        check_signals(i);
     }
     return owned;
 }
@@ -235,6 +259,7 @@ py::list roundtrip_strings(py::handle values) {
         PyObject* item = PyUnicode_DecodeUTF8(s.data(), static_cast<Py_ssize_t>(s.size()), "strict");
         if (item == nullptr) throw py::error_already_set();
         PyList_SET_ITEM(list, static_cast<Py_ssize_t>(i), item);
+        check_signals(i);
     }
     return owned;
 }

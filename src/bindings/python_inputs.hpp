@@ -1,8 +1,11 @@
 // RAII views of Python inputs used by the pybind11 modules: a sequence's items (a snapshot we
-// own), a buffer, and a GIL release that happens only when the work is worth the hand-over.
+// own, or a reader that takes one only when it must), a buffer, and a GIL release that happens only when the work is
+// worth the hand-over.
 #pragma once
 
 #include <pybind11/pybind11.h>
+
+#include <optional>
 
 #include "argument_error.hpp"
 
@@ -63,6 +66,61 @@ private:
 
 // The former name, kept so that bindings written against it compile; it is the same snapshot.
 using FastSequence = ItemSnapshot;
+
+// Item-by-item reading for hot conversion loops, with ItemSnapshot's guarantees at no cost for
+// the common case of an exact list of plain items (items whose conversion runs no Python code,
+// as the caller's `plain` predicate says: exact int, float or str, say).
+//
+// A list is read in place, item by item, as long as the items are plain: nothing can change it
+// then. At the first item that is not, the reader takes an ItemSnapshot of the list (no Python
+// code has run yet, so it holds the items as they were when the call started) and reads that from
+// there on. Any other input is snapshotted at once. No pointer into the list is kept between
+// reads and every read checks the list's live size, so even Python code the caller runs between
+// items without going through a non-plain item (a signal handler, say) cannot make it read freed
+// memory: a list shrunk under it raises RuntimeError.
+//
+// get(i) hands out a borrowed reference: with a plain item, valid until the caller next runs
+// Python code (convert it first); otherwise as long as the reader. Loops that read an item twice
+// with Python code in between (a second pass) must use ItemSnapshot.
+//
+// Usage: ItemReader items(values, "values");
+//        for (Py_ssize_t i = 0; i < items.size(); ++i) out[i] = convert(items.get(i, is_plain));
+class ItemReader {
+public:
+    ItemReader(py::handle object, const char* argument) : argument_(argument) {
+        if (PyList_CheckExact(object.ptr())) {
+            list_ = py::reinterpret_borrow<py::object>(object);
+            size_ = PyList_GET_SIZE(object.ptr());
+        } else {
+            snapshot_.emplace(object, argument);
+            size_ = snapshot_->size();
+        }
+    }
+    ItemReader(const ItemReader&) = delete;
+    ItemReader& operator=(const ItemReader&) = delete;
+
+    // The number of items when the call started: size outputs from this.
+    Py_ssize_t size() const noexcept { return size_; }
+
+    template <class Plain>
+    PyObject* get(Py_ssize_t i, Plain plain) {
+        if (snapshot_) return (*snapshot_)[i];
+        if (PyList_GET_SIZE(list_.ptr()) != size_) changed_size();
+        PyObject* item = PyList_GET_ITEM(list_.ptr(), i);
+        if (plain(item)) return item;
+        snapshot_.emplace(list_, argument_);
+        if (snapshot_->size() != size_) changed_size();
+        return (*snapshot_)[i];
+    }
+
+private:
+    [[noreturn]] void changed_size() const { raise(PyExc_RuntimeError, "%s changed size during the call", argument_); }
+
+    const char* argument_;
+    py::object list_;
+    std::optional<ItemSnapshot> snapshot_;
+    Py_ssize_t size_ = 0;
+};
 
 // A Py_buffer that is always released.
 class BufferView {
