@@ -16,10 +16,11 @@ unwinds the same native frames.
 
 from __future__ import annotations
 
+import contextlib
 import signal
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 
 from bridgebench import _arrays
 from bridgebench.arrays import capi
@@ -94,29 +95,40 @@ class _YieldingIndex:
         return self.value
 
 
+@contextlib.contextmanager
+def _churning(step: Callable[[], None]) -> Iterator[None]:
+    """Runs `step` over and over in another thread for the duration of the block."""
+    stop = threading.Event()
+
+    def churn() -> None:
+        while not stop.is_set():
+            step()
+            time.sleep(0)
+
+    thread = threading.Thread(target=churn, name="arrays-misuse-churn")
+    thread.start()
+    try:
+        yield
+    finally:
+        stop.set()
+        thread.join()
+
+
 def _mutated_by_thread(function: Callable, kind: str) -> Callable[[], None]:
     def item(i: int):
         return _YieldingIndex(i) if kind == "int" else _Yielding(i)
 
     def run() -> None:
         values = [item(i) for i in range(32)]
-        stop = threading.Event()
 
-        def churn() -> None:
-            while not stop.is_set():
-                values.clear()  # a call that starts now converts an empty list
-                values.extend([item(i) for i in range(32)])
-                time.sleep(0)
+        def step() -> None:
+            values.clear()  # a call that starts now converts an empty list
+            values.extend([item(i) for i in range(32)])
 
-        thread = threading.Thread(target=churn, name="arrays-misuse-churn")
-        thread.start()
-        try:
+        with _churning(step):
             for _ in range(THREAD_ROUNDS):
                 out = function(values)
                 assert out in ([], list(range(32))), out
-        finally:
-            stop.set()
-            thread.join()
 
     return run
 
@@ -127,23 +139,15 @@ def _strings_mutated_by_thread(function: Callable) -> Callable[[], None]:
     def run() -> None:
         words = ["word", "héllo", "😀"] * 3000
         values = list(words)
-        stop = threading.Event()
 
-        def churn() -> None:
-            while not stop.is_set():
-                values[:] = words[::-1]
-                values[:] = words
-                time.sleep(0)
+        def step() -> None:
+            values[:] = words[::-1]
+            values[:] = words
 
-        thread = threading.Thread(target=churn, name="arrays-misuse-churn")
-        thread.start()
-        try:
+        with _churning(step):
             for _ in range(THREAD_ROUNDS):
                 out = function(values)
                 assert out in (words, words[::-1])
-        finally:
-            stop.set()
-            thread.join()
 
     return run
 
