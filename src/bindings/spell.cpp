@@ -33,8 +33,8 @@
 namespace py = pybind11;
 namespace ledger = bb::ledger;
 namespace spell = bb::spell;
-using bb::bindings::FastSequence;
 using bb::bindings::GilReleaseIf;
+using bb::bindings::ItemSnapshot;
 using bb::bindings::raise;
 
 namespace {
@@ -78,7 +78,7 @@ struct PackedInput {
 };
 
 // Copies the snapshot's strings (no Python code runs here, so the items cannot change).
-PackedInput pack(const FastSequence& seq, const char* argument, ledger::Site& site) {
+PackedInput pack(const ItemSnapshot& seq, const char* argument, ledger::Site& site) {
     PackedInput out(site);
     PyObject* const* items = seq.items();
     std::size_t total = 0;
@@ -169,7 +169,7 @@ class PySpeller {
 public:
     explicit PySpeller(py::handle words) {
         static ledger::Site& site = ledger::site("spell.Speller");
-        const FastSequence seq(words, "words");
+        const ItemSnapshot seq(words, "words");
         const PackedInput packed = pack(seq, "words", site);
         {
             GilReleaseIf nogil(seq.size() >= static_cast<Py_ssize_t>(release_gil_from_words));
@@ -229,7 +229,7 @@ public:
                           double min_similarity) const {
         static ledger::Site& site = ledger::site("spell.suggest_many");
         const spell::SearchOptions options = options_from(metric, max_distance, min_similarity);
-        const PackedInput queries = pack(FastSequence(words, "words"), "words", site);
+        const PackedInput queries = pack(ItemSnapshot(words, "words"), "words", site);
         ledger::vector<spell::Hit> results(queries.size(), spell::Hit{}, ledger::Allocator<spell::Hit>(site));
         const unsigned thread_count = std::min(threads, max_threads);
         run_interruptibly([&](std::stop_token stop) {
