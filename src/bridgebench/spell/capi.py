@@ -82,7 +82,9 @@ _lib = _declare(_clib.library())
 
 
 def _utf8(word: str) -> bytes:
-    return word.encode("utf-8")  # the rules already refused lone surrogates
+    # str.encode, not word.encode: a str subclass is encoded as the str it is. The rules
+    # already refused lone surrogates.
+    return str.encode(word, "utf-8")
 
 
 def _decode(item: bb_spell_suggestion) -> str:
