@@ -246,13 +246,14 @@ SCENARIOS += [
 ]
 
 
-# ---- misuse: other threads, close while busy, __new__ without __init__, Ctrl-C ------------------
+# ---- misuse: other threads, close while busy, re-entry, __new__ without __init__, Ctrl-C --------
 #
 # Each runs in every layer, ASan and Valgrind included. Lists are changed from another thread
 # while native code builds an index from them or searches them with the GIL released; a C ABI
 # index is closed (or its finalizer runs) while another thread searches it; objects made by
-# __new__ alone are used; a long batch is interrupted as Ctrl-C would. The native module is
-# driven directly too (bridgebench._spell, below the facade's private copies).
+# __new__ alone are used; an input iterator uses (or closes) the speller it is being searched by;
+# a long batch is interrupted as Ctrl-C would. The native module is driven directly too
+# (bridgebench._spell, below the facade's private copies).
 
 
 def _misuse(kind: str, name: str, run, covers: tuple[str, ...], *, raises=None, weight=0.1) -> Scenario:
@@ -460,9 +461,27 @@ def _capi_interrupted_then_closed():
         speller.close()  # the interrupted call let go of the handle
 
 
+def _queries_that_call_back(speller_call):
+    """A query iterator that uses the speller being searched between its items."""
+    yield "helo"
+    speller_call()
+    yield "wrld"
+
+
+def _capi_closed_by_its_own_input():
+    speller = capi.Speller(WORDS)
+    try:
+        speller.suggest_many(_queries_that_call_back(speller.close))
+    except ValueError as e:
+        assert str(e) == rules.CLOSED, e  # the batch had not started: the handle was never held
+    else:
+        raise AssertionError("suggest_many on a Speller its own input closed did not raise")
+
+
 _PYBIND_SPELLER = cover_module(PYBIND, "Speller")
 _PYBIND_NATIVE = cover_module(PYBIND, "Speller", "Speller.words", "Speller.memory_bytes")
-_CAPI_SEARCH = cover_module(CAPI, "Speller") + cover_symbols(*_CREATE, *_SUGGEST)
+_CAPI_SEARCH = cover_module(CAPI, "Speller") + cover_symbols(*_SUGGEST)
+_CAPI_LIFE = _CAPI_SEARCH + cover_symbols(*_CREATE)  # creates and frees its own index too
 
 SCENARIOS += [
     _misuse("mutation", "pybind_build_list_changed", lambda: _build_while_mutated(spell.Speller), _PYBIND_NATIVE),
@@ -486,8 +505,8 @@ SCENARIOS += [
         _CAPI_SEARCH,
     ),
     _misuse("concurrency", "pybind_shared_speller", _shared_speller_many_threads, _PYBIND_SPELLER),
-    _misuse("concurrency", "capi_close_while_searching", _capi_close_while_searching, _CAPI_SEARCH),
-    _misuse("concurrency", "capi_finalizer_while_searching", _capi_finalizer_while_searching, _CAPI_SEARCH),
+    _misuse("concurrency", "capi_close_while_searching", _capi_close_while_searching, _CAPI_LIFE),
+    _misuse("concurrency", "capi_finalizer_while_searching", _capi_finalizer_while_searching, _CAPI_LIFE),
     _misuse(
         "uninitialised",
         "pybind_speller",
@@ -504,13 +523,33 @@ SCENARIOS += [
         weight=1.0,
     ),
     _misuse(
+        "reentrancy",
+        "pybind_input_searches_the_same_speller",
+        lambda: SPELLER.suggest_many(_queries_that_call_back(lambda: SPELLER.suggest_k("helo", 2))),
+        _PYBIND_SPELLER,
+    ),
+    _misuse(
+        "reentrancy",
+        "native_input_searches_the_same_speller",
+        lambda: SPELLER._suggest_many(
+            _queries_that_call_back(lambda: SPELLER._suggest("a", *_NATIVE_OPTIONS)), 1, *_NATIVE_OPTIONS
+        ),
+        _PYBIND_SPELLER,
+    ),
+    _misuse(
+        "reentrancy",
+        "capi_input_closes_the_speller",
+        _capi_closed_by_its_own_input,
+        cover_module(CAPI, "Speller") + cover_symbols(*_CREATE),
+    ),
+    _misuse(
         "interrupts",
         "pybind_suggest_many",
         lambda: _interrupted(lambda: _LARGE_SPELLER.suggest_many(_BATCH, threads=2)),
         _PYBIND_SPELLER,
         raises=KeyboardInterrupt,
     ),
-    _misuse("interrupts", "capi_suggest_many", _capi_interrupted_then_closed, _CAPI_SEARCH, raises=KeyboardInterrupt),
+    _misuse("interrupts", "capi_suggest_many", _capi_interrupted_then_closed, _CAPI_LIFE, raises=KeyboardInterrupt),
 ]
 
 
