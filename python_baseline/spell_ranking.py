@@ -3,8 +3,8 @@
 
 1. matching ignores case: words and query are compared case-folded (``fold``); an exact
    match, in any case, is always first;
-2. the candidates are the words within the nearest optimal-string-alignment distance d, plus
-   those at d + 1 (near ties), never past max_distance;
+2. the candidates are the words at the nearest optimal-string-alignment distance d, plus the
+   frequent ones (frequency > FREQUENT_FLOOR) at d + 1 (near ties), never past max_distance;
 3. they are ordered by ``typing_cost(query, word) * COST_WEIGHT - frequency(word)``, then by
    dictionary order;
 4. the answer is a spelling of the word from the dictionary (the one written like the query
@@ -19,6 +19,7 @@ from __future__ import annotations
 
 COST_WEIGHT = 30
 NEAR_TIE_EDITS = 1
+FREQUENT_FLOOR = 300  # Zipf 3: about once per million words
 # The cost of each kind of slip (see typing_cost).
 DROPPED, DROPPED_DOUBLE, EXTRA, EXTRA_DOUBLE, SWAPPED, WRONG_VOWEL, WRONG = 7, 4, 9, 5, 7, 8, 10
 VOWELS = frozenset("aeiou")
@@ -212,5 +213,6 @@ def search(keys: Keys, query: str, k: int, limit: int | None) -> list[tuple[str,
         score = 0 if exact else typing_cost(q, key) * COST_WEIGHT - keys.frequency[key]
         return (not exact, score, keys.position[key])
 
-    best = sorted((item for item in found if item[0] <= reach), key=rank)[:k]
+    near = [(d, key) for d, key in found if d == nearest or (d <= reach and keys.frequency[key] > FREQUENT_FLOOR)]
+    best = sorted(near, key=rank)[:k]
     return [(present(query, keys.spellings[key]), d) for d, key in best]

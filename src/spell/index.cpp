@@ -314,7 +314,7 @@ void Index::search_distance(const DistanceSearch& search, std::size_t k, Scratch
     const int ceiling = static_cast<int>(std::max(lq, max_length()));
     const int limit = std::min(search.limit, ceiling);
     if (k == 0 || word_count_ == 0 || limit < 0) return;
-    const bool collect = search.near >= 0;
+    const bool collect = search.near >= 0 || search.exactly >= 0;
     if (k == 1 && !collect) {  // an exact match is the unique best
         if (auto w = exact(scratch)) {
             out.push_back({*w, 0, 1.0});
@@ -403,6 +403,18 @@ void Index::search_distance(const DistanceSearch& search, std::size_t k, Scratch
         fresh_from = t + 1;
         if (nearest < 0 && !heap.empty()) nearest = heap.front().distance;
     };
+    if (search.exactly >= 0) {  // one pass: the words at exactly this distance
+        if (search.exactly <= limit) {
+            fresh_from = search.exactly;
+            cutoff = search.exactly;
+            scan_band();
+        }
+        for (Hit hit : heap) {
+            hit.similarity = levenshtein_similarity(hit.distance, lq, lengths_[hit.word]);
+            out.push_back(hit);
+        }
+        return;
+    }
     for (int t = first_pass; t <= std::min(limit, deepest_pass); ++t) {
         if (!collect && heap.size() >= k) break;
         if (collect && nearest >= 0 && t > nearest + search.near) break;

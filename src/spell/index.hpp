@@ -69,6 +69,8 @@ struct DistanceSearch {
     int limit = 0;                // no word farther than this
     // Every word within (nearest distance + near) instead of the k best, unordered; -1: off.
     int near = -1;
+    // Every word at exactly this distance (one pass), unordered; -1: off.
+    int exactly = -1;
 };
 
 class Index {

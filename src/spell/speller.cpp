@@ -14,7 +14,8 @@ namespace bb::spell {
 Speller::Speller(const PackedText& words, std::span<const std::uint32_t> frequencies, ledger::Site& site)
     : spelling_offsets_(ledger::Allocator<std::uint32_t>(site)),
       spellings_(ledger::Allocator<std::uint32_t>(site)),
-      frequency_(ledger::Allocator<std::uint32_t>(site)) {
+      frequency_(ledger::Allocator<std::uint32_t>(site)),
+      frequent_key_(ledger::Allocator<std::uint32_t>(site)) {
     if (!frequencies.empty() && frequencies.size() != words.size())
         throw std::invalid_argument("frequencies must have one entry per word");
     std::vector<std::uint32_t> word_of_input;
@@ -23,6 +24,7 @@ Speller::Speller(const PackedText& words, std::span<const std::uint32_t> frequen
     build_folded(site, key_of_word);
     gather_spellings(key_of_word);
     gather_frequencies(word_of_input, key_of_word, frequencies);
+    build_frequent(site);
     if (bb::canary::enabled("spell_index")) bb::canary::plant_leak(site.name.c_str(), 64);
 }
 
@@ -60,10 +62,23 @@ void Speller::gather_frequencies(const std::vector<std::uint32_t>& word_of_input
     }
 }
 
+void Speller::build_frequent(ledger::Site& site) {
+    std::vector<char32_t> chars;
+    std::vector<std::uint64_t> offsets{0};
+    for (std::uint32_t key = 0; key < folded_->size(); ++key) {
+        if (frequency_[key] <= frequent_floor) continue;
+        const std::u32string text = folded_->word(key);
+        chars.insert(chars.end(), text.begin(), text.end());
+        offsets.push_back(chars.size());
+        frequent_key_.push_back(key);
+    }
+    frequent_.emplace(PackedText{chars, offsets}, site);
+}
+
 std::size_t Speller::memory_bytes() const noexcept {
     auto bytes = [](const auto& v) { return v.capacity() * sizeof(typename std::decay_t<decltype(v)>::value_type); };
-    return sizeof(*this) + written_->memory_bytes() + folded_->memory_bytes() + bytes(spelling_offsets_) +
-           bytes(spellings_) + bytes(frequency_);
+    return sizeof(*this) + written_->memory_bytes() + folded_->memory_bytes() + frequent_->memory_bytes() +
+           bytes(spelling_offsets_) + bytes(spellings_) + bytes(frequency_) + bytes(frequent_key_);
 }
 
 std::u32string Speller::presented(const Hit& hit) const {
@@ -92,6 +107,8 @@ void Speller::search(std::u32string_view query, const SearchOptions& options, Sc
     }
 }
 
+// See speller.hpp for the ranking. The candidates come in two passes: every key at the nearest
+// distance d over all keys, then the frequent keys at d + 1, from their own small index.
 void Speller::search_damerau(std::u32string_view query, const SearchOptions& options, Scratch& scratch,
                              ledger::vector<Hit>& out) const {
     if (!has_letter(query)) return;  // nothing to correct: "", "123", "--"
@@ -103,29 +120,36 @@ void Speller::search_damerau(std::u32string_view query, const SearchOptions& opt
         out.push_back(present(query, Hit{*exact, 0, 1.0}));
         return;
     }
-    folded_->search_distance({true, limit, near_tie_edits}, SIZE_MAX, scratch, out);
-    // Rank: an exact match first, then typing cost against frequency, then dictionary order.
-    struct Ranked {
-        bool exact;
-        std::int64_t score;
-        Hit hit;
-    };
+    folded_->search_distance({true, limit, 0, -1}, SIZE_MAX, scratch, out);
+    if (out.empty()) return;
     std::vector<Ranked> ranked;
-    ranked.reserve(out.size());
-    for (const Hit& hit : out) {
-        const bool is_exact = exact && hit.word == *exact;
-        const std::int64_t cost = is_exact ? 0 : typing_cost(scratch.text, folded_->word(hit.word));
-        ranked.push_back({is_exact, cost * cost_weight - static_cast<std::int64_t>(frequency_[hit.word]), hit});
+    rank_into(ranked, out, exact, scratch);
+    const int next = out.front().distance + near_tie_edits;
+    if (next <= limit && frequent_->size() != 0) {
+        frequent_->prepare(scratch.text, scratch);
+        frequent_->search_distance({true, limit, -1, next}, SIZE_MAX, scratch, out);
+        for (Hit& hit : out) hit.word = frequent_key_[hit.word];
+        rank_into(ranked, out, exact, scratch);
     }
-    const std::size_t k = std::min(options.k, ranked.size());
-    std::partial_sort(ranked.begin(), ranked.begin() + static_cast<std::ptrdiff_t>(k), ranked.end(),
+    const std::size_t best = std::min(options.k, ranked.size());
+    std::partial_sort(ranked.begin(), ranked.begin() + static_cast<std::ptrdiff_t>(best), ranked.end(),
                       [](const Ranked& a, const Ranked& b) {
                           if (a.exact != b.exact) return a.exact;
                           if (a.score != b.score) return a.score < b.score;
                           return a.hit.word < b.hit.word;
                       });
     out.clear();
-    for (std::size_t i = 0; i < k; ++i) out.push_back(present(query, ranked[i].hit));
+    for (std::size_t i = 0; i < best; ++i) out.push_back(present(query, ranked[i].hit));
+}
+
+// Appends the hits (on folded keys) with their scores: typing cost against frequency.
+void Speller::rank_into(std::vector<Ranked>& ranked, std::span<const Hit> hits, std::optional<std::uint32_t> exact,
+                        const Scratch& scratch) const {
+    for (const Hit& hit : hits) {
+        const bool is_exact = exact && hit.word == *exact;
+        const std::int64_t cost = is_exact ? 0 : typing_cost(scratch.text, folded_->word(hit.word));
+        ranked.push_back({is_exact, cost * cost_weight - static_cast<std::int64_t>(frequency_[hit.word]), hit});
+    }
 }
 
 Hit Speller::present(std::u32string_view query, const Hit& key_hit) const {

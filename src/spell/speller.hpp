@@ -4,9 +4,9 @@
 // metrics, which are case-sensitive and break ties by dictionary order) and case-folded
 // (for damerau, the default). A damerau search ranks the way a person expects:
 //  1. matching ignores case (casing.hpp); an exact match, in any case, is always first;
-//  2. the candidates are the words within the nearest optimal-string-alignment distance d,
-//     plus those at d + 1 ("near ties": a frequent word one edit farther is often what was
-//     meant), never past max_distance;
+//  2. the candidates are the words at the nearest optimal-string-alignment distance d, plus
+//     the frequent words (frequency > frequent_floor) at d + 1 ("near ties": a common word
+//     one edit farther is often what was meant), never past max_distance;
 //  3. they are ordered by  typing_cost(query, word) * cost_weight - frequency(word),  then by
 //     dictionary order. Frequencies are Zipf values x 100 (0 when unknown; 0-800 for
 //     English), so one unit of typing cost outweighs a factor of 10^0.3 in frequency;
@@ -32,6 +32,9 @@ namespace bb::spell {
 
 inline constexpr std::int64_t cost_weight = 30;
 inline constexpr int near_tie_edits = 1;
+// Only words more frequent than this (Zipf 3: about once per million words) are near ties;
+// they also go into a small third index, so the near-tie pass reads ~8 % of the words.
+inline constexpr std::uint32_t frequent_floor = 300;
 
 class Speller {
 public:
@@ -69,18 +72,28 @@ private:
     void gather_spellings(const std::vector<std::uint32_t>& key_of_word);
     void gather_frequencies(const std::vector<std::uint32_t>& word_of_input,
                             const std::vector<std::uint32_t>& key_of_word, std::span<const std::uint32_t> frequencies);
+    void build_frequent(ledger::Site& site);
 
     void search_damerau(std::u32string_view query, const SearchOptions& options, Scratch& scratch,
                         ledger::vector<Hit>& out) const;
+    struct Ranked {
+        bool exact;
+        std::int64_t score;
+        Hit hit;  // on a folded key
+    };
+    void rank_into(std::vector<Ranked>& ranked, std::span<const Hit> hits, std::optional<std::uint32_t> exact,
+                   const Scratch& scratch) const;
     // Turns a hit on a folded key into a hit on the spelling to answer with.
     Hit present(std::u32string_view query, const Hit& key_hit) const;
 
     // Built step by step in the constructor's body, hence optional; always present after.
     std::optional<Index> written_;
     std::optional<Index> folded_;
+    std::optional<Index> frequent_;        // the keys above frequent_floor
     vec<std::uint32_t> spelling_offsets_;  // folded key -> range in spellings_
     vec<std::uint32_t> spellings_;         // unique word indices, dictionary order per key
     vec<std::uint32_t> frequency_;         // folded key -> frequency
+    vec<std::uint32_t> frequent_key_;      // frequent_'s words -> folded keys
 };
 
 }  // namespace bb::spell

@@ -24,8 +24,9 @@ def impl(request):
 
 def test_a_swap_of_neighbours_is_one_edit(impl):
     words = ["receive", "recede"]
-    assert impl.suggest_k("recieve", 2, words) == [("receive", 1), ("recede", 2)]
+    assert impl.suggest_k("recieve", 2, words) == [("receive", 1)]  # recede is 2 away, and no near tie
     assert impl.suggest_k("recieve", 2, words, metric="levenshtein") == [("receive", 2), ("recede", 2)]
+    assert impl.Speller(words, frequencies=[0, 301]).suggest_k("recieve", 2) == [("receive", 1), ("recede", 2)]
     assert impl.similarity("abcd", "abdc", "damerau") == 0.75
 
 
@@ -47,6 +48,8 @@ def test_near_ties_weigh_typing_cost_against_frequency(impl):
     words = ["themself", "themselves"]
     assert impl.suggest("themselfs", words) == "themself"
     assert impl.Speller(words, frequencies=[260, 516]).suggest("themselfs") == "themselves"
+    # Only frequent words (above Zipf 3) are near ties, and only one edit farther.
+    assert impl.Speller(words, frequencies=[260, 300]).suggest("themselfs") == "themself"
     # Two edits farther is never a near tie.
     assert impl.Speller(["themself", "themselvesss"], frequencies=[0, 800]).suggest("themselfs") == "themself"
 
