@@ -19,6 +19,7 @@ A suggestion counts when it equals the correction ignoring case.
 from __future__ import annotations
 
 import gc
+import os
 import random
 import time
 from collections.abc import Callable
@@ -109,6 +110,10 @@ CHECKERS = [
 ]
 
 
+def checker(name: str) -> Checker:
+    return next(c for c in CHECKERS if c.name == name)
+
+
 @dataclass(frozen=True)
 class Accuracy:
     name: str
@@ -122,8 +127,6 @@ class Accuracy:
 def _rss_mb() -> float:
     with open("/proc/self/statm") as f:
         pages = int(f.read().split()[1])
-    import os
-
     return pages * os.sysconf("SC_PAGE_SIZE") / 2**20
 
 
