@@ -34,8 +34,8 @@
 namespace py = pybind11;
 namespace ledger = bb::ledger;
 namespace spell = bb::spell;
-using bb::bindings::FastSequence;
 using bb::bindings::GilReleaseIf;
+using bb::bindings::ItemSnapshot;
 using bb::bindings::raise;
 
 namespace {
@@ -79,7 +79,7 @@ struct PackedInput {
 };
 
 // Copies the snapshot's strings (no Python code runs here, so the items cannot change).
-PackedInput pack(const FastSequence& seq, const char* argument, ledger::Site& site) {
+PackedInput pack(const ItemSnapshot& seq, const char* argument, ledger::Site& site) {
     PackedInput out(site);
     PyObject* const* items = seq.items();
     std::size_t total = 0;
@@ -195,7 +195,7 @@ class PySpeller {
 public:
     PySpeller(py::handle words, py::handle frequencies) {
         static ledger::Site& site = ledger::site("spell.Speller");
-        const FastSequence seq(words, "words");
+        const ItemSnapshot seq(words, "words");
         const PackedInput packed = pack(seq, "words", site);
         const std::vector<std::uint32_t> counts = frequencies_from(frequencies, seq.size());
         {
@@ -255,7 +255,7 @@ public:
                           double min_similarity) const {
         static ledger::Site& site = ledger::site("spell.suggest_many");
         const spell::SearchOptions options = options_from(metric, max_distance, min_similarity);
-        const PackedInput queries = pack(FastSequence(words, "words"), "words", site);
+        const PackedInput queries = pack(ItemSnapshot(words, "words"), "words", site);
         ledger::vector<spell::Hit> results(queries.size(), spell::Hit{}, ledger::Allocator<spell::Hit>(site));
         const unsigned thread_count = std::min(threads, max_threads);
         run_interruptibly([&](std::stop_token stop) {

@@ -82,12 +82,13 @@ class SearchOptions:
 
 def text(value, argument: str) -> str:
     """A str that is valid text (no lone surrogates: they cannot be a word in any dictionary and
-    cannot cross the C ABI as UTF-8)."""
+    cannot cross the C ABI as UTF-8). A str subclass is read as the str it is; its methods are
+    not asked."""
     if not isinstance(value, str):
         raise TypeError(f"{argument} must be str, not {type(value).__name__}")
-    if not value.isascii():
+    if not str.isascii(value):
         try:
-            value.encode("utf-8")
+            str.encode(value, "utf-8")
         except UnicodeEncodeError as e:
             raise UnicodeEncodeError(
                 "utf-8", value, e.start, e.end, f"{argument} cannot be encoded as UTF-8 (lone surrogate)"
@@ -128,12 +129,18 @@ def _all_text(items: list) -> bool:
     return True
 
 
+def _has_slot(cls: type, name: str) -> bool:
+    """Whether instances of `cls` have the special method `name` (as CPython's type slots see it)."""
+    return any(name in vars(k) for k in cls.__mro__)
+
+
 def _integer(value, argument: str) -> int:
-    # bool is an int, but True as a count is a bug. Other integer types (numpy's, objects with
-    # __index__) are refused too: one rule, and no user code runs inside a check.
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise TypeError(f"{argument} must be int, not {type(value).__name__}")
-    return operator.index(value)  # an exact int, whatever the subclass overrides
+    """An int, or anything with __index__ (numpy integers, say), as operator.index sees it; bool
+    is refused (True as a count is a bug)."""
+    cls = type(value)
+    if cls is bool or not (issubclass(cls, int) or _has_slot(cls, "__index__")):
+        raise TypeError(f"{argument} must be int, not {cls.__name__}")
+    return operator.index(value)  # an exact int, whatever an int subclass overrides
 
 
 def _shown(v: int | float) -> str:
@@ -179,13 +186,21 @@ def metric(value) -> Metric:
 
 
 def min_similarity(value) -> float | None:
-    """None or a number between 0 and 1 (similarities are in [0, 1]; anything else is a bug)."""
+    """None or a number between 0 and 1 (similarities are in [0, 1]; anything else is a bug):
+    float, int, or anything with __float__ or __index__ (numpy scalars, Fraction); bool is
+    refused. A float subclass is read as stored; an int is compared exactly, so a huge one is
+    reported rather than overflowing."""
     if value is None:
         return None
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
-        raise TypeError(f"min_similarity must be float, not {type(value).__name__}")
-    # Compared before any conversion, so a huge int is reported rather than overflowing.
-    v = operator.index(value) if isinstance(value, int) else float.__float__(value)
+    cls = type(value)
+    if cls is bool or not (issubclass(cls, (int, float)) or _has_slot(cls, "__float__") or _has_slot(cls, "__index__")):
+        raise TypeError(f"min_similarity must be float, not {cls.__name__}")
+    if issubclass(cls, float):
+        v: int | float = float.__float__(value)
+    elif issubclass(cls, int) or not _has_slot(cls, "__float__"):
+        v = operator.index(value)
+    else:
+        v = float(value)  # its own __float__ (its errors reach the caller unchanged)
     if not 0 <= v <= 1:  # NaN fails this too
         raise ValueError(f"min_similarity must be between 0 and 1, got {_shown(v)}")
     return float(v)

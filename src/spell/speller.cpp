@@ -205,7 +205,7 @@ void Speller::search_many(const PackedText& queries, const SearchOptions& option
             Scratch scratch;
             ledger::vector<Hit> hits{ledger::Allocator<Hit>(site)};
             for (std::size_t begin; !stop.stop_requested() && (begin = next.fetch_add(chunk)) < n;) {
-                for (std::size_t i = begin; i < std::min(n, begin + chunk); ++i) {
+                for (std::size_t i = begin; i < std::min(n, begin + chunk) && !stop.stop_requested(); ++i) {
                     search(queries[i], one, scratch, hits);
                     out[i] = hits.empty() ? Hit{no_word, -1, 0.0} : hits.front();
                 }

@@ -59,8 +59,8 @@ public:
 
     // One best word per query (Hit::word == no_word when none), on `threads` threads
     // (0 = all cores). Results go to `out[i]`; the threads' temporaries count against `site`.
-    // When `stop` is requested the threads finish their current chunk of queries and return
-    // (out is then only partly filled): a caller on another thread can cancel a long batch.
+    // When `stop` is requested the threads return after their current query (out is then only
+    // partly filled): a caller on another thread can cancel a long batch.
     void search_many(const PackedText& queries, const SearchOptions& options, unsigned threads, std::span<Hit> out,
                      ledger::Site& site, std::stop_token stop = {}) const;
 

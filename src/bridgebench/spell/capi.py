@@ -84,7 +84,9 @@ _lib = _declare(_clib.library())
 
 
 def _utf8(word: str) -> bytes:
-    return word.encode("utf-8")  # the rules already refused lone surrogates
+    # str.encode, not word.encode: a str subclass is encoded as the str it is. The rules
+    # already refused lone surrogates.
+    return str.encode(word, "utf-8")
 
 
 def _decode(item: bb_spell_suggestion) -> str:
@@ -150,24 +152,30 @@ def _create(words: list[str], frequencies: list[int] | None) -> int:
     offsets.extend(itertools.accumulate(map(len, encoded)))
     counts = None if frequencies is None else array.array("I", frequencies)
     handle = ctypes.c_void_p()
-    status = _lib.bb_speller_create_ranked(
-        offsets.buffer_info()[0],
-        b"".join(encoded),
-        len(encoded),
-        None if counts is None else counts.buffer_info()[0],
-        ctypes.byref(handle),
-    )
-    _clib.raise_for_status(status, "Speller", "words")
-    return handle.value
+    try:
+        status = _lib.bb_speller_create_ranked(
+            offsets.buffer_info()[0],
+            b"".join(encoded),
+            len(encoded),
+            None if counts is None else counts.buffer_info()[0],
+            ctypes.byref(handle),
+        )
+        _clib.raise_for_status(status, "Speller", "words")
+        return handle.value
+    except BaseException:  # KeyboardInterrupt as the call returns included: nothing else owns it yet
+        _lib.bb_speller_free(handle.value)  # NULL after an error: nothing to free
+        raise
 
 
 def _suggest(address: int, word: str, options: rules.SearchOptions) -> tuple[str, int | float, float] | None:
     """(word, score, likelihood) of the best suggestion for `word`, or None."""
     query = _utf8(word)
     out = ctypes.POINTER(bb_spell_suggestion)()
-    status = _lib.bb_spell_suggest(address, query, len(query), *options.native, ctypes.byref(out))
-    _clib.raise_for_status(status, "suggest", "word")
+    # The call is inside the try: a KeyboardInterrupt arriving as it returns (Python checks for
+    # signals right after) must not skip the free. Freeing NULL (after an error) does nothing.
     try:
+        status = _lib.bb_spell_suggest(address, query, len(query), *options.native, ctypes.byref(out))
+        _clib.raise_for_status(status, "suggest", "word")
         item = out.contents
         return None if not item.word else (_decode(item), _score(item, options.metric), item.likelihood)
     finally:
@@ -177,9 +185,9 @@ def _suggest(address: int, word: str, options: rules.SearchOptions) -> tuple[str
 def _suggest_k(address: int, word: str, k: int, options: rules.SearchOptions) -> list[tuple[str, int | float]]:
     query = _utf8(word)
     out = ctypes.POINTER(bb_spell_suggestions)()
-    status = _lib.bb_spell_suggest_k(address, query, len(query), k, *options.native, ctypes.byref(out))
-    _clib.raise_for_status(status, "suggest_k", "word")
-    try:
+    try:  # the call inside the try, as in _suggest
+        status = _lib.bb_spell_suggest_k(address, query, len(query), k, *options.native, ctypes.byref(out))
+        _clib.raise_for_status(status, "suggest_k", "word")
         result = out.contents
         return [(_decode(item), _score(item, options.metric)) for item in result.items[: result.count]]
     finally:

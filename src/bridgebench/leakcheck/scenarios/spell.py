@@ -11,14 +11,21 @@ visible. The bundled 348k-word dictionary is never loaded (too slow for the audi
 
 from __future__ import annotations
 
+import _thread
 import array
+import contextlib
 import ctypes
 import math
 import random
+import signal
+import sys
+import threading
+import time
 
 from bridgebench import _clib, _spell, spell
 from bridgebench.leakcheck.scenarios import Canary, Scenario, cover_module, cover_symbols, failing_iterable
 from bridgebench.spell import capi
+from bridgebench_rules import spell as rules
 
 PYBIND = "bridgebench._spell"
 CAPI = "bridgebench.spell.capi"
@@ -26,8 +33,11 @@ CAPI = "bridgebench.spell.capi"
 _rng = random.Random(3)
 WORDS = ["".join(_rng.choices("abcdefghijklmnopqrstuvwxyz", k=_rng.randint(1, 10))) for _ in range(200)]
 WORDS += ["héllo", "naïve", "😀smile", "x" * 80, "", WORDS[0]]  # Unicode, long, empty, a duplicate
-# Above the bindings' release_gil_from_words (2048): the GIL is released for build and search.
-LARGE = WORDS * 12
+# Above the bindings' release_gil_from_words (2048), all different: the GIL is released for
+# build and search, and the index is big enough for the searches to take a while.
+LARGE = list(
+    dict.fromkeys("".join(_rng.choices("abcdefghijklmnopqrstuvwxyz", k=_rng.randint(3, 12))) for _ in range(4000))
+)
 
 SPELLER = spell.Speller(WORDS)
 CAPI_SPELLER = capi.Speller(WORDS)
@@ -242,6 +252,313 @@ SCENARIOS += [
         _raw_free_null,
         cover_symbols("bb_speller_free", "bb_free_spell_suggestion", "bb_free_spell_suggestions"),
     ),
+]
+
+
+# ---- misuse: other threads, close while busy, re-entry, __new__ without __init__, Ctrl-C --------
+#
+# Each runs in every layer, ASan and Valgrind included. Lists are changed from another thread
+# while native code builds an index from them or searches them with the GIL released; a C ABI
+# index is closed (or its finalizer runs) while another thread searches it; objects made by
+# __new__ alone are used; an input iterator uses (or closes) the speller it is being searched by;
+# a long batch is interrupted as Ctrl-C would. The native module is driven directly too
+# (bridgebench._spell, below the facade's private copies).
+
+
+def _misuse(kind: str, name: str, run, covers: tuple[str, ...], *, raises=None, weight=0.1) -> Scenario:
+    # `misuse` tags the kind for the coverage rule where the Scenario type has it.
+    tag = {"misuse": (kind,)} if "misuse" in getattr(Scenario, "__dataclass_fields__", {}) else {}
+    return Scenario(f"spell.misuse.{kind}.{name}", run, covers, raises=raises, growth_weight=weight, **tag)
+
+
+@contextlib.contextmanager
+def _only_while_gil_released(action):
+    """Runs action() on another thread, but only while the block has the GIL released (native
+    work): a long switch interval keeps that thread out of the block's Python code, so it acts
+    exactly where a native call must not depend on Python objects. action() returns True to be
+    called again."""
+    go, stop = threading.Event(), threading.Event()
+
+    def loop():
+        go.wait()
+        while not stop.is_set() and action():
+            time.sleep(0)  # hands the GIL back, so the native call can return
+
+    worker = threading.Thread(target=loop)
+    worker.start()
+    previous = sys.getswitchinterval()
+    sys.setswitchinterval(1000.0)
+    try:
+        go.set()
+        yield
+    finally:
+        stop.set()
+        sys.setswitchinterval(previous)
+        worker.join()
+
+
+def _while_another_thread(change, call):
+    """call(), while another thread keeps running change() whenever call() releases the GIL."""
+    with _only_while_gil_released(lambda: change() or True):
+        return call()
+
+
+def _build_while_mutated(make):
+    for change in ("clear", "ints"):
+        items = list(LARGE)
+
+        def mutate(items=items, change=change):
+            if change == "clear":
+                items.clear()
+                items.extend(WORDS[:5])
+            else:
+                items[:] = range(len(items))
+
+        try:
+            speller = _while_another_thread(mutate, lambda items=items: make(items))
+        except TypeError:
+            continue  # the list held ints when the call started: refused, by index
+        assert all(type(w) is str for w in speller.words), "Speller.words holds what is not a str"
+
+
+def _search_while_resized(search):
+    for change in ("shrink", "grow"):
+        items = WORDS[:60] * 2
+
+        def resize(items=items, change=change):
+            if change == "shrink":
+                del items[len(items) // 2 :]
+            elif len(items) < 10_000:
+                items.extend(WORDS)
+
+        answers = _while_another_thread(resize, lambda items=items: search(items))
+        assert all(a is None or type(a) is str for a in answers)
+
+
+_LARGE_SPELLER = spell.Speller(LARGE)
+_OPTIONS = rules.search_options(None, rules.DEFAULT_METRIC, None)
+_NATIVE_OPTIONS = (0, -1, math.nan)  # levenshtein, no limit, no floor: the facade's native form
+
+
+def _capi_close_while_searching():
+    speller = capi.Speller(LARGE)
+    outcome: list[str] = []
+    started = threading.Event()
+
+    def search():
+        started.set()
+        try:
+            for _ in range(50):
+                speller.suggest_many(WORDS[:20])
+        except ValueError as e:
+            outcome.append(str(e))
+
+    worker = threading.Thread(target=search)
+    worker.start()
+    started.wait()
+    while True:
+        try:
+            speller.close()
+            break
+        except ValueError as e:  # in use: never freed under the search
+            assert str(e) == rules.IN_USE, e
+            time.sleep(0.0005)
+    worker.join()
+    assert outcome in ([], [rules.CLOSED]), outcome  # closed between two batches, or after the last
+
+
+def _capi_finalizer_while_searching():
+    speller = capi.Speller(LARGE)
+    handle = speller._handle
+    inside = threading.Event()
+    answers: list = []
+
+    def search_slowly(address: int):
+        inside.set()
+        time.sleep(0.01)  # the finalizer runs now, while this call holds the handle
+        return capi._suggest(address, "helo", _OPTIONS)
+
+    worker = threading.Thread(target=lambda: answers.append(speller._call(search_slowly)))
+    worker.start()
+    inside.wait()
+    handle.discard()  # as at interpreter exit: the free waits for the running call
+    worker.join()
+    assert len(answers) == 1
+
+
+def _shared_speller_many_threads():
+    def work(i: int):
+        _LARGE_SPELLER.suggest_many(WORDS[i : i + 30], threads=2)
+        _LARGE_SPELLER.suggest_k(WORDS[i], 3, metric="jaro")
+
+    threads = [threading.Thread(target=work, args=(i,)) for i in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+
+
+def _uninitialised(cls, uses) -> None:
+    obj = cls.__new__(cls)
+    for use in uses:
+        try:
+            use(obj)
+        except TypeError as e:
+            assert "not initialised" in str(e), e
+        else:
+            raise AssertionError(f"{cls.__qualname__} used without __init__ did not raise TypeError")
+
+
+_SPELLER_USES = (
+    len,
+    lambda s: s.memory_bytes,
+    lambda s: s.suggest("helo"),
+    lambda s: s.suggest_k("helo", 2),
+    lambda s: s.suggest_many(["helo"]),
+)
+
+
+def _native_uninitialised():
+    _uninitialised(
+        _spell.Speller,
+        (
+            len,
+            lambda s: s.words,
+            lambda s: s.memory_bytes,
+            lambda s: s._suggest("helo", *_NATIVE_OPTIONS),
+            lambda s: s._suggest_k("helo", 2, *_NATIVE_OPTIONS),
+            lambda s: s._suggest_many(["helo"], 1, *_NATIVE_OPTIONS),
+        ),
+    )
+
+
+def _reinitialised(cls) -> None:
+    speller = cls(WORDS[:10])
+    try:
+        speller.__init__(WORDS[10:20])
+    except TypeError as e:
+        assert str(e) == rules.ALREADY_INITIALISED, e
+    else:
+        raise AssertionError(f"{cls.__qualname__}.__init__ twice did not raise TypeError")
+    assert len(speller) == len(set(WORDS[:10]))
+
+
+def _interrupted(call) -> None:
+    """Runs call() and interrupts it as Ctrl-C would, once it releases the GIL (inside native
+    code); the KeyboardInterrupt propagates (if the call ends first, it arrives right after)."""
+    # interrupt_main() does nothing unless Python handles SIGINT, and a process started in the
+    # background by a shell inherits SIGINT ignored: install the default handler for the call.
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
+    try:
+        with _only_while_gil_released(lambda: _thread.interrupt_main()):
+            call()
+        for _ in range(1000):  # the interrupt came after the call: it is delivered here
+            time.sleep(0.001)
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
+# Long enough (~1 s natively) for the interrupt to arrive while the native batch runs.
+_BATCH = [w + "qz" for w in WORDS] * 60
+
+
+def _capi_interrupted_then_closed():
+    speller = capi.Speller(LARGE)
+    try:
+        _interrupted(lambda: speller.suggest_many(_BATCH))
+    finally:
+        speller.close()  # the interrupted call let go of the handle
+
+
+def _queries_that_call_back(speller_call):
+    """A query iterator that uses the speller being searched between its items."""
+    yield "helo"
+    speller_call()
+    yield "wrld"
+
+
+def _capi_closed_by_its_own_input():
+    speller = capi.Speller(WORDS)
+    try:
+        speller.suggest_many(_queries_that_call_back(speller.close))
+    except ValueError as e:
+        assert str(e) == rules.CLOSED, e  # the batch had not started: the handle was never held
+    else:
+        raise AssertionError("suggest_many on a Speller its own input closed did not raise")
+
+
+_PYBIND_SPELLER = cover_module(PYBIND, "Speller")
+_PYBIND_NATIVE = cover_module(PYBIND, "Speller", "Speller.words", "Speller.memory_bytes")
+_CAPI_SEARCH = cover_module(CAPI, "Speller") + cover_symbols(*_SUGGEST)
+_CAPI_LIFE = _CAPI_SEARCH + cover_symbols(*_CREATE)  # creates and frees its own index too
+
+SCENARIOS += [
+    _misuse("mutation", "pybind_build_list_changed", lambda: _build_while_mutated(spell.Speller), _PYBIND_NATIVE),
+    _misuse("mutation", "native_build_list_changed", lambda: _build_while_mutated(_spell.Speller), _PYBIND_NATIVE),
+    _misuse(
+        "mutation",
+        "pybind_suggest_many_list_resized",
+        lambda: _search_while_resized(lambda q: _LARGE_SPELLER.suggest_many(q, threads=2)),
+        _PYBIND_SPELLER,
+    ),
+    _misuse(
+        "mutation",
+        "native_suggest_many_list_resized",
+        lambda: _search_while_resized(lambda q: _LARGE_SPELLER._suggest_many(q, 2, *_NATIVE_OPTIONS)),
+        _PYBIND_SPELLER,
+    ),
+    _misuse(
+        "mutation",
+        "capi_suggest_many_list_resized",
+        lambda: _search_while_resized(lambda q: CAPI_SPELLER.suggest_many(q)),
+        _CAPI_SEARCH,
+    ),
+    _misuse("concurrency", "pybind_shared_speller", _shared_speller_many_threads, _PYBIND_SPELLER),
+    _misuse("concurrency", "capi_close_while_searching", _capi_close_while_searching, _CAPI_LIFE),
+    _misuse("concurrency", "capi_finalizer_while_searching", _capi_finalizer_while_searching, _CAPI_LIFE),
+    _misuse(
+        "uninitialised",
+        "pybind_speller",
+        lambda: (_uninitialised(spell.Speller, _SPELLER_USES), _reinitialised(spell.Speller)),
+        _PYBIND_NATIVE,
+        weight=1.0,
+    ),
+    _misuse("uninitialised", "native_speller", _native_uninitialised, _PYBIND_NATIVE, weight=1.0),
+    _misuse(
+        "uninitialised",
+        "capi_speller",
+        lambda: (_uninitialised(capi.Speller, _SPELLER_USES), _reinitialised(capi.Speller)),
+        cover_module(CAPI, "Speller") + cover_symbols(*_CREATE),
+        weight=1.0,
+    ),
+    _misuse(
+        "reentrancy",
+        "pybind_input_searches_the_same_speller",
+        lambda: SPELLER.suggest_many(_queries_that_call_back(lambda: SPELLER.suggest_k("helo", 2))),
+        _PYBIND_SPELLER,
+    ),
+    _misuse(
+        "reentrancy",
+        "native_input_searches_the_same_speller",
+        lambda: SPELLER._suggest_many(
+            _queries_that_call_back(lambda: SPELLER._suggest("a", *_NATIVE_OPTIONS)), 1, *_NATIVE_OPTIONS
+        ),
+        _PYBIND_SPELLER,
+    ),
+    _misuse(
+        "reentrancy",
+        "capi_input_closes_the_speller",
+        _capi_closed_by_its_own_input,
+        cover_module(CAPI, "Speller") + cover_symbols(*_CREATE),
+    ),
+    _misuse(
+        "interrupts",
+        "pybind_suggest_many",
+        lambda: _interrupted(lambda: _LARGE_SPELLER.suggest_many(_BATCH, threads=2)),
+        _PYBIND_SPELLER,
+        raises=KeyboardInterrupt,
+    ),
+    _misuse("interrupts", "capi_suggest_many", _capi_interrupted_then_closed, _CAPI_LIFE, raises=KeyboardInterrupt),
 ]
 
 
