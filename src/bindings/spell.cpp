@@ -119,11 +119,11 @@ spell::Metric metric_from(int code) {
 std::vector<std::uint32_t> frequencies_from(py::handle frequencies, Py_ssize_t words) {
     std::vector<std::uint32_t> out;
     if (frequencies.is_none()) return out;
-    const FastSequence seq(frequencies, "frequencies");
+    const ItemSnapshot seq(frequencies, "frequencies");
     if (seq.size() != words) raise(PyExc_ValueError, "frequencies must have one entry per word");
     out.reserve(static_cast<std::size_t>(words));
     for (Py_ssize_t i = 0; i < seq.size(); ++i) {
-        PyObject* item = seq.items()[i];
+        PyObject* item = seq[i];
         if (!PyLong_Check(item)) raise(PyExc_TypeError, "frequencies[%zd] must be int", i);
         int overflow = 0;
         const long long v = PyLong_AsLongLongAndOverflow(item, &overflow);
