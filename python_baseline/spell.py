@@ -168,22 +168,26 @@ class Speller:
             self._frequency[w] = max(self._frequency.get(w, 0), f)
         self._words = list(dict.fromkeys(checked))
 
-    @property
-    def words(self) -> list[str]:
+    def _index(self) -> list[str]:
         if self._words is None:
             raise TypeError(rules.NOT_INITIALISED)
         return self._words
 
+    @property
+    def words(self) -> list[str]:
+        """The unique words, in dictionary order (a copy: changing it changes nothing here)."""
+        return list(self._index())
+
     def __len__(self) -> int:
-        return len(self.words)
+        return len(self._index())
 
     def _ranked(self, query: rules.Query) -> list:
         o = query.options
         if o.metric.name == "damerau":
             if self._keys is None:
-                self._keys = spell_ranking.Keys(self.words, self._frequency or {})
+                self._keys = spell_ranking.Keys(self._index(), self._frequency or {})
             return spell_ranking.search(self._keys, query.word, query.k, o.max_distance)
-        return _search(self.words, query.word, query.k, o.metric.name, o.max_distance, o.min_similarity)
+        return _search(self._index(), query.word, query.k, o.metric.name, o.max_distance, o.min_similarity)
 
     def suggest(
         self,

@@ -203,18 +203,19 @@ public:
             core_ = std::make_unique<spell::Speller>(packed.view(), counts, site);
         }
         // The unique words as the caller's own str objects (held by the snapshot, whatever
-        // happened to the caller's list meanwhile), to hand back without copying.
-        words_ = py::list(static_cast<Py_ssize_t>(core_->size()));
+        // happened to the caller's list meanwhile), to hand back without copying. A tuple, so
+        // nobody can change what word_at() reads.
+        words_ = py::tuple(static_cast<Py_ssize_t>(core_->size()));
         for (std::size_t i = 0; i < core_->size(); ++i) {
             PyObject* item = seq.items()[core_->source_position(i)];
             Py_INCREF(item);
-            PyList_SET_ITEM(words_.ptr(), static_cast<Py_ssize_t>(i), item);
+            PyTuple_SET_ITEM(words_.ptr(), static_cast<Py_ssize_t>(i), item);
         }
     }
 
     std::size_t size() const noexcept { return core_->size(); }
     std::size_t memory_bytes() const noexcept { return core_->memory_bytes(); }
-    py::list words() const { return words_; }
+    py::list words() const { return py::list(words_); }  // a copy: the caller may change it
 
     py::object suggest(py::handle word, int metric, long long max_distance, double min_similarity) const {
         static ledger::Site& site = ledger::site("spell.suggest");
@@ -281,11 +282,11 @@ private:
             if (str == nullptr) throw py::error_already_set();
             return py::reinterpret_steal<py::object>(str);
         }
-        return py::reinterpret_borrow<py::object>(PyList_GET_ITEM(words_.ptr(), static_cast<Py_ssize_t>(hit.word)));
+        return py::reinterpret_borrow<py::object>(PyTuple_GET_ITEM(words_.ptr(), static_cast<Py_ssize_t>(hit.word)));
     }
 
     std::unique_ptr<spell::Speller> core_;
-    py::list words_;
+    py::tuple words_;
 };
 
 // A Speller made by Speller.__new__ without __init__ has raw, unconstructed memory where the

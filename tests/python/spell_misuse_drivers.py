@@ -176,3 +176,10 @@ def ctrl_c_during_suggest_many() -> None:
         print("not interrupted")
     except KeyboardInterrupt:
         print(f"batch={per_query * len(batch):.3f} latency={time.perf_counter() - sent[0]:.3f}")
+
+
+def words_changed_by_the_caller() -> None:
+    """Speller.words cleared by the caller, then a search (the index used to read that list)."""
+    speller = spell.Speller(["alpha", "beta", "gamma"])
+    speller.words.clear()
+    print(speller.suggest("gamme"), len(speller.words))

@@ -57,6 +57,11 @@ def test_capi_close_while_another_thread_searches():
     assert facts["worker"] in ("[]", f"[{rules.CLOSED!r}]")
 
 
+def test_changing_speller_words_changes_nothing():
+    # Before: Speller.words was the index's own list; clearing it made suggest() read past its end.
+    assert run_driver("words_changed_by_the_caller") == "gamma 3"
+
+
 def test_speller_used_without_init_raises_type_error():
     # Before: a crash (pybind11) or AttributeError (the others).
     results = run_driver("uninitialised").split("|")

@@ -15,6 +15,7 @@ import gc
 import math
 from dataclasses import dataclass
 
+from adversarial import Index, Real
 from hypothesis import event, given
 from hypothesis import strategies as st
 
@@ -40,32 +41,6 @@ class Word(str):
 
     def __repr__(self) -> str:
         return f"Word({str.__repr__(self)})"
-
-
-class Index:
-    """Usable as an int only through __index__ (like numpy integers)."""
-
-    def __init__(self, value: int):
-        self.value = value
-
-    def __index__(self) -> int:
-        return self.value
-
-    def __repr__(self) -> str:
-        return f"Index({self.value})"
-
-
-class Real:
-    """Usable as a float only through __float__ (like numpy.float32)."""
-
-    def __init__(self, value: float):
-        self.value = value
-
-    def __float__(self) -> float:
-        return self.value
-
-    def __repr__(self) -> str:
-        return f"Real({self.value!r})"
 
 
 @dataclass(frozen=True)

@@ -386,6 +386,12 @@ def _capi_finalizer_while_searching():
     assert len(answers) == 1
 
 
+def _words_changed_by_caller():
+    speller = spell.Speller(WORDS)
+    speller.words.clear()  # a copy: the index keeps its own
+    assert speller.suggest(WORDS[3]) == WORDS[3] and len(speller.words) == len(speller)
+
+
 def _shared_speller_many_threads():
     def work(i: int):
         _LARGE_SPELLER.suggest_many(WORDS[i : i + 30], threads=2)
@@ -513,6 +519,7 @@ SCENARIOS += [
         lambda: _search_while_resized(lambda q: CAPI_SPELLER.suggest_many(q)),
         _CAPI_SEARCH,
     ),
+    _misuse("mutation", "pybind_words_changed_by_caller", _words_changed_by_caller, _PYBIND_NATIVE),
     _misuse("concurrency", "pybind_shared_speller", _shared_speller_many_threads, _PYBIND_SPELLER),
     _misuse("concurrency", "capi_close_while_searching", _capi_close_while_searching, _CAPI_LIFE),
     _misuse("concurrency", "capi_finalizer_while_searching", _capi_finalizer_while_searching, _CAPI_LIFE),
