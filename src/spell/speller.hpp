@@ -1,15 +1,16 @@
 // The dictionary and its searches: what the bindings and the C ABI call.
 //
-// A Speller keeps the unique words twice: as written (for the levenshtein, indel and jaro
-// metrics, which are case-sensitive and break ties by dictionary order) and case-folded
-// (for damerau, the default). A damerau search ranks the way a person expects:
+// A Speller keeps three indexes: the unique words as written (for the levenshtein, indel and
+// jaro metrics, which are case-sensitive and break ties by dictionary order), the case-folded
+// words ("keys", for damerau, the default) and the frequent keys (for damerau's near ties).
+// A damerau search ranks the way a person expects:
 //  1. matching ignores case (casing.hpp); an exact match, in any case, is always first;
 //  2. the candidates are the words at the nearest optimal-string-alignment distance d, plus
 //     the frequent words (frequency > frequent_floor) at d + 1 ("near ties": a common word
 //     one edit farther is often what was meant), never past max_distance;
 //  3. they are ordered by  typing_cost(query, word) * cost_weight - frequency(word),  then by
 //     dictionary order. Frequencies are Zipf values x 100 (0 when unknown; 0-800 for
-//     English), so one unit of typing cost outweighs a factor of 10^0.3 in frequency;
+//     English), so one unit of typing cost weighs as much as a factor of 2 in frequency;
 //  4. the answer is one of the word's spellings in the dictionary (the one written like the
 //     query when there is one), in capitals when the query is, with a capital first letter
 //     when the query has one.
