@@ -150,7 +150,8 @@ def _capi_build_finalized():
     del speller
 
 
-_CREATE = ("bb_speller_create", "bb_speller_free")
+# The wrapper builds through bb_speller_create_ranked (NULL frequencies unless given).
+_CREATE = ("bb_speller_create_ranked", "bb_speller_free")
 _SUGGEST = ("bb_spell_suggest", "bb_free_spell_suggestion")
 _SUGGEST_K = ("bb_spell_suggest_k", "bb_free_spell_suggestions")
 
@@ -164,6 +165,14 @@ SCENARIOS += [
         weight=0.2,
     ),
     _capi("Speller", _CREATE, "build_finalized", _capi_build_finalized, weight=0.2),
+    _capi(
+        "Speller",
+        _CREATE + _SUGGEST_K,
+        "frequencies",
+        lambda: capi.Speller(WORDS, frequencies=list(range(len(WORDS)))).suggest_k("helo", 3),
+        weight=0.2,
+    ),
+    _capi("Speller", (), "bad_frequencies", lambda: capi.Speller(["a"], frequencies=[-1]), raises=ValueError),
     _capi("Speller", (), "bad_item", lambda: capi.Speller(["a", 2]), raises=TypeError),
     _capi("Speller", (), "lone_surrogate", lambda: capi.Speller(["a", "\ud800"]), raises=UnicodeEncodeError),
     _capi("suggest", _SUGGEST, "ok", lambda: capi.suggest("helo", CAPI_SPELLER), reduced=True),
@@ -564,7 +573,7 @@ CANARIES = [
     Canary(
         "spell_index",
         sites=("spell.Speller", "capi.bb_speller_create"),
-        functions=("Speller", "PySpeller", "bb_speller_create"),
+        functions=("Speller", "PySpeller", "bb_speller_create", "bb_speller_create_ranked"),
         scenarios=("spell.pybind.Speller.build", "spell.capi.Speller.build_close"),
         description="a block lost while building a speller's index (src/spell/speller.cpp)",
     ),
