@@ -47,6 +47,7 @@ struct Transfer {
     int redirects = 0;
     bool overflowed = false;    // the body cap stopped the transfer
     bool write_failed = false;  // out of memory while storing the body
+    int socket_errno = 0;       // why opening a socket failed (see open_socket_noting_errno)
     Clock::time_point start{};
 };
 
@@ -222,9 +223,14 @@ void Session::run() noexcept {
         // connection. Never for plain http: HTTP/2 is only negotiated over TLS here, and
         // PIPEWAIT would queue every transfer behind the first connection's response.
         curl_easy_setopt(easy, CURLOPT_PIPEWAIT, url.starts_with("https:") ? 1L : 0L);
-        curl_easy_setopt(easy, CURLOPT_TIMEOUT_MS, milliseconds(options_.timeout));
+        // `timeout` is the whole URL's deadline: each redirect hop gets what is left of it.
+        const double left = options_.timeout - std::chrono::duration<double>(Clock::now() - t.start).count();
+        curl_easy_setopt(easy, CURLOPT_TIMEOUT_MS, std::max(1L, milliseconds(left)));
         curl_easy_setopt(easy, CURLOPT_CONNECTTIMEOUT_MS, milliseconds(options_.connect_timeout));
         curl_easy_setopt(easy, CURLOPT_USERAGENT, options_.user_agent.c_str());
+        t.socket_errno = 0;
+        curl_easy_setopt(easy, CURLOPT_OPENSOCKETFUNCTION, &open_socket_noting_errno);
+        curl_easy_setopt(easy, CURLOPT_OPENSOCKETDATA, &t.socket_errno);
         t.record.final_url = url;
         if (curl_multi_add_handle(loop.multi, easy) != CURLM_OK)
             throw std::runtime_error("curl_multi_add_handle failed");
@@ -318,7 +324,7 @@ void Session::run() noexcept {
         if (t.write_failed) {
             r.error = "out of memory";
         } else {
-            r.error = error_message(code, t.overflowed);
+            r.error = error_message(code, t.overflowed, t.socket_errno);
         }
         // A body is kept when it is the answer (no error), the part under the cap, or what
         // arrived before the server cut the response; after other failures it means nothing.
