@@ -28,9 +28,9 @@ import urllib.request
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
-from python_baseline import scrape_rules as rules
+from bridgebench_rules import scrape as rules
+from bridgebench_rules.scrape import DEFAULT_USER_AGENT, DEFAULTS, Options
 from python_baseline.scrape_deadlines import Deadlines, TimedRequest, handlers
-from python_baseline.scrape_rules import DEFAULT_USER_AGENT, DEFAULTS, Options
 
 REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
 _READ_CHUNK = 1 << 16

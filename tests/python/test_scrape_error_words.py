@@ -7,7 +7,7 @@ import pytest
 from misbehaving_server import HOP_DELAY, MisbehavingServer
 from scrape_impls import SCRAPE, isolated
 
-from python_baseline import scrape_rules as rules
+from bridgebench_rules import scrape as rules
 
 
 @pytest.fixture(scope="module")

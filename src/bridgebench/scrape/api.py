@@ -1,5 +1,5 @@
 """The public scrape API over the pybind11 module: arguments are checked here, by the rules
-shared with the baseline and the C ABI wrapper (python_baseline.scrape_rules), so all three
+shared with the baseline and the C ABI wrapper (bridgebench_rules.scrape), so all three
 raise the same errors; bridgebench._scrape only converts values that passed them."""
 
 from __future__ import annotations
@@ -8,8 +8,8 @@ from collections.abc import Iterable
 
 from bridgebench import _scrape
 from bridgebench.scrape.site import Site
-from python_baseline import scrape_rules as rules
-from python_baseline.scrape_rules import DEFAULTS
+from bridgebench_rules import scrape as rules
+from bridgebench_rules.scrape import DEFAULTS
 
 
 def scrape(

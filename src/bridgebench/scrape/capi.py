@@ -15,8 +15,8 @@ import threading
 
 from bridgebench import _clib
 from bridgebench.scrape.site import Site
-from python_baseline import scrape_rules as rules
-from python_baseline.scrape_rules import DEFAULTS
+from bridgebench_rules import scrape as rules
+from bridgebench_rules.scrape import DEFAULTS
 
 
 class bb_scrape_options(ctypes.Structure):

@@ -11,9 +11,9 @@ native layers below these checks only convert values that already passed them (t
 keeps its own last-line check, ``bb::scrape::validate``, for C callers; a test keeps its limits
 equal to these).
 
-It lives in ``python_baseline`` because the baselines import nothing from ``bridgebench`` (they
-are what a Python user would write without it) while ``bridgebench`` already depends on
-``python_baseline``: this is the one place both sides can import. Standard library only.
+Why a package beside both (``bridgebench_rules``, see its ``__init__``): the baseline imports
+nothing from ``bridgebench``, and these rules are the one thing the three are meant to share.
+Standard library only.
 
 Rules, in the order they are checked (so the first problem reported is the same everywhere):
 options in signature order, then ``urls`` itself, then its items (lazily for ``scrape_iter``).
