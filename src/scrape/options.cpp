@@ -14,6 +14,7 @@ std::string validate(const Options& o) {
     if (o.user_agent.find_first_of("\r\n", 0) != std::string::npos || o.user_agent.find('\0') != std::string::npos) {
         return "user_agent must not contain CR, LF or NUL";
     }
+    if (o.ca_file.find('\0') != std::string::npos) return "ca_file must not contain NUL";
     return {};
 }
 
