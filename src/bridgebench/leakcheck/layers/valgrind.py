@@ -19,6 +19,7 @@ import time
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
+from bridgebench.errors import SetupError
 from bridgebench.leakcheck.layers import Context, read_worker_output, run_worker, worker_command, worker_env
 from bridgebench.leakcheck.model import Finding, LayerResult
 from bridgebench.leakcheck.stacks import Frame, blamed_function, concerns_us, our_frames
@@ -94,10 +95,7 @@ def run(ctx: Context) -> LayerResult:
     started = time.perf_counter()
     valgrind = shutil.which("valgrind")
     if valgrind is None:
-        return LayerResult(
-            "valgrind",
-            [Finding("valgrind", "unavailable", "-", "valgrind is not installed (scripts/bootstrap.sh installs it)")],
-        )
+        raise SetupError("valgrind is not installed (scripts/bootstrap.sh installs it)")
     out = ctx.work_dir / "valgrind.json"
     xml = ctx.work_dir / "valgrind.xml"
     xml.unlink(missing_ok=True)
