@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import concurrent.futures
 import http.client
-import math
 import socket
 import ssl
 import time
@@ -26,8 +25,9 @@ import urllib.request
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
-DEFAULT_USER_AGENT = "bridgebench-scrape/0.1"
-MAX_CONCURRENCY = 10_000
+from python_baseline import scrape_rules as rules
+from python_baseline.scrape_rules import DEFAULT_USER_AGENT, DEFAULTS, Options
+
 REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
 _READ_CHUNK = 1 << 16
 
@@ -59,80 +59,6 @@ class Site:
         )
 
 
-@dataclass(frozen=True)
-class _Options:
-    concurrency: int
-    timeout: float
-    connect_timeout: float
-    max_body_bytes: int
-    follow_redirects: bool
-    max_redirects: int
-    user_agent: str
-
-
-# ---- arguments (same checks and messages as the native module) ------------------------------
-
-
-def _int_arg(value, name: str, minimum: int, maximum: int) -> int:
-    if type(value) is bool or not isinstance(value, int):
-        raise TypeError(f"{name} must be int, not {type(value).__name__}")
-    if value > maximum:
-        raise ValueError(f"{name} must be at most {maximum}, got {value!r}")
-    if value < minimum:
-        raise ValueError(f"{name} must be at least {minimum}, got {value!r}")
-    return value
-
-
-def _seconds_arg(value, name: str) -> float:
-    if type(value) is bool or not isinstance(value, (int, float)):
-        raise TypeError(f"{name} must be a number of seconds (float or int), not {type(value).__name__}")
-    try:
-        seconds = float(value)
-    except OverflowError:
-        seconds = math.inf
-    if not math.isfinite(seconds) or seconds <= 0:
-        raise ValueError(f"{name} must be a finite number of seconds > 0, got {value!r}")
-    return seconds
-
-
-def _options(
-    concurrency, timeout, connect_timeout, max_body_bytes, follow_redirects, max_redirects, user_agent
-) -> _Options:
-    concurrency = _int_arg(concurrency, "concurrency", 1, MAX_CONCURRENCY)
-    timeout = _seconds_arg(timeout, "timeout")
-    connect_timeout = _seconds_arg(connect_timeout, "connect_timeout")
-    max_body_bytes = _int_arg(max_body_bytes, "max_body_bytes", 0, 2**63 - 1)
-    if not isinstance(follow_redirects, bool):
-        raise TypeError(f"follow_redirects must be bool, not {type(follow_redirects).__name__}")
-    max_redirects = _int_arg(max_redirects, "max_redirects", 0, 1000)
-    if user_agent is None:
-        user_agent = DEFAULT_USER_AGENT
-    elif not isinstance(user_agent, str):
-        raise TypeError(f"user_agent must be str or None, not {type(user_agent).__name__}")
-    elif any(c in user_agent for c in "\r\n\0"):
-        raise ValueError("user_agent must not contain CR, LF or NUL")
-    return _Options(concurrency, timeout, connect_timeout, max_body_bytes, follow_redirects, max_redirects, user_agent)
-
-
-def _iterate(urls) -> Iterator:
-    if isinstance(urls, (str, bytes, bytearray)):
-        raise TypeError(f"urls must be an iterable of str (a list, say), not a single {type(urls).__name__}")
-    try:
-        return iter(urls)
-    except TypeError:
-        raise TypeError(f"urls must be an iterable of str, not {type(urls).__name__}") from None
-
-
-def _check_url(item, index: int) -> str:
-    if not isinstance(item, str):
-        raise TypeError(f"urls[{index}] must be str, not {type(item).__name__}")
-    try:
-        item.encode("utf-8")
-    except UnicodeEncodeError:
-        raise UnicodeError(f"urls[{index}] cannot be encoded as UTF-8 (lone surrogate)") from None
-    return item
-
-
 # ---- one URL -----------------------------------------------------------------------------------
 
 
@@ -147,22 +73,22 @@ class _Parsed:
 
 def _parse(url: str) -> _Parsed:
     if not url or any(ord(c) <= 0x20 or ord(c) == 0x7F for c in url):
-        return _Parsed("invalid URL")
+        return _Parsed(rules.INVALID_URL)
     try:
         parts = urllib.parse.urlsplit(url)
         port = parts.port
     except ValueError:
-        return _Parsed("invalid URL")
+        return _Parsed(rules.INVALID_URL)
     scheme = parts.scheme.lower()
     if not scheme:
-        return _Parsed("invalid URL")
+        return _Parsed(rules.INVALID_URL)
     if scheme not in ("http", "https"):
-        return _Parsed("unsupported scheme")
+        return _Parsed(rules.UNSUPPORTED_SCHEME)
     if not url[len(scheme) :].startswith("://") or url[len(scheme) + 3 :].startswith("/"):
-        return _Parsed("invalid URL")
+        return _Parsed(rules.INVALID_URL)
     host = (parts.hostname or "").lower()
     if not host:
-        return _Parsed("invalid URL")
+        return _Parsed(rules.INVALID_URL)
     if ":" in host:
         host = f"[{host}]"
     normalized = urllib.parse.urlunsplit((scheme, parts.netloc, parts.path or "/", parts.query, ""))
@@ -184,21 +110,21 @@ def _opener() -> urllib.request.OpenerDirector:
 def _error_word(e: BaseException) -> str:
     reason = e.reason if isinstance(e, urllib.error.URLError) and not isinstance(e, urllib.error.HTTPError) else e
     if isinstance(reason, (socket.timeout, TimeoutError)):
-        return "timeout"
+        return rules.TIMEOUT
     if isinstance(reason, ConnectionRefusedError):
-        return "connection refused"
+        return rules.CONNECTION_REFUSED
     if isinstance(reason, socket.gaierror):
-        return "could not resolve host"
+        return rules.COULD_NOT_RESOLVE
     if isinstance(reason, http.client.RemoteDisconnected):
-        return "empty reply"
+        return rules.EMPTY_REPLY
     if isinstance(reason, http.client.IncompleteRead):
-        return "incomplete body"
+        return rules.INCOMPLETE_BODY
     if isinstance(reason, (ConnectionResetError, BrokenPipeError)):
-        return "connection reset"
+        return rules.CONNECTION_RESET
     if isinstance(reason, ssl.SSLError):
-        return "TLS error"
+        return rules.TLS_ERROR
     if isinstance(reason, http.client.HTTPException):
-        return "invalid response"
+        return rules.INVALID_RESPONSE
     return str(reason) or type(reason).__name__
 
 
@@ -220,13 +146,13 @@ def _bytes_owed(response) -> int:
     return getattr(raw, "length", None) or 0
 
 
-def _read_body(response, hop: _Hop, options: _Options, deadline: float) -> None:
+def _read_body(response, hop: _Hop, options: Options, deadline: float) -> None:
     chunks: list[bytes] = []
     total = 0
     try:
         while True:
             if time.monotonic() > deadline:
-                hop.error = "timeout"
+                hop.error = rules.TIMEOUT
                 chunks = []
                 break
             chunk = response.read(_READ_CHUNK)
@@ -234,24 +160,24 @@ def _read_body(response, hop: _Hop, options: _Options, deadline: float) -> None:
                 # http.client ends a short Content-Length body quietly; the bytes still
                 # owed tell that the server cut the response.
                 if _bytes_owed(response):
-                    hop.error = "incomplete body"
+                    hop.error = rules.INCOMPLETE_BODY
                 break
             chunks.append(chunk)
             total += len(chunk)
             if total > options.max_body_bytes:
                 hop.truncated = True
-                hop.error = "body too large"
+                hop.error = rules.BODY_TOO_LARGE
                 break
     except http.client.IncompleteRead as e:
         chunks.append(e.partial)
-        hop.error = "incomplete body"
+        hop.error = rules.INCOMPLETE_BODY
     except (OSError, http.client.HTTPException) as e:
         hop.error = _error_word(e)
         chunks = []
     hop.body = b"".join(chunks)[: options.max_body_bytes]
 
 
-def _request(opener, url: str, options: _Options) -> _Hop:
+def _request(opener, url: str, options: Options) -> _Hop:
     hop = _Hop()
     deadline = time.monotonic() + options.timeout
     request = urllib.request.Request(url, headers={"User-Agent": options.user_agent})
@@ -276,7 +202,7 @@ def _request(opener, url: str, options: _Options) -> _Hop:
     return hop
 
 
-def _fetch(url: str, options: _Options, opener) -> Site:
+def _fetch(url: str, options: Options, opener) -> Site:
     parsed = _parse(url)
     if parsed.error is not None:
         return Site(url, "", "", 0, "", 0, "", "", b"", False, 0.0, parsed.error)
@@ -293,7 +219,7 @@ def _fetch(url: str, options: _Options, opener) -> Site:
         ):
             target = _parse(urllib.parse.urljoin(current, hop.location))
             if redirects >= options.max_redirects:
-                hop.error, hop.body = "too many redirects", b""
+                hop.error, hop.body = rules.TOO_MANY_REDIRECTS, b""
             elif target.error is not None:
                 hop.error, hop.body = target.error, b""
             else:
@@ -323,19 +249,25 @@ def _fetch(url: str, options: _Options, opener) -> Site:
 def scrape(
     urls: Iterable[str],
     *,
-    concurrency: int = 64,
-    timeout: float = 10.0,
-    connect_timeout: float = 5.0,
-    max_body_bytes: int = 10_485_760,
-    follow_redirects: bool = True,
-    max_redirects: int = 5,
+    concurrency: int = DEFAULTS.concurrency,
+    timeout: float = DEFAULTS.timeout,
+    connect_timeout: float = DEFAULTS.connect_timeout,
+    max_body_bytes: int = DEFAULTS.max_body_bytes,
+    follow_redirects: bool = DEFAULTS.follow_redirects,
+    max_redirects: int = DEFAULTS.max_redirects,
     user_agent: str | None = None,
 ) -> list[Site]:
     """Fetch every URL with a thread pool; one Site per URL, in input order."""
-    options = _options(
-        concurrency, timeout, connect_timeout, max_body_bytes, follow_redirects, max_redirects, user_agent
+    options = rules.check_options(
+        concurrency=concurrency,
+        timeout=timeout,
+        connect_timeout=connect_timeout,
+        max_body_bytes=max_body_bytes,
+        follow_redirects=follow_redirects,
+        max_redirects=max_redirects,
+        user_agent=user_agent,
     )
-    url_list = [_check_url(item, i) for i, item in enumerate(_iterate(urls))]
+    url_list = rules.url_list(urls)
     if not url_list:
         return []
     opener = _opener()
@@ -351,27 +283,32 @@ def scrape(
 def scrape_iter(
     urls: Iterable[str],
     *,
-    concurrency: int = 64,
-    timeout: float = 10.0,
-    connect_timeout: float = 5.0,
-    max_body_bytes: int = 10_485_760,
-    follow_redirects: bool = True,
-    max_redirects: int = 5,
+    concurrency: int = DEFAULTS.concurrency,
+    timeout: float = DEFAULTS.timeout,
+    connect_timeout: float = DEFAULTS.connect_timeout,
+    max_body_bytes: int = DEFAULTS.max_body_bytes,
+    follow_redirects: bool = DEFAULTS.follow_redirects,
+    max_redirects: int = DEFAULTS.max_redirects,
     user_agent: str | None = None,
 ) -> Iterator[Site]:
     """Like scrape, but yields Sites as they complete, with at most 2 x concurrency URLs in flight."""
-    options = _options(
-        concurrency, timeout, connect_timeout, max_body_bytes, follow_redirects, max_redirects, user_agent
+    options = rules.check_options(
+        concurrency=concurrency,
+        timeout=timeout,
+        connect_timeout=connect_timeout,
+        max_body_bytes=max_body_bytes,
+        follow_redirects=follow_redirects,
+        max_redirects=max_redirects,
+        user_agent=user_agent,
     )
-    return _stream(_iterate(urls), options)
+    return _stream(rules.lazy_urls(urls), options)
 
 
-def _stream(iterator: Iterator, options: _Options) -> Iterator[Site]:
+def _stream(iterator: Iterator, options: Options) -> Iterator[Site]:
     window = max(2 * options.concurrency, 16)
     opener = _opener()
     pool = concurrent.futures.ThreadPoolExecutor(max_workers=options.concurrency)
     in_flight: set[concurrent.futures.Future] = set()
-    index = 0
     exhausted = False
     try:
         while True:
@@ -381,8 +318,7 @@ def _stream(iterator: Iterator, options: _Options) -> Iterator[Site]:
                 except StopIteration:
                     exhausted = True
                     break
-                in_flight.add(pool.submit(_fetch, _check_url(item, index), options, opener))
-                index += 1
+                in_flight.add(pool.submit(_fetch, item, options, opener))
             if not in_flight:
                 return
             done, in_flight = concurrent.futures.wait(in_flight, return_when=concurrent.futures.FIRST_COMPLETED)

@@ -26,10 +26,12 @@ std::string error_message(CURLcode code, bool body_overflowed) {
         case CURLE_RECV_ERROR:
         case CURLE_SEND_ERROR:
             return std::string(errors::connection_reset);
-        case CURLE_UNSUPPORTED_PROTOCOL:
-            return std::string(errors::unsupported_scheme);
         case CURLE_URL_MALFORMAT:
             return std::string(errors::invalid_url);
+        // Every URL's scheme (and every redirect target's) is checked before libcurl sees it,
+        // so during a transfer this code means the reply itself: a server answering without
+        // a status line (HTTP/0.9, which libcurl refuses as an unsupported protocol).
+        case CURLE_UNSUPPORTED_PROTOCOL:
         case CURLE_WEIRD_SERVER_REPLY:
         case CURLE_HTTP2:
         case CURLE_HTTP2_STREAM:

@@ -13,9 +13,10 @@ from __future__ import annotations
 import ctypes
 import threading
 
-import python_baseline.scrape as _arguments  # the same argument checks and messages, pure Python
 from bridgebench import _clib
 from bridgebench.scrape.site import Site
+from python_baseline import scrape_rules as rules
+from python_baseline.scrape_rules import DEFAULTS
 
 
 class bb_scrape_options(ctypes.Structure):
@@ -123,18 +124,24 @@ def _wait_through_interrupts(done: threading.Event) -> None:
 def scrape(
     urls,
     *,
-    concurrency: int = 64,
-    timeout: float = 10.0,
-    connect_timeout: float = 5.0,
-    max_body_bytes: int = 10_485_760,
-    follow_redirects: bool = True,
-    max_redirects: int = 5,
+    concurrency: int = DEFAULTS.concurrency,
+    timeout: float = DEFAULTS.timeout,
+    connect_timeout: float = DEFAULTS.connect_timeout,
+    max_body_bytes: int = DEFAULTS.max_body_bytes,
+    follow_redirects: bool = DEFAULTS.follow_redirects,
+    max_redirects: int = DEFAULTS.max_redirects,
     user_agent: str | None = None,
 ) -> list[Site]:
-    checked = _arguments._options(
-        concurrency, timeout, connect_timeout, max_body_bytes, follow_redirects, max_redirects, user_agent
+    checked = rules.check_options(
+        concurrency=concurrency,
+        timeout=timeout,
+        connect_timeout=connect_timeout,
+        max_body_bytes=max_body_bytes,
+        follow_redirects=follow_redirects,
+        max_redirects=max_redirects,
+        user_agent=user_agent,
     )
-    encoded = [_arguments._check_url(u, i).encode("utf-8") for i, u in enumerate(_arguments._iterate(urls))]
+    encoded = [u.encode("utf-8") for u in rules.url_list(urls)]
     count = len(encoded)
     url_array = (ctypes.c_char_p * count)(*encoded)
     lengths = (ctypes.c_size_t * count)(*map(len, encoded))

@@ -27,7 +27,7 @@ import threading
 
 from bridgebench import _clib, _scrape
 from bridgebench.leakcheck.scenarios import Canary, Scenario, cover_module, cover_symbols, failing_iterable, fixture
-from bridgebench.scrape import capi
+from bridgebench.scrape import api, capi
 
 PYBIND = "bridgebench._scrape"
 CAPI = "bridgebench.scrape.capi"
@@ -125,12 +125,12 @@ def _pybind(
 
 
 def _scrape_ok() -> None:
-    (site,) = _scrape.scrape([_page()], **FAST)
+    (site,) = api.scrape([_page()], **FAST)
     assert site.status == 200 and site.error is None and site.body, site
 
 
 def _scrape_errors() -> None:
-    sites = _scrape.scrape(_failing_urls(), concurrency=4, max_redirects=3, **FAST)
+    sites = api.scrape(_failing_urls(), concurrency=4, max_redirects=3, **FAST)
     assert sites[0].status == 404 and sites[0].error is None, sites[0]
     assert [s.error for s in sites[1:]] == [
         "connection refused",
@@ -143,21 +143,21 @@ def _scrape_errors() -> None:
 
 
 def _scrape_body_too_large() -> None:
-    (site,) = _scrape.scrape([_page()], max_body_bytes=100, **FAST)
+    (site,) = api.scrape([_page()], max_body_bytes=100, **FAST)
     assert site.truncated and site.error == "body too large" and len(site.body) == 100, site
 
 
 def _scrape_redirects_and_duplicates() -> None:
-    sites = _scrape.scrape((u for u in [_url("/redirect/2"), _page(), _page()]), concurrency=2, **FAST)
+    sites = api.scrape((u for u in [_url("/redirect/2"), _page(), _page()]), concurrency=2, **FAST)
     assert [s.status for s in sites] == [200, 200, 200], sites
 
 
 def _scrape_ctrl_c() -> None:
     urls = [_url(SLOW_ENDPOINT)] * 4
     if _on_main_thread():
-        _interrupted(lambda: _scrape.scrape(urls, concurrency=4, **FAST))
+        _interrupted(lambda: api.scrape(urls, concurrency=4, **FAST))
     else:
-        _scrape.scrape(_urls_then_interrupt(urls), **FAST)
+        api.scrape(_urls_then_interrupt(urls), **FAST)
 
 
 _BAD_ARGUMENTS = {
@@ -182,7 +182,7 @@ _BAD_ARGUMENTS = {
 
 def _bad_call(function: str, kwargs: dict, urls):
     def run():
-        getattr(_scrape, function)(urls, **kwargs)
+        getattr(api, function)(urls, **kwargs)
 
     return run
 
@@ -192,11 +192,11 @@ SCENARIOS: list[Scenario] = [
     _pybind("scrape", "errors", _scrape_errors, reduced=True, weight=SEVERAL_FETCHES),
     _pybind("scrape", "body_too_large", _scrape_body_too_large),
     _pybind("scrape", "redirects_and_duplicates", _scrape_redirects_and_duplicates, weight=SEVERAL_FETCHES),
-    _pybind("scrape", "empty", lambda: _scrape.scrape([]), weight=1.0),
+    _pybind("scrape", "empty", lambda: api.scrape([]), weight=1.0),
     _pybind(
         "scrape",
         "iterable_fails_midway",
-        lambda: _scrape.scrape(failing_iterable(["http://127.0.0.1/"] * 40, 20)),
+        lambda: api.scrape(failing_iterable(["http://127.0.0.1/"] * 40, 20)),
         raises=RuntimeError,
         weight=1.0,
     ),
@@ -212,12 +212,12 @@ SCENARIOS += [
 
 
 def _iter_consumed() -> None:
-    sites = list(_scrape.scrape_iter([_page(), _url("/missing/page"), "nonsense"], concurrency=2, **FAST))
+    sites = list(api.scrape_iter([_page(), _url("/missing/page"), "nonsense"], concurrency=2, **FAST))
     assert sorted(s.status for s in sites) == [0, 200, 404], sites
 
 
 def _iter_with_block_consumed() -> None:
-    with _scrape.scrape_iter(iter(_failing_urls()), concurrency=3, max_redirects=3, **FAST) as it:
+    with api.scrape_iter(iter(_failing_urls()), concurrency=3, max_redirects=3, **FAST) as it:
         assert len(list(it)) == len(_failing_urls())
     assert next(it, None) is None  # finished and closed
 
@@ -227,7 +227,7 @@ def _many_pages() -> list[str]:
 
 
 def _iter_closed_halfway() -> None:
-    it = _scrape.scrape_iter(_many_pages(), concurrency=3, **FAST)
+    it = api.scrape_iter(_many_pages(), concurrency=3, **FAST)
     assert next(it).status == 200
     it.close()  # transfers in flight and records not yet yielded: all freed now
     it.close()  # idempotent
@@ -235,19 +235,19 @@ def _iter_closed_halfway() -> None:
 
 
 def _iter_dropped_halfway() -> None:
-    it = _scrape.scrape_iter(_many_pages(), concurrency=3, **FAST)
+    it = api.scrape_iter(_many_pages(), concurrency=3, **FAST)
     assert next(it).status == 200
     del it  # the destructor cancels and frees
 
 
 def _iter_with_block_left_halfway() -> None:
-    with _scrape.scrape_iter(_many_pages(), concurrency=3, **FAST) as it:
+    with api.scrape_iter(_many_pages(), concurrency=3, **FAST) as it:
         next(it)
 
 
 def _iter_in_cycle() -> None:
     # Only the cyclic GC frees it (holder -> iterator; holder -> holder).
-    holder: list = [_scrape.scrape_iter(_many_pages(), concurrency=3, **FAST)]
+    holder: list = [api.scrape_iter(_many_pages(), concurrency=3, **FAST)]
     holder.append(holder)
     next(holder[0])
     del holder
@@ -261,7 +261,7 @@ def _abandon_in_cycle_through_input() -> None:
         _ = box  # the generator's closure keeps box, and box keeps the iterator
         yield from _many_pages()
 
-    box.append(_scrape.scrape_iter(urls(), concurrency=3, **FAST))
+    box.append(api.scrape_iter(urls(), concurrency=3, **FAST))
     next(box[0])
 
 
@@ -272,33 +272,33 @@ def _iter_in_cycle_through_input() -> None:
 
 
 def _iter_never_started() -> None:
-    it = _scrape.scrape_iter(_many_pages(), concurrency=3, **FAST)
+    it = api.scrape_iter(_many_pages(), concurrency=3, **FAST)
     del it
 
 
 def _iter_bad_item_midway() -> None:
     # The bad item is read while earlier transfers are in flight (window of 16).
     urls = [_page()] * 20 + [42]
-    for _ in _scrape.scrape_iter(iter(urls), concurrency=1, **FAST):
+    for _ in api.scrape_iter(iter(urls), concurrency=1, **FAST):
         pass
 
 
 def _iter_input_fails_midway() -> None:
-    for _ in _scrape.scrape_iter(failing_iterable([_page()] * 30, 20), concurrency=1, **FAST):
+    for _ in api.scrape_iter(failing_iterable([_page()] * 30, 20), concurrency=1, **FAST):
         pass
 
 
 def _iter_ctrl_c() -> None:
     urls = [_url(SLOW_ENDPOINT)] * 4
     if _on_main_thread():
-        _interrupted(lambda: list(_scrape.scrape_iter(urls, concurrency=4, **FAST)))
+        _interrupted(lambda: list(api.scrape_iter(urls, concurrency=4, **FAST)))
     else:
-        list(_scrape.scrape_iter(_urls_then_interrupt(urls), concurrency=4, **FAST))
+        list(api.scrape_iter(_urls_then_interrupt(urls), concurrency=4, **FAST))
 
 
 def _iter_input_interrupted() -> None:
     # KeyboardInterrupt from the input while the first transfers are in flight (any thread).
-    list(_scrape.scrape_iter(_urls_then_interrupt([_page()] * 20), concurrency=2, **FAST))
+    list(api.scrape_iter(_urls_then_interrupt([_page()] * 20), concurrency=2, **FAST))
 
 
 def _iterator_has_no_constructor() -> None:
@@ -324,7 +324,7 @@ SCENARIOS += [
     _pybind("scrape_iter", "in_cycle", _iter_in_cycle, weight=SEVERAL_FETCHES),
     _pybind("scrape_iter", "in_cycle_through_input", _iter_in_cycle_through_input, weight=SEVERAL_FETCHES),
     _pybind("scrape_iter", "never_started", _iter_never_started),
-    _pybind("scrape_iter", "empty", lambda: list(_scrape.scrape_iter([]))),
+    _pybind("scrape_iter", "empty", lambda: list(api.scrape_iter([]))),
     _pybind("scrape_iter", "bad_item_midway", _iter_bad_item_midway, raises=TypeError, weight=SEVERAL_FETCHES),
     _pybind("scrape_iter", "input_fails_midway", _iter_input_fails_midway, raises=RuntimeError, weight=SEVERAL_FETCHES),
     _pybind(
@@ -342,7 +342,7 @@ SCENARIOS += [
     _pybind(
         "scrape_iter",
         "bad.url_lone_surrogate",
-        lambda: next(_scrape.scrape_iter(["http://127.0.0.1/\udc80"])),
+        lambda: next(api.scrape_iter(["http://127.0.0.1/\udc80"])),
         raises=UnicodeError,
     ),
 ]

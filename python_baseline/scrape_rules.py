@@ -1,0 +1,221 @@
+"""The scraper's argument rules: options, defaults, limits, messages, and the error words of a
+record. One module, used by all three implementations of the scrape API:
+
+- ``python_baseline.scrape`` (urllib + threads),
+- ``bridgebench.scrape`` (the facade over the pybind11 module ``bridgebench._scrape``),
+- ``bridgebench.scrape.capi`` (the C ABI through ctypes),
+
+so the same bad input raises the same exception, with the same message naming the argument
+(and, for ``urls``, the index of the first bad item), whichever implementation is called. The
+native layers below these checks only convert values that already passed them (the C++ side
+keeps its own last-line check, ``bb::scrape::validate``, for C callers; a test keeps its limits
+equal to these).
+
+It lives in ``python_baseline`` because the baselines import nothing from ``bridgebench`` (they
+are what a Python user would write without it) while ``bridgebench`` already depends on
+``python_baseline``: this is the one place both sides can import. Standard library only.
+
+Rules, in the order they are checked (so the first problem reported is the same everywhere):
+options in signature order, then ``urls`` itself, then its items (lazily for ``scrape_iter``).
+
+- integers (``concurrency``, ``max_body_bytes``, ``max_redirects``): ``int`` or any object with
+  ``__index__`` (numpy integers), never ``bool``; a float is a ``TypeError``; out of range is a
+  ``ValueError`` however large the value.
+- seconds (``timeout``, ``connect_timeout``): a real number (``int``, ``float``, numpy floats,
+  ``Fraction``), never ``bool``; finite and > 0 (NaN, infinities, 10**400 are ``ValueError``).
+  ``timeout`` is the whole URL's deadline (connect, request, redirects, body).
+- ``follow_redirects``: exactly ``bool``.
+- ``user_agent``: ``None`` (the default) or ``str`` of tabs and printable ASCII: it is sent as an
+  HTTP header value, and anything else (CR/LF, NUL, non-ASCII, a lone surrogate) would be sent
+  differently by different clients, or inject a header. The index of the first bad character is
+  named.
+- ``urls``: any iterable but a single ``str``/``bytes``/``bytearray``; items ``str`` (a subclass
+  counts as its plain text) that encode as UTF-8 (a lone surrogate is a ``UnicodeError``).
+"""
+
+from __future__ import annotations
+
+import math
+import numbers
+import operator
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+
+# ---- limits -----------------------------------------------------------------------------------
+
+DEFAULT_USER_AGENT = "bridgebench-scrape/0.1"
+MAX_CONCURRENCY = 10_000
+MAX_REDIRECTS = 1_000
+MAX_BODY_BYTES = 2**63 - 1  # the C ABI carries it as uint64 and the core as size_t
+
+# ---- the error words a record can carry (src/scrape/record.hpp holds the same table; a test
+# compares them) ---------------------------------------------------------------------------------
+
+INVALID_URL = "invalid URL"
+UNSUPPORTED_SCHEME = "unsupported scheme"  # the URL (or a redirect target) is not http/https
+TIMEOUT = "timeout"  # the URL's deadline (`timeout`) or the connect timeout passed
+CONNECTION_REFUSED = "connection refused"
+COULD_NOT_RESOLVE = "could not resolve host"
+TOO_MANY_REDIRECTS = "too many redirects"
+BODY_TOO_LARGE = "body too large"
+INCOMPLETE_BODY = "incomplete body"
+EMPTY_REPLY = "empty reply"
+CONNECTION_RESET = "connection reset"
+INVALID_RESPONSE = "invalid response"  # not an HTTP/1.x or HTTP/2 reply (no status line: HTTP/0.9, garbage)
+TLS_ERROR = "TLS error"
+TOO_MANY_OPEN_FILES = "too many open files"  # the process is out of file descriptors (EMFILE/ENFILE)
+ERROR_WORDS = (
+    INVALID_URL,
+    UNSUPPORTED_SCHEME,
+    TIMEOUT,
+    CONNECTION_REFUSED,
+    COULD_NOT_RESOLVE,
+    TOO_MANY_REDIRECTS,
+    BODY_TOO_LARGE,
+    INCOMPLETE_BODY,
+    EMPTY_REPLY,
+    CONNECTION_RESET,
+    INVALID_RESPONSE,
+    TLS_ERROR,
+    TOO_MANY_OPEN_FILES,
+)
+
+# ---- options ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Options:
+    """Checked options, with the defaults of the public signatures."""
+
+    concurrency: int = 64  # transfers in flight at once
+    timeout: float = 10.0  # seconds per URL, everything included (redirect hops too)
+    connect_timeout: float = 5.0  # seconds to establish one connection
+    max_body_bytes: int = 10_485_760  # body cap: beyond it the record is truncated, "body too large"
+    follow_redirects: bool = True
+    max_redirects: int = 5
+    user_agent: str = DEFAULT_USER_AGENT
+
+
+DEFAULTS = Options()
+
+
+def _type_name(value: object) -> str:
+    return type(value).__name__
+
+
+def integer(value: object, name: str, minimum: int, maximum: int) -> int:
+    """An integer option: int or __index__ (not bool), within [minimum, maximum]."""
+    if isinstance(value, bool):
+        raise TypeError(f"{name} must be int, not {_type_name(value)}")
+    try:
+        number = operator.index(value)
+    except TypeError:
+        raise TypeError(f"{name} must be int, not {_type_name(value)}") from None
+    if number > maximum:
+        raise ValueError(f"{name} must be at most {maximum}, got {number!r}")
+    if number < minimum:
+        raise ValueError(f"{name} must be at least {minimum}, got {number!r}")
+    return number
+
+
+def seconds(value: object, name: str) -> float:
+    """A duration option: a real number (not bool), finite and > 0."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        raise TypeError(f"{name} must be a number of seconds (float or int), not {_type_name(value)}")
+    try:
+        number = float(value)
+    except OverflowError:  # an int (or Fraction) beyond the float range
+        number = math.inf
+    if not math.isfinite(number) or number <= 0:
+        raise ValueError(f"{name} must be a finite number of seconds > 0, got {value!r}")
+    return number
+
+
+def flag(value: object, name: str) -> bool:
+    if not isinstance(value, bool):
+        raise TypeError(f"{name} must be bool, not {_type_name(value)}")
+    return value
+
+
+def _header_character_ok(c: str) -> bool:
+    return c == "\t" or " " <= c <= "~"
+
+
+def header_text(value: object, name: str, default: str) -> str:
+    """None (the default) or a str of tabs and printable ASCII: an HTTP header value."""
+    if value is None:
+        return default
+    if not isinstance(value, str):
+        raise TypeError(f"{name} must be str or None, not {_type_name(value)}")
+    text = str.__str__(value)  # a subclass counts as its text, whatever its methods do
+    for i, c in enumerate(text):
+        if not _header_character_ok(c):
+            raise ValueError(
+                f"{name}[{i}] must be a printable ASCII character or tab (an HTTP header value), got {c!r}"
+            )
+    return text
+
+
+def check_options(
+    *,
+    concurrency: object = DEFAULTS.concurrency,
+    timeout: object = DEFAULTS.timeout,
+    connect_timeout: object = DEFAULTS.connect_timeout,
+    max_body_bytes: object = DEFAULTS.max_body_bytes,
+    follow_redirects: object = DEFAULTS.follow_redirects,
+    max_redirects: object = DEFAULTS.max_redirects,
+    user_agent: object = None,
+) -> Options:
+    """Checks every option (in signature order) and returns them as plain values."""
+    return Options(
+        concurrency=integer(concurrency, "concurrency", 1, MAX_CONCURRENCY),
+        timeout=seconds(timeout, "timeout"),
+        connect_timeout=seconds(connect_timeout, "connect_timeout"),
+        max_body_bytes=integer(max_body_bytes, "max_body_bytes", 0, MAX_BODY_BYTES),
+        follow_redirects=flag(follow_redirects, "follow_redirects"),
+        max_redirects=integer(max_redirects, "max_redirects", 0, MAX_REDIRECTS),
+        user_agent=header_text(user_agent, "user_agent", DEFAULT_USER_AGENT),
+    )
+
+
+# ---- urls -------------------------------------------------------------------------------------
+
+
+def iterate_urls(urls: object) -> Iterator[object]:
+    """An iterator over `urls` (checked at the call, before anything is fetched)."""
+    if isinstance(urls, (str, bytes, bytearray)):
+        # Iterable, but a list of characters is never what the caller meant.
+        raise TypeError(f"urls must be an iterable of str (a list, say), not a single {_type_name(urls)}")
+    try:
+        return iter(urls)  # type: ignore[call-overload]
+    except TypeError:
+        raise TypeError(f"urls must be an iterable of str, not {_type_name(urls)}") from None
+
+
+def url(item: object, index: int) -> str:
+    """urls[index], checked: its plain text (a str subclass's methods are never called)."""
+    if not isinstance(item, str):
+        raise TypeError(f"urls[{index}] must be str, not {_type_name(item)}")
+    text = str.__str__(item)
+    if not text.isascii():
+        try:
+            text.encode("utf-8")
+        except UnicodeEncodeError:
+            raise UnicodeError(f"urls[{index}] cannot be encoded as UTF-8 (lone surrogate)") from None
+    return text
+
+
+def url_list(urls: Iterable[object]) -> list[str]:
+    """Every URL, checked, in order (the batch call reads all of them before fetching)."""
+    return [url(item, i) for i, item in enumerate(iterate_urls(urls))]
+
+
+def lazy_urls(urls: Iterable[object]) -> Iterator[str]:
+    """The URLs, checked one at a time as they are read (scrape_iter reads its input lazily).
+    `urls` itself is checked now, at the call."""
+    return _checked(iterate_urls(urls))
+
+
+def _checked(iterator: Iterator[object]) -> Iterator[str]:
+    for i, item in enumerate(iterator):
+        yield url(item, i)
