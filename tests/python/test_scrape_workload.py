@@ -83,7 +83,7 @@ def test_sections_report_every_client_as_a_fraction_of_the_ceiling():
 
 
 def test_worker_checks_answers_agree_before_timing(scrape_site, balanced_ledger):
-    for case in ("small", "mixed"):
+    for case in ("small", "mixed", "tls"):
         result = worker.run_job(
             {
                 "workload": "scrape",
