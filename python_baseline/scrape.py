@@ -19,6 +19,7 @@ from __future__ import annotations
 import concurrent.futures
 import errno
 import http.client
+import os
 import socket
 import ssl
 import time
@@ -106,10 +107,20 @@ class _NoRedirect(urllib.request.HTTPRedirectHandler):
         return None
 
 
-def _opener() -> urllib.request.OpenerDirector:
+def _tls_context(options: Options) -> ssl.SSLContext:
+    context = ssl.create_default_context(cafile=options.ca_file or None)
+    if not options.verify:
+        context.check_hostname = False
+        context.verify_mode = ssl.CERT_NONE
+    return context
+
+
+def _opener(options: Options) -> urllib.request.OpenerDirector:
     # ProxyHandler({}): never route through a proxy from the environment (loopback fixture).
     # handlers(): every connection is cut when its URL's deadline passes (scrape_deadlines.py).
-    return urllib.request.build_opener(urllib.request.ProxyHandler({}), _NoRedirect(), *handlers())
+    return urllib.request.build_opener(
+        urllib.request.ProxyHandler({}), _NoRedirect(), *handlers(tls_context=_tls_context(options))
+    )
 
 
 def _error_word(e: BaseException) -> str:
@@ -272,6 +283,8 @@ def scrape(
     follow_redirects: bool = DEFAULTS.follow_redirects,
     max_redirects: int = DEFAULTS.max_redirects,
     user_agent: str | None = None,
+    ca_file: str | os.PathLike[str] | None = None,
+    verify: bool = True,
 ) -> list[Site]:
     """Fetch every URL with a thread pool; one Site per URL, in input order."""
     options = rules.check_options(
@@ -282,11 +295,13 @@ def scrape(
         follow_redirects=follow_redirects,
         max_redirects=max_redirects,
         user_agent=user_agent,
+        ca_file=ca_file,
+        verify=verify,
     )
     url_list = rules.url_list(urls)
     if not url_list:
         return []
-    opener = _opener()
+    opener = _opener(options)
     deadlines = Deadlines()
     pool = concurrent.futures.ThreadPoolExecutor(max_workers=min(options.concurrency, len(url_list)))
     try:
@@ -308,6 +323,8 @@ def scrape_iter(
     follow_redirects: bool = DEFAULTS.follow_redirects,
     max_redirects: int = DEFAULTS.max_redirects,
     user_agent: str | None = None,
+    ca_file: str | os.PathLike[str] | None = None,
+    verify: bool = True,
 ) -> Iterator[Site]:
     """Like scrape, but yields Sites as they complete, with at most 2 x concurrency URLs in flight."""
     options = rules.check_options(
@@ -318,13 +335,15 @@ def scrape_iter(
         follow_redirects=follow_redirects,
         max_redirects=max_redirects,
         user_agent=user_agent,
+        ca_file=ca_file,
+        verify=verify,
     )
     return _stream(rules.lazy_urls(urls), options)
 
 
 def _stream(iterator: Iterator, options: Options) -> Iterator[Site]:
     window = max(2 * options.concurrency, 16)
-    opener = _opener()
+    opener = _opener(options)
     deadlines = Deadlines()
     pool = concurrent.futures.ThreadPoolExecutor(max_workers=options.concurrency)
     in_flight: set[concurrent.futures.Future] = set()

@@ -20,6 +20,7 @@ import heapq
 import http.client
 import itertools
 import socket
+import ssl
 import threading
 import time
 import urllib.request
@@ -155,6 +156,6 @@ class _HTTPSHandler(_Registering, urllib.request.HTTPSHandler):
     pass
 
 
-def handlers() -> list[urllib.request.BaseHandler]:
+def handlers(tls_context: ssl.SSLContext) -> list[urllib.request.BaseHandler]:
     """The opener's http and https handlers (they replace urllib's defaults in build_opener)."""
-    return [_HTTPHandler(), _HTTPSHandler()]
+    return [_HTTPHandler(), _HTTPSHandler(context=tls_context)]

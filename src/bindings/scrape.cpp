@@ -55,6 +55,8 @@ scrape::Options options_from(py::handle options) {
     o.follow_redirects = option_field<bool>(options, "follow_redirects");
     o.max_redirects = option_field<long>(options, "max_redirects");
     o.user_agent = option_field<std::string>(options, "user_agent");
+    o.ca_file = option_field<std::string>(options, "ca_file");
+    o.verify = option_field<bool>(options, "verify");
     if (const std::string problem = scrape::validate(o); !problem.empty()) {
         raise(PyExc_ValueError, "%s", problem.c_str());
     }

@@ -29,6 +29,9 @@ options in signature order, then ``urls`` itself, then its items (lazily for ``s
   HTTP header value, and anything else (CR/LF, NUL, non-ASCII, a lone surrogate) would be sent
   differently by different clients, or inject a header. The index of the first bad character is
   named.
+- ``ca_file``: ``None`` (the system's CA store) or a path (``str`` or ``os.PathLike``) of an
+  existing file, PEM certificates of the CAs to trust for https; ``verify``: exactly ``bool``
+  (``False`` accepts any certificate and host name: for tests against throw-away servers).
 - ``urls``: any iterable but a single ``str``/``bytes``/``bytearray``; items ``str`` (a subclass
   counts as its plain text) that encode as UTF-8 (a lone surrogate is a ``UnicodeError``).
 """
@@ -38,6 +41,7 @@ from __future__ import annotations
 import math
 import numbers
 import operator
+import os
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
@@ -94,6 +98,8 @@ class Options:
     follow_redirects: bool = True
     max_redirects: int = 5
     user_agent: str = DEFAULT_USER_AGENT
+    ca_file: str = ""  # PEM file of the CAs to trust for https; "" = the system's store
+    verify: bool = True  # False: accept any certificate and host name (testing only)
 
 
 DEFAULTS = Options()
@@ -156,6 +162,22 @@ def header_text(value: object, name: str, default: str) -> str:
     return text
 
 
+def ca_file_path(value: object, name: str = "ca_file") -> str:
+    """None (the system's CAs) or the path (str or os.PathLike) of an existing file; "" for None."""
+    if value is None:
+        return ""
+    if not isinstance(value, (str, os.PathLike)):
+        raise TypeError(f"{name} must be a path (str or os.PathLike) or None, not {_type_name(value)}")
+    path = os.fspath(value)
+    if not isinstance(path, str):
+        raise TypeError(f"{name} must be a text path, not {_type_name(path)}")
+    if "\0" in path or not path:
+        raise ValueError(f"{name} must be a file path, got {path!r}")
+    if not os.path.isfile(path):
+        raise ValueError(f"{name} {path!r} is not a file (a PEM file of CA certificates)")
+    return path
+
+
 def check_options(
     *,
     concurrency: object = DEFAULTS.concurrency,
@@ -165,6 +187,8 @@ def check_options(
     follow_redirects: object = DEFAULTS.follow_redirects,
     max_redirects: object = DEFAULTS.max_redirects,
     user_agent: object = None,
+    ca_file: object = None,
+    verify: object = DEFAULTS.verify,
 ) -> Options:
     """Checks every option (in signature order) and returns them as plain values."""
     return Options(
@@ -175,6 +199,8 @@ def check_options(
         follow_redirects=flag(follow_redirects, "follow_redirects"),
         max_redirects=integer(max_redirects, "max_redirects", 0, MAX_REDIRECTS),
         user_agent=header_text(user_agent, "user_agent", DEFAULT_USER_AGENT),
+        ca_file=ca_file_path(ca_file),
+        verify=flag(verify, "verify"),
     )
 
 

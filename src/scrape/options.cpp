@@ -32,6 +32,7 @@ std::string validate(const Options& o) {
                    "] must be a printable ASCII character or tab (an HTTP header value)";
         }
     }
+    if (o.ca_file.find('\0') != std::string::npos) return "ca_file must not contain NUL";
     return {};
 }
 

@@ -23,6 +23,8 @@ struct Options {
     bool follow_redirects = true;
     long max_redirects = 5;
     std::string user_agent = default_user_agent;  // tabs and printable ASCII (an HTTP header value)
+    std::string ca_file;                          // PEM file of CAs to trust for https ("": the system's store)
+    bool verify = true;                           // false: accept any certificate and host name (testing only)
 };
 
 // Returns "" when the options are usable, else "<field> <reason>".

@@ -96,7 +96,33 @@ def overview_chart(results: dict[str, Any], folder: Path) -> Path | None:
     return path
 
 
+def line_chart(chart: dict[str, Any], folder: Path) -> Path | None:
+    """A chart a workload asked for in one of its report sections (workloads.LineChart)."""
+    series = {name: sorted(points) for name, points in chart["series"].items() if points}
+    if not series:
+        return None
+    fig, ax = plt.subplots(figsize=(7.2, 4.4))
+    for name, points in sorted(series.items()):
+        xs, ys = zip(*points, strict=True)
+        ax.plot(xs, ys, marker="o", label=name)
+    if chart.get("log_x", True):
+        ax.set_xscale("log")
+    ax.set_title(chart["title"])
+    ax.set_xlabel(chart["x_label"])
+    ax.set_ylabel(chart["y_label"])
+    ax.grid(True, which="both", alpha=0.3)
+    ax.legend(fontsize="small")
+    fig.tight_layout()
+    path = folder / f"{chart['name']}.png"
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+    return path
+
+
 def write_all(results: dict[str, Any], folder: Path) -> list[Path]:
     paths = [overview_chart(results, folder)]
     paths += [speedup_chart(w, folder) for w in results["workloads"]]
+    paths += [
+        line_chart(s["chart"], folder) for w in results["workloads"] for s in w.get("sections", []) if s.get("chart")
+    ]
     return [p for p in paths if p is not None]

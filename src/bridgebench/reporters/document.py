@@ -121,6 +121,20 @@ def native_table(native: dict[str, Any]) -> Table:
     return table
 
 
+def section_blocks(workload: dict[str, Any], charts: dict[str, str]) -> list[Block]:
+    """The workload's own sections (workloads.ReportSection): heading, text, chart, table."""
+    blocks: list[Block] = []
+    for section in workload.get("sections", []):
+        blocks.append(Heading(3, f"{workload['name']}: {section['title']}"))
+        if section["text"]:
+            blocks.append(Paragraph(section["text"]))
+        chart = section.get("chart")
+        if chart and chart["name"] in charts:
+            blocks.append(Image(charts[chart["name"]], chart["title"]))
+        blocks.append(Table(section["header"], section["rows"]))
+    return blocks
+
+
 def build(results: dict[str, Any], charts: dict[str, str]) -> list[Block]:
     blocks: list[Block] = [
         Heading(1, "bridgebench run"),
@@ -150,6 +164,7 @@ def build(results: dict[str, Any], charts: dict[str, str]) -> list[Block]:
                 blocks.append(Paragraph("; ".join(f"**{k}**: {v}" for k, v in notes.items())))
             if case["targets"]:
                 blocks.append(targets_table(case["targets"]))
+        blocks += section_blocks(workload, charts)
         native = workload.get("native_bench")
         if native:
             blocks.append(Heading(3, f"{workload['name']}: C++ side (Google Benchmark)"))

@@ -5,6 +5,7 @@ and speed-ups that are reported only when the answers were checked equal."""
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import json
 import os
 import subprocess
@@ -207,6 +208,8 @@ def run(
                         "targets": evaluate_targets(case, measured),
                     }
                 )
+        if workload.sections is not None:
+            entry["sections"] = [dataclasses.asdict(section) for section in workload.sections(entry)]
         results.append(entry)
     return results
 

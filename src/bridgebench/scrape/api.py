@@ -4,6 +4,7 @@ raise the same errors; bridgebench._scrape only converts values that passed them
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable
 
 from bridgebench import _scrape
@@ -22,6 +23,8 @@ def scrape(
     follow_redirects: bool = DEFAULTS.follow_redirects,
     max_redirects: int = DEFAULTS.max_redirects,
     user_agent: str | None = None,
+    ca_file: str | os.PathLike[str] | None = None,
+    verify: bool = True,
 ) -> list[Site]:
     """Fetch every URL concurrently; one Site per URL, in input order. A failing URL gives a
     record with `error` set, never an exception."""
@@ -33,6 +36,8 @@ def scrape(
         follow_redirects=follow_redirects,
         max_redirects=max_redirects,
         user_agent=user_agent,
+        ca_file=ca_file,
+        verify=verify,
     )
     return _scrape.scrape(rules.url_list(urls), options)
 
@@ -47,6 +52,8 @@ def scrape_iter(
     follow_redirects: bool = DEFAULTS.follow_redirects,
     max_redirects: int = DEFAULTS.max_redirects,
     user_agent: str | None = None,
+    ca_file: str | os.PathLike[str] | None = None,
+    verify: bool = True,
 ) -> _scrape.ScrapeIterator:
     """Like scrape, but yields Sites as they complete, with bounded memory; `urls` may be any
     iterable, including a generator (read lazily, each URL checked as it is read)."""
@@ -58,5 +65,7 @@ def scrape_iter(
         follow_redirects=follow_redirects,
         max_redirects=max_redirects,
         user_agent=user_agent,
+        ca_file=ca_file,
+        verify=verify,
     )
     return _scrape.scrape_iter(rules.lazy_urls(urls), options)

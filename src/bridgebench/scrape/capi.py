@@ -11,6 +11,7 @@ whatever it handed out and re-raises.
 from __future__ import annotations
 
 import ctypes
+import os
 import threading
 
 from bridgebench import _clib
@@ -29,6 +30,8 @@ class bb_scrape_options(ctypes.Structure):
         ("max_redirects", ctypes.c_int32),
         ("user_agent", ctypes.c_char_p),
         ("cancel", ctypes.POINTER(ctypes.c_int32)),
+        ("ca_file", ctypes.c_char_p),
+        ("verify", ctypes.c_int32),
     ]
 
 
@@ -131,6 +134,8 @@ def scrape(
     follow_redirects: bool = DEFAULTS.follow_redirects,
     max_redirects: int = DEFAULTS.max_redirects,
     user_agent: str | None = None,
+    ca_file: str | os.PathLike[str] | None = None,
+    verify: bool = True,
 ) -> list[Site]:
     checked = rules.check_options(
         concurrency=concurrency,
@@ -140,6 +145,8 @@ def scrape(
         follow_redirects=follow_redirects,
         max_redirects=max_redirects,
         user_agent=user_agent,
+        ca_file=ca_file,
+        verify=verify,
     )
     encoded = [u.encode("utf-8") for u in rules.url_list(urls)]
     count = len(encoded)
@@ -157,6 +164,9 @@ def scrape(
     user_agent_bytes = checked.user_agent.encode("utf-8")  # kept alive for the call
     options.user_agent = user_agent_bytes
     options.cancel = ctypes.pointer(cancel)
+    ca_file_bytes = os.fsencode(checked.ca_file) if checked.ca_file else None  # kept alive for the call
+    options.ca_file = ca_file_bytes
+    options.verify = int(checked.verify)
 
     out = ctypes.POINTER(bb_site_array)()
     status: list[int] = []

@@ -55,6 +55,9 @@ class Implementation:
     requires: str | None = None
     # One line for the report: how it is configured, so the comparison can be judged fair.
     note: str = ""
+    # Untimed, in the worker, given the fixture value: None when this implementation can run
+    # here, else why not (a missing program, a fixture without TLS); reported as skipped.
+    available: Callable[[Any], str | None] | None = None
 
 
 @dataclass(frozen=True)
@@ -92,6 +95,30 @@ class Case:
 
 
 @dataclass(frozen=True)
+class LineChart:
+    """A chart a workload asks the report for: one line per series of (x, y) points."""
+
+    name: str  # file name stem, unique within the run
+    title: str
+    x_label: str
+    y_label: str
+    series: dict[str, list[tuple[float, float]]]
+    log_x: bool = True
+
+
+@dataclass(frozen=True)
+class ReportSection:
+    """A workload's own table (and chart) derived from its measured cases: a ceiling, a
+    comparison across cases. Computed once the cases ran; stored with the results."""
+
+    title: str
+    text: str
+    header: list[str]
+    rows: list[list[str]]
+    chart: LineChart | None = None
+
+
+@dataclass(frozen=True)
 class Workload:
     name: str
     description: str
@@ -101,6 +128,9 @@ class Workload:
     native_bench: str | None = None
     # Extra facts for the report (e.g. index build time and memory), computed once per run.
     facts: Callable[[], dict[str, Any]] | None = field(default=None)
+    # Extra report sections from the measured cases (the workload's result dict, as the
+    # runner stores it), computed after the cases ran.
+    sections: Callable[[dict[str, Any]], list[ReportSection]] | None = field(default=None)
 
     def case(self, name: str) -> Case:
         for case in self.cases:
