@@ -27,6 +27,7 @@ import threading
 
 from bridgebench import _clib, _scrape
 from bridgebench.leakcheck.scenarios import Canary, Scenario, cover_module, cover_symbols, failing_iterable, fixture
+from bridgebench.leakcheck.scenarios._scrape_misuse import misuse_scenarios
 from bridgebench.scrape import api, capi
 
 PYBIND = "bridgebench._scrape"
@@ -111,7 +112,15 @@ def _urls_then_interrupt(urls: list[str]):
 
 
 def _pybind(
-    function: str, case: str, run, *, raises=None, reduced=False, weight=ONE_FETCH, also: tuple[str, ...] = ()
+    function: str,
+    case: str,
+    run,
+    *,
+    raises=None,
+    reduced=False,
+    weight=ONE_FETCH,
+    also: tuple[str, ...] = (),
+    misuse: tuple[str, ...] = (),
 ) -> Scenario:
     return Scenario(
         f"scrape.pybind.{function}.{case}",
@@ -121,7 +130,14 @@ def _pybind(
         reduced=reduced,
         growth_weight=weight,
         growth_slack_factor=THREADED_SLACK,
+        **_misuse_kinds(misuse),
     )
+
+
+def _misuse_kinds(kinds: tuple[str, ...]) -> dict:
+    # Scenario.misuse (the kinds of misuse a scenario exercises, for the coverage rule) may not
+    # be in this version of the scenario registry yet: then the kinds only name the scenario.
+    return {"misuse": kinds} if kinds and "misuse" in Scenario.__dataclass_fields__ else {}
 
 
 def _scrape_ok() -> None:
@@ -200,7 +216,7 @@ SCENARIOS: list[Scenario] = [
         raises=RuntimeError,
         weight=1.0,
     ),
-    _pybind("scrape", "ctrl_c", _scrape_ctrl_c, raises=KeyboardInterrupt, weight=INTERRUPTED),
+    _pybind("scrape", "ctrl_c", _scrape_ctrl_c, raises=KeyboardInterrupt, weight=INTERRUPTED, misuse=("interrupts",)),
 ]
 SCENARIOS += [
     _pybind("scrape", f"bad.{case}", _bad_call("scrape", kwargs, urls), raises=error, weight=1.0)
@@ -328,9 +344,22 @@ SCENARIOS += [
     _pybind("scrape_iter", "bad_item_midway", _iter_bad_item_midway, raises=TypeError, weight=SEVERAL_FETCHES),
     _pybind("scrape_iter", "input_fails_midway", _iter_input_fails_midway, raises=RuntimeError, weight=SEVERAL_FETCHES),
     _pybind(
-        "scrape_iter", "input_interrupted", _iter_input_interrupted, raises=KeyboardInterrupt, weight=SEVERAL_FETCHES
+        "scrape_iter",
+        "input_interrupted",
+        _iter_input_interrupted,
+        raises=KeyboardInterrupt,
+        weight=SEVERAL_FETCHES,
+        misuse=("interrupts",),
     ),
-    _pybind("scrape_iter", "ctrl_c", _iter_ctrl_c, raises=KeyboardInterrupt, weight=INTERRUPTED),
+    _pybind(
+        "scrape_iter",
+        "ctrl_c",
+        _iter_ctrl_c,
+        raises=KeyboardInterrupt,
+        weight=INTERRUPTED,
+        also=("ScrapeIterator",),
+        misuse=("interrupts",),
+    ),
     _pybind("ScrapeIterator", "no_constructor", _iterator_has_no_constructor, raises=TypeError, weight=1.0),
 ]
 SCENARIOS += [
@@ -353,7 +382,9 @@ SCENARIOS += [
 _WRAPPER_SYMBOLS = cover_symbols("bb_scrape", "bb_scrape_options_init", "bb_free_site_array")
 
 
-def _capi(case: str, run, *, raises=None, reduced=False, weight=ONE_FETCH, symbols=_WRAPPER_SYMBOLS) -> Scenario:
+def _capi(
+    case: str, run, *, raises=None, reduced=False, weight=ONE_FETCH, symbols=_WRAPPER_SYMBOLS, misuse=()
+) -> Scenario:
     return Scenario(
         f"scrape.capi.scrape.{case}",
         run,
@@ -362,6 +393,7 @@ def _capi(case: str, run, *, raises=None, reduced=False, weight=ONE_FETCH, symbo
         reduced=reduced,
         growth_weight=weight,
         growth_slack_factor=THREADED_SLACK,
+        **_misuse_kinds(misuse),
     )
 
 
@@ -408,7 +440,7 @@ SCENARIOS += [
     _capi("errors", _capi_errors, weight=SEVERAL_FETCHES),
     _capi("body_too_large", _capi_body_too_large),
     _capi("empty", lambda: capi.scrape([]), weight=0.2),
-    _capi("ctrl_c", _capi_ctrl_c, raises=KeyboardInterrupt, weight=INTERRUPTED),
+    _capi("ctrl_c", _capi_ctrl_c, raises=KeyboardInterrupt, weight=INTERRUPTED, misuse=("interrupts",)),
 ]
 # The wrapper checks arguments in Python before calling anything native.
 SCENARIOS += [
@@ -544,7 +576,7 @@ def _raw_cancel_midway() -> None:
     assert status == _clib.BB_ERR_CANCELLED, status
 
 
-def _raw(case: str, run, symbols: tuple[str, ...], *, reduced=False, weight=ONE_FETCH) -> Scenario:
+def _raw(case: str, run, symbols: tuple[str, ...], *, reduced=False, weight=ONE_FETCH, misuse=()) -> Scenario:
     return Scenario(
         f"scrape.capi.raw.{case}",
         run,
@@ -552,6 +584,7 @@ def _raw(case: str, run, symbols: tuple[str, ...], *, reduced=False, weight=ONE_
         reduced=reduced,
         growth_weight=weight,
         growth_slack_factor=THREADED_SLACK,
+        **_misuse_kinds(misuse),
     )
 
 
@@ -576,12 +609,21 @@ SCENARIOS += [
     ),
     _raw("empty_and_null_url", _raw_empty_and_null_url, ("bb_scrape", "bb_free_site_array"), weight=0.2),
     _raw("cancel_preset", _raw_cancel_preset, ("bb_scrape", "bb_scrape_options_init"), weight=0.2),
-    _raw("cancel_midway", _raw_cancel_midway, ("bb_scrape", "bb_scrape_options_init"), weight=INTERRUPTED),
+    _raw(
+        "cancel_midway",
+        _raw_cancel_midway,
+        ("bb_scrape", "bb_scrape_options_init"),
+        weight=INTERRUPTED,
+        misuse=("interrupts",),
+    ),
 ]
 SCENARIOS += [
     _raw(f"bad_options.{case}", _raw_bad_options(fields), ("bb_scrape", "bb_scrape_options_init"), weight=1.0)
     for case, fields in _BAD_OPTIONS.items()
 ]
+
+
+SCENARIOS += misuse_scenarios(_pybind, page=_page, slow_url=lambda: _url("/delay/200"))
 
 
 CANARIES = [
