@@ -194,10 +194,11 @@ def _uninitialised(make: Callable[[], object]) -> Callable[[], None]:
     return run
 
 
-UNINITIALISED: dict[str, Callable[[], object]] = {
-    "new": lambda: _scrape.ScrapeIterator.__new__(_scrape.ScrapeIterator),
-    "copy": lambda: copy.copy(_scrape.scrape_iter([], _OPTIONS)),
-    "pickle": lambda: pickle.loads(pickle.dumps(_scrape.scrape_iter([], _OPTIONS))),
+# case: (attempt, what it calls besides the class)
+UNINITIALISED: dict[str, tuple[Callable[[], object], tuple[str, ...]]] = {
+    "new": (lambda: _scrape.ScrapeIterator.__new__(_scrape.ScrapeIterator), ()),
+    "copy": (lambda: copy.copy(_scrape.scrape_iter([], _OPTIONS)), ("scrape_iter",)),
+    "pickle": (lambda: pickle.loads(pickle.dumps(_scrape.scrape_iter([], _OPTIONS))), ("scrape_iter",)),
 }
 
 
@@ -283,10 +284,10 @@ def misuse_scenarios(pybind, *, page: Callable[[], str], slow_url: Callable[[], 
             _uninitialised(make),
             raises=TypeError,
             weight=0.2,
-            also=("ScrapeIterator.close", "scrape_iter"),
+            also=("ScrapeIterator.close", *calls),
             misuse=("uninitialised",),
         )
-        for case, make in UNINITIALISED.items()
+        for case, (make, calls) in UNINITIALISED.items()
     ]
     out.append(
         pybind("scrape", "misuse.list_changed_by_thread", _list_changed_by_thread(slow_url, page), misuse=("mutation",))

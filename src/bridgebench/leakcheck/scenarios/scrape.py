@@ -21,14 +21,17 @@ from __future__ import annotations
 import _thread
 import contextlib
 import ctypes
+import dataclasses
 import gc
 import signal
 import threading
+import types
 
 from bridgebench import _clib, _scrape
 from bridgebench.leakcheck.scenarios import Canary, Scenario, cover_module, cover_symbols, failing_iterable, fixture
 from bridgebench.leakcheck.scenarios._scrape_misuse import misuse_scenarios
 from bridgebench.scrape import api, capi
+from bridgebench_rules import scrape as rules
 
 PYBIND = "bridgebench._scrape"
 CAPI = "bridgebench.scrape.capi"
@@ -196,9 +199,38 @@ _BAD_ARGUMENTS = {
 }
 
 
-def _bad_call(function: str, kwargs: dict, urls):
+# The pybind11 module behind the facade gets arguments the rules have checked; called directly
+# with values the rules would refuse, it must still raise (and free what it started), never
+# crash. Option fields are converted by pybind11 casts (TypeError when one cannot convert) and
+# checked by bb::scrape::validate (ValueError). case: (option fields, urls, expected exception)
+_NATIVE_BAD = {
+    "urls_not_iterable": ({}, 3, TypeError),
+    "url_not_str_last": ({}, ["nonsense"] * 50 + [b"http://127.0.0.1/"], TypeError),
+    "url_lone_surrogate": ({}, ["http://127.0.0.1/\udc80"], UnicodeError),
+    "concurrency_zero": ({"concurrency": 0}, ["nonsense"], ValueError),
+    "concurrency_negative": ({"concurrency": -1}, ["nonsense"], TypeError),
+    "concurrency_huge": ({"concurrency": 2**70}, ["nonsense"], TypeError),
+    "concurrency_over_limit": ({"concurrency": 10**6}, ["nonsense"], ValueError),
+    "timeout_nan": ({"timeout": float("nan")}, ["nonsense"], ValueError),
+    "timeout_str": ({"timeout": "1"}, ["nonsense"], TypeError),
+    "max_redirects_negative": ({"max_redirects": -1}, ["nonsense"], ValueError),
+    "user_agent_crlf": ({"user_agent": "x\r\nInjected: 1"}, ["nonsense"], ValueError),
+    "user_agent_surrogate": ({"user_agent": "\ud800"}, ["nonsense"], TypeError),
+    "options_not_options": (None, ["nonsense"], AttributeError),
+}
+
+
+def _native_options(fields: dict | None):
+    if fields is None:
+        return object()
+    return types.SimpleNamespace(**{**dataclasses.asdict(rules.check_options(**FAST)), **fields})
+
+
+def _bad_native(function: str, fields: dict | None, urls):
     def run():
-        getattr(api, function)(urls, **kwargs)
+        result = getattr(_scrape, function)(urls, _native_options(fields))
+        if function == "scrape_iter":
+            next(result)  # items are read lazily
 
     return run
 
@@ -212,15 +244,15 @@ SCENARIOS: list[Scenario] = [
     _pybind(
         "scrape",
         "iterable_fails_midway",
-        lambda: api.scrape(failing_iterable(["http://127.0.0.1/"] * 40, 20)),
+        lambda: _scrape.scrape(failing_iterable(["http://127.0.0.1/"] * 40, 20), _native_options({})),
         raises=RuntimeError,
         weight=1.0,
     ),
     _pybind("scrape", "ctrl_c", _scrape_ctrl_c, raises=KeyboardInterrupt, weight=INTERRUPTED, misuse=("interrupts",)),
 ]
 SCENARIOS += [
-    _pybind("scrape", f"bad.{case}", _bad_call("scrape", kwargs, urls), raises=error, weight=1.0)
-    for case, (kwargs, urls, error) in _BAD_ARGUMENTS.items()
+    _pybind("scrape", f"bad.{case}", _bad_native("scrape", fields, urls), raises=error, weight=1.0)
+    for case, (fields, urls, error) in _NATIVE_BAD.items()
 ]
 
 
@@ -363,17 +395,15 @@ SCENARIOS += [
     _pybind("ScrapeIterator", "no_constructor", _iterator_has_no_constructor, raises=TypeError, weight=1.0),
 ]
 SCENARIOS += [
-    _pybind("scrape_iter", f"bad.{case}", _bad_call("scrape_iter", kwargs, urls), raises=error, weight=1.0)
-    for case, (kwargs, urls, error) in _BAD_ARGUMENTS.items()
-    if case != "url_not_str_last" and case != "url_lone_surrogate"
-]  # those are read lazily
-SCENARIOS += [
     _pybind(
         "scrape_iter",
-        "bad.url_lone_surrogate",
-        lambda: next(api.scrape_iter(["http://127.0.0.1/\udc80"])),
-        raises=UnicodeError,
-    ),
+        f"bad.{case}",
+        _bad_native("scrape_iter", fields, urls),
+        raises=error,
+        weight=1.0 if urls == ["nonsense"] else ONE_FETCH,
+        also=("ScrapeIterator",),
+    )
+    for case, (fields, urls, error) in _NATIVE_BAD.items()
 ]
 
 
@@ -442,7 +472,8 @@ SCENARIOS += [
     _capi("empty", lambda: capi.scrape([]), weight=0.2),
     _capi("ctrl_c", _capi_ctrl_c, raises=KeyboardInterrupt, weight=INTERRUPTED, misuse=("interrupts",)),
 ]
-# The wrapper checks arguments in Python before calling anything native.
+# The wrapper checks arguments with the shared rules (bridgebench_rules.scrape) before calling
+# anything native.
 SCENARIOS += [
     _capi(f"bad.{case}", _capi_bad(kwargs, urls), raises=error, weight=1.0, symbols=())
     for case, (kwargs, urls, error) in _BAD_ARGUMENTS.items()
