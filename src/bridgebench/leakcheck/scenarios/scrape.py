@@ -196,6 +196,9 @@ _BAD_ARGUMENTS = {
     "max_redirects_negative": ({"max_redirects": -1}, [], ValueError),
     "user_agent_crlf": ({"user_agent": "x\r\nInjected: 1"}, [], ValueError),
     "user_agent_bytes": ({"user_agent": b"x"}, [], TypeError),
+    "ca_file_missing": ({"ca_file": "/nonexistent/ca.pem"}, [], ValueError),
+    "ca_file_int": ({"ca_file": 3}, [], TypeError),
+    "verify_int": ({"verify": 1}, [], TypeError),
 }
 
 
@@ -216,6 +219,8 @@ _NATIVE_BAD = {
     "max_redirects_negative": ({"max_redirects": -1}, ["nonsense"], ValueError),
     "user_agent_crlf": ({"user_agent": "x\r\nInjected: 1"}, ["nonsense"], ValueError),
     "user_agent_surrogate": ({"user_agent": "\ud800"}, ["nonsense"], TypeError),
+    "ca_file_int": ({"ca_file": 3}, ["nonsense"], TypeError),
+    "verify_str": ({"verify": "yes"}, ["nonsense"], TypeError),
     "options_not_options": (None, ["nonsense"], AttributeError),
 }
 
@@ -575,6 +580,7 @@ _BAD_OPTIONS = {
     "follow_redirects_two": {"follow_redirects": 2},
     "max_redirects_negative": {"max_redirects": -1},
     "user_agent_crlf": {"user_agent": b"x\r\nInjected: 1"},
+    "verify_two": {"verify": 2},
 }
 
 
@@ -651,6 +657,82 @@ SCENARIOS += [
 SCENARIOS += [
     _raw(f"bad_options.{case}", _raw_bad_options(fields), ("bb_scrape", "bb_scrape_options_init"), weight=1.0)
     for case, fields in _BAD_OPTIONS.items()
+]
+
+
+# ---- HTTPS and HTTP/2 (the fixture's TLS ports and its throw-away CA) --------------------------
+# TLS adds OpenSSL's per-connection state and nghttp2's per-stream state to every path above:
+# handshakes, multiplexed streams cancelled mid-flight, and certificates refused.
+
+
+def _tls_url(path: str, server: str = "tls") -> str:
+    return _url(path, server)
+
+
+def _ca() -> dict:
+    return {"ca_file": fixture("scrape")["ca_file"], **FAST}
+
+
+def _tls_pages(server: str = "tls") -> list[str]:
+    return [_tls_url(f"/small/s{i:03d}.html", server) for i in range(6)]
+
+
+def _tls_http2_ok() -> None:
+    sites = api.scrape(_tls_pages(), concurrency=6, **_ca())
+    assert all(s.status == 200 and s.error is None and s.body for s in sites), sites
+
+
+def _tls_http1_ok() -> None:
+    sites = api.scrape(_tls_pages("tls_h1"), concurrency=3, **_ca())
+    assert all(s.status == 200 and s.error is None for s in sites), sites
+
+
+def _tls_hostile_urls() -> list[str]:
+    page = "/small/s000.html"
+    return [_tls_url(page, "tls_wrong_host"), _tls_url(page, "tls_expired")]
+
+
+def _tls_hostile() -> None:
+    sites = api.scrape(_tls_hostile_urls(), **_ca())
+    without_ca = api.scrape([_tls_url("/small/s000.html")], **FAST)
+    assert [s.error for s in sites + without_ca] == ["TLS error"] * 3, sites + without_ca
+
+
+def _tls_verify_off() -> None:
+    sites = api.scrape(_tls_hostile_urls(), verify=False, **FAST)
+    assert [s.status for s in sites] == [200, 200], sites
+
+
+def _tls_iter_closed_halfway() -> None:
+    # Streams of one HTTP/2 connection still in flight when the iterator is closed.
+    it = api.scrape_iter([_tls_url("/delay/200")] * 4 + _tls_pages(), concurrency=8, **_ca())
+    assert next(it).status == 200
+    it.close()
+
+
+def _tls_capi() -> None:
+    sites = capi.scrape(_tls_pages() + _tls_hostile_urls(), concurrency=4, **_ca())
+    assert [s.error for s in sites] == [None] * 6 + ["TLS error"] * 2, sites
+
+
+def _raw_tls_ca_file() -> None:
+    ca_file = fixture("scrape")["ca_file"].encode()
+    status, array = _raw_scrape([_tls_url("/small/s000.html").encode()], ctypes.byref(_options(ca_file=ca_file)))
+    assert status == _clib.BB_OK, status
+    try:
+        assert array.contents.sites[0].contents.status == 200
+    finally:
+        _lib().bb_free_site_array(array)
+
+
+SCENARIOS += [
+    _pybind("scrape", "tls_http2", _tls_http2_ok, reduced=True, weight=SEVERAL_FETCHES),
+    _pybind("scrape", "tls_http1", _tls_http1_ok, weight=SEVERAL_FETCHES),
+    _pybind("scrape", "tls_hostile", _tls_hostile, weight=SEVERAL_FETCHES),
+    _pybind("scrape", "tls_verify_off", _tls_verify_off, weight=SEVERAL_FETCHES),
+    _pybind("scrape_iter", "tls_http2_closed_halfway", _tls_iter_closed_halfway, weight=SEVERAL_FETCHES),
+    _capi("tls", _tls_capi, weight=SEVERAL_FETCHES),
+    _raw("tls_ca_file", _raw_tls_ca_file, ("bb_scrape", "bb_scrape_options_init", "bb_free_site_array")),
 ]
 
 
