@@ -19,7 +19,6 @@ from __future__ import annotations
 import concurrent.futures
 import errno
 import http.client
-import os
 import socket
 import ssl
 import time
@@ -30,7 +29,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 from bridgebench_rules import scrape as rules
-from bridgebench_rules.scrape import DEFAULT_USER_AGENT, DEFAULTS, Options
+from bridgebench_rules.scrape import DEFAULT_USER_AGENT, Options
 from python_baseline.scrape_deadlines import Deadlines, TimedRequest, handlers
 
 REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
@@ -273,31 +272,9 @@ def _fetch(url: str, options: Options, opener, deadlines: Deadlines) -> Site:
 # ---- the API ------------------------------------------------------------------------------------
 
 
-def scrape(
-    urls: Iterable[str],
-    *,
-    concurrency: int = DEFAULTS.concurrency,
-    timeout: float = DEFAULTS.timeout,
-    connect_timeout: float = DEFAULTS.connect_timeout,
-    max_body_bytes: int = DEFAULTS.max_body_bytes,
-    follow_redirects: bool = DEFAULTS.follow_redirects,
-    max_redirects: int = DEFAULTS.max_redirects,
-    user_agent: str | None = None,
-    ca_file: str | os.PathLike[str] | None = None,
-    verify: bool = True,
-) -> list[Site]:
+@rules.takes_options
+def scrape(urls: Iterable[str], options: Options) -> list[Site]:
     """Fetch every URL with a thread pool; one Site per URL, in input order."""
-    options = rules.check_options(
-        concurrency=concurrency,
-        timeout=timeout,
-        connect_timeout=connect_timeout,
-        max_body_bytes=max_body_bytes,
-        follow_redirects=follow_redirects,
-        max_redirects=max_redirects,
-        user_agent=user_agent,
-        ca_file=ca_file,
-        verify=verify,
-    )
     url_list = rules.url_list(urls)
     if not url_list:
         return []
@@ -313,31 +290,9 @@ def scrape(
         deadlines.close()
 
 
-def scrape_iter(
-    urls: Iterable[str],
-    *,
-    concurrency: int = DEFAULTS.concurrency,
-    timeout: float = DEFAULTS.timeout,
-    connect_timeout: float = DEFAULTS.connect_timeout,
-    max_body_bytes: int = DEFAULTS.max_body_bytes,
-    follow_redirects: bool = DEFAULTS.follow_redirects,
-    max_redirects: int = DEFAULTS.max_redirects,
-    user_agent: str | None = None,
-    ca_file: str | os.PathLike[str] | None = None,
-    verify: bool = True,
-) -> Iterator[Site]:
+@rules.takes_options
+def scrape_iter(urls: Iterable[str], options: Options) -> Iterator[Site]:
     """Like scrape, but yields Sites as they complete, with at most 2 x concurrency URLs in flight."""
-    options = rules.check_options(
-        concurrency=concurrency,
-        timeout=timeout,
-        connect_timeout=connect_timeout,
-        max_body_bytes=max_body_bytes,
-        follow_redirects=follow_redirects,
-        max_redirects=max_redirects,
-        user_agent=user_agent,
-        ca_file=ca_file,
-        verify=verify,
-    )
     return _stream(rules.lazy_urls(urls), options)
 
 

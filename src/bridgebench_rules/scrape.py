@@ -42,8 +42,9 @@ from __future__ import annotations
 import math
 import operator
 import os
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
+from typing import TypeVar
 
 # ---- limits -----------------------------------------------------------------------------------
 
@@ -221,6 +222,49 @@ def check_options(
         ca_file=ca_file_path(ca_file),
         verify=flag(verify, "verify"),
     )
+
+
+R = TypeVar("R")
+
+
+def takes_options(impl: Callable[[Iterable[str], Options], R]) -> Callable[..., R]:
+    """The public signature of every scrape function, in one place: ``impl(urls, options)``
+    becomes ``f(urls, *, concurrency=..., ...)``, whose options are checked (check_options,
+    before anything else) and handed to impl as one Options. impl checks ``urls`` itself
+    (url_list, or lazy_urls for a stream)."""
+
+    def public(
+        urls: Iterable[str],
+        *,
+        concurrency: int = DEFAULTS.concurrency,
+        timeout: float = DEFAULTS.timeout,
+        connect_timeout: float = DEFAULTS.connect_timeout,
+        max_body_bytes: int = DEFAULTS.max_body_bytes,
+        follow_redirects: bool = DEFAULTS.follow_redirects,
+        max_redirects: int = DEFAULTS.max_redirects,
+        user_agent: str | None = None,
+        ca_file: str | os.PathLike[str] | None = None,
+        verify: bool = DEFAULTS.verify,
+    ) -> R:
+        options = check_options(
+            concurrency=concurrency,
+            timeout=timeout,
+            connect_timeout=connect_timeout,
+            max_body_bytes=max_body_bytes,
+            follow_redirects=follow_redirects,
+            max_redirects=max_redirects,
+            user_agent=user_agent,
+            ca_file=ca_file,
+            verify=verify,
+        )
+        return impl(urls, options)
+
+    # The implementation's name (also in argument errors: "scrape() got an unexpected keyword
+    # argument") and documentation; no __wrapped__, so help() shows the public signature.
+    public.__name__, public.__qualname__ = impl.__name__, impl.__qualname__
+    public.__doc__, public.__module__ = impl.__doc__, impl.__module__
+    public.__annotations__["return"] = impl.__annotations__.get("return")
+    return public
 
 
 # ---- urls -------------------------------------------------------------------------------------
