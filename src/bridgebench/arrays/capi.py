@@ -99,13 +99,15 @@ def _roundtrip_numeric(kind: str, items: tuple, data: array.array, function: str
     """Calls bb_roundtrip_<kind> on `data` (converted from `items`), reads the result struct and
     frees it in finally."""
     out = ctypes.POINTER(_RESULT_TYPES[kind])()
-    status = getattr(_lib, f"bb_roundtrip_{kind}")(_address(data), len(data), ctypes.byref(out))
-    if status == _clib.BB_ERR_OVERFLOW:
-        # Only float32 overflows here, and every item converted: this is the first bad one.
-        index = _lib.bb_last_error_index()
-        raise rules.float32_too_large(items[index], index)
-    _clib.raise_for_status(status, function)
+    # The call is inside the try: an exception (Ctrl-C) arriving as it returns must not lose the
+    # result. bb_free_* takes NULL, which is what `out` holds when the call failed.
     try:
+        status = getattr(_lib, f"bb_roundtrip_{kind}")(_address(data), len(data), ctypes.byref(out))
+        if status == _clib.BB_ERR_OVERFLOW:
+            # Only float32 overflows here, and every item converted: this is the first bad one.
+            index = _lib.bb_last_error_index()
+            raise rules.float32_too_large(items[index], index)
+        _clib.raise_for_status(status, function)
         result = out.contents
         return result.data[: result.count]
     finally:
@@ -135,9 +137,9 @@ def roundtrip_strings(values: Iterable[str]) -> list[str]:
     offsets.extend(itertools.accumulate(map(len, encoded)))
     blob = b"".join(encoded)
     out = ctypes.POINTER(bb_string_array)()
-    status = _lib.bb_roundtrip_strings(_address(offsets), blob, len(encoded), ctypes.byref(out))
-    _clib.raise_for_status(status, "roundtrip_strings")
-    try:
+    try:  # as in _roundtrip_numeric: the call inside, a NULL result is a no-op to free
+        status = _lib.bb_roundtrip_strings(_address(offsets), blob, len(encoded), ctypes.byref(out))
+        _clib.raise_for_status(status, "roundtrip_strings")
         result = out.contents
         count = result.count
         bounds = result.offsets[: count + 1]
