@@ -4,10 +4,12 @@ What a Python user would write without a native extension. Same API and the same
 as ``bridgebench.scrape`` (status, Server, Content-Type, body, and the same error words),
 with the standard library's limits, documented in docs/scrape.md:
 - urllib opens a new connection per request (it sends ``Connection: close``): no reuse.
-- ``timeout`` is both the per-operation socket timeout and (checked between reads) the
-  whole transfer's deadline; urllib has no separate connect timeout, so the socket timeout
-  while connecting is min(connect_timeout, timeout).
-- Ctrl-C stops waiting at once, but worker threads finish their current request.
+- ``timeout`` is the whole URL's deadline (redirects included): urllib's socket timeout only
+  bounds each socket operation, so a watchdog cuts connections whose deadline has passed
+  (scrape_deadlines.py). urllib has no separate connect timeout: the socket timeout while
+  connecting is min(connect_timeout, time left).
+- Ctrl-C stops waiting at once and cuts the connections of running requests; queued URLs
+  are dropped.
 Redirects are followed by hand (like the native code), so the hop limit, the http/https-only
 rule and the final URL are the same.
 """
@@ -15,8 +17,8 @@ rule and the final URL are the same.
 from __future__ import annotations
 
 import concurrent.futures
+import errno
 import http.client
-import os
 import socket
 import ssl
 import time
@@ -26,8 +28,9 @@ import urllib.request
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
-from python_baseline import scrape_rules as rules
-from python_baseline.scrape_rules import DEFAULT_USER_AGENT, DEFAULTS, Options
+from bridgebench_rules import scrape as rules
+from bridgebench_rules.scrape import DEFAULT_USER_AGENT, Options
+from python_baseline.scrape_deadlines import Deadlines, TimedRequest, handlers
 
 REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
 _READ_CHUNK = 1 << 16
@@ -113,12 +116,16 @@ def _tls_context(options: Options) -> ssl.SSLContext:
 
 def _opener(options: Options) -> urllib.request.OpenerDirector:
     # ProxyHandler({}): never route through a proxy from the environment (loopback fixture).
-    https = urllib.request.HTTPSHandler(context=_tls_context(options))
-    return urllib.request.build_opener(urllib.request.ProxyHandler({}), https, _NoRedirect())
+    # handlers(): every connection is cut when its URL's deadline passes (scrape_deadlines.py).
+    return urllib.request.build_opener(
+        urllib.request.ProxyHandler({}), _NoRedirect(), *handlers(tls_context=_tls_context(options))
+    )
 
 
 def _error_word(e: BaseException) -> str:
     reason = e.reason if isinstance(e, urllib.error.URLError) and not isinstance(e, urllib.error.HTTPError) else e
+    if isinstance(reason, OSError) and reason.errno in (errno.EMFILE, errno.ENFILE):
+        return rules.TOO_MANY_OPEN_FILES
     if isinstance(reason, (socket.timeout, TimeoutError)):
         return rules.TIMEOUT
     if isinstance(reason, ConnectionRefusedError):
@@ -166,6 +173,8 @@ def _read_body(response, hop: _Hop, options: Options, deadline: float) -> None:
                 chunks = []
                 break
             chunk = response.read(_READ_CHUNK)
+            if not chunk and time.monotonic() > deadline:
+                raise TimeoutError  # the watchdog cut the connection: this end is not the body's
             if not chunk:
                 # http.client ends a short Content-Length body quietly; the bytes still
                 # owed tell that the server cut the response.
@@ -182,45 +191,52 @@ def _read_body(response, hop: _Hop, options: Options, deadline: float) -> None:
         chunks.append(e.partial)
         hop.error = rules.INCOMPLETE_BODY
     except (OSError, http.client.HTTPException) as e:
-        hop.error = _error_word(e)
+        hop.error = rules.TIMEOUT if time.monotonic() > deadline else _error_word(e)
         chunks = []
     hop.body = b"".join(chunks)[: options.max_body_bytes]
 
 
-def _request(opener, url: str, options: Options) -> _Hop:
+def _request(opener, url: str, options: Options, deadline: float, deadlines: Deadlines) -> _Hop:
+    """One hop of a URL, within what is left of the URL's deadline."""
     hop = _Hop()
-    deadline = time.monotonic() + options.timeout
-    request = urllib.request.Request(url, headers={"User-Agent": options.user_agent})
+    request = TimedRequest(url, {"User-Agent": options.user_agent}, deadline, deadlines)
     try:
-        response = opener.open(request, timeout=min(options.timeout, options.connect_timeout))
-    except urllib.error.HTTPError as e:
-        response = e  # 3xx/4xx/5xx: still a response with headers and a body
-    except (OSError, http.client.HTTPException, ValueError) as e:
-        hop.error = _error_word(e)
+        if request.time_left() <= 0:
+            hop.error = rules.TIMEOUT
+            return hop
+        try:
+            response = opener.open(request, timeout=min(request.time_left(), options.connect_timeout))
+        except urllib.error.HTTPError as e:
+            response = e  # 3xx/4xx/5xx: still a response with headers and a body
+        except (OSError, http.client.HTTPException, ValueError) as e:
+            hop.error = rules.TIMEOUT if request.time_left() <= 0 else _error_word(e)
+            return hop
+        with response:
+            # The connect timeout has done its job: reads get the time left.
+            sock = getattr(getattr(getattr(response, "fp", None), "raw", None), "_sock", None)
+            if sock is not None:
+                sock.settimeout(max(request.time_left(), 0.001))
+            hop.status = response.status if hasattr(response, "status") else response.code
+            headers = response.headers
+            hop.server = headers.get("Server", "")
+            hop.content_type = headers.get("Content-Type", "")
+            hop.location = headers.get("Location")
+            _read_body(response, hop, options, deadline)
         return hop
-    with response:
-        # The connect timeout has done its job: reads get the transfer timeout.
-        sock = getattr(getattr(getattr(response, "fp", None), "raw", None), "_sock", None)
-        if sock is not None:
-            sock.settimeout(options.timeout)
-        hop.status = response.status if hasattr(response, "status") else response.code
-        headers = response.headers
-        hop.server = headers.get("Server", "")
-        hop.content_type = headers.get("Content-Type", "")
-        hop.location = headers.get("Location")
-        _read_body(response, hop, options, deadline)
-    return hop
+    finally:
+        request.release()
 
 
-def _fetch(url: str, options: Options, opener) -> Site:
+def _fetch(url: str, options: Options, opener, deadlines: Deadlines) -> Site:
     parsed = _parse(url)
     if parsed.error is not None:
         return Site(url, "", "", 0, "", 0, "", "", b"", False, 0.0, parsed.error)
     start = time.monotonic()
+    deadline = start + options.timeout  # for the whole URL, redirects included
     current = parsed.normalized
     redirects = 0
     while True:
-        hop = _request(opener, current, options)
+        hop = _request(opener, current, options, deadline, deadlines)
         if (
             hop.error is None
             and options.follow_redirects
@@ -256,75 +272,34 @@ def _fetch(url: str, options: Options, opener) -> Site:
 # ---- the API ------------------------------------------------------------------------------------
 
 
-def scrape(
-    urls: Iterable[str],
-    *,
-    concurrency: int = DEFAULTS.concurrency,
-    timeout: float = DEFAULTS.timeout,
-    connect_timeout: float = DEFAULTS.connect_timeout,
-    max_body_bytes: int = DEFAULTS.max_body_bytes,
-    follow_redirects: bool = DEFAULTS.follow_redirects,
-    max_redirects: int = DEFAULTS.max_redirects,
-    user_agent: str | None = None,
-    ca_file: str | os.PathLike[str] | None = None,
-    verify: bool = True,
-) -> list[Site]:
+@rules.takes_options
+def scrape(urls: Iterable[str], options: Options) -> list[Site]:
     """Fetch every URL with a thread pool; one Site per URL, in input order."""
-    options = rules.check_options(
-        concurrency=concurrency,
-        timeout=timeout,
-        connect_timeout=connect_timeout,
-        max_body_bytes=max_body_bytes,
-        follow_redirects=follow_redirects,
-        max_redirects=max_redirects,
-        user_agent=user_agent,
-        ca_file=ca_file,
-        verify=verify,
-    )
     url_list = rules.url_list(urls)
     if not url_list:
         return []
     opener = _opener(options)
+    deadlines = Deadlines()
     pool = concurrent.futures.ThreadPoolExecutor(max_workers=min(options.concurrency, len(url_list)))
     try:
-        futures = [pool.submit(_fetch, url, options, opener) for url in url_list]
+        futures = [pool.submit(_fetch, url, options, opener, deadlines) for url in url_list]
         return [f.result() for f in futures]
     finally:
-        # On Ctrl-C do not wait for queued URLs; running requests end by their timeouts.
+        # On Ctrl-C do not wait for queued URLs, and cut the connections of running ones.
         pool.shutdown(wait=False, cancel_futures=True)
+        deadlines.close()
 
 
-def scrape_iter(
-    urls: Iterable[str],
-    *,
-    concurrency: int = DEFAULTS.concurrency,
-    timeout: float = DEFAULTS.timeout,
-    connect_timeout: float = DEFAULTS.connect_timeout,
-    max_body_bytes: int = DEFAULTS.max_body_bytes,
-    follow_redirects: bool = DEFAULTS.follow_redirects,
-    max_redirects: int = DEFAULTS.max_redirects,
-    user_agent: str | None = None,
-    ca_file: str | os.PathLike[str] | None = None,
-    verify: bool = True,
-) -> Iterator[Site]:
+@rules.takes_options
+def scrape_iter(urls: Iterable[str], options: Options) -> Iterator[Site]:
     """Like scrape, but yields Sites as they complete, with at most 2 x concurrency URLs in flight."""
-    options = rules.check_options(
-        concurrency=concurrency,
-        timeout=timeout,
-        connect_timeout=connect_timeout,
-        max_body_bytes=max_body_bytes,
-        follow_redirects=follow_redirects,
-        max_redirects=max_redirects,
-        user_agent=user_agent,
-        ca_file=ca_file,
-        verify=verify,
-    )
     return _stream(rules.lazy_urls(urls), options)
 
 
 def _stream(iterator: Iterator, options: Options) -> Iterator[Site]:
     window = max(2 * options.concurrency, 16)
     opener = _opener(options)
+    deadlines = Deadlines()
     pool = concurrent.futures.ThreadPoolExecutor(max_workers=options.concurrency)
     in_flight: set[concurrent.futures.Future] = set()
     exhausted = False
@@ -336,7 +311,7 @@ def _stream(iterator: Iterator, options: Options) -> Iterator[Site]:
                 except StopIteration:
                     exhausted = True
                     break
-                in_flight.add(pool.submit(_fetch, item, options, opener))
+                in_flight.add(pool.submit(_fetch, item, options, opener, deadlines))
             if not in_flight:
                 return
             done, in_flight = concurrent.futures.wait(in_flight, return_when=concurrent.futures.FIRST_COMPLETED)
@@ -344,6 +319,7 @@ def _stream(iterator: Iterator, options: Options) -> Iterator[Site]:
                 yield future.result()
     finally:
         pool.shutdown(wait=False, cancel_futures=True)
+        deadlines.close()
 
 
 __all__ = ["DEFAULT_USER_AGENT", "Site", "scrape", "scrape_iter"]

@@ -31,7 +31,7 @@ constexpr std::chrono::milliseconds signal_check_slice{50};
 
 // ---- arguments ---------------------------------------------------------------------------
 // The public functions (bridgebench.scrape, a Python facade) check every argument with the rules
-// the three implementations share (python_baseline/scrape_rules.py) and hand over a checked
+// the three implementations share (src/bridgebench_rules/scrape.py) and hand over a checked
 // Options object; here its fields are only converted. A direct caller of this private module
 // still gets a TypeError or ValueError for bad values, never undefined behaviour:
 // scrape::validate is the C++ side's last check.
@@ -397,7 +397,7 @@ PYBIND11_MODULE(_scrape, m) {
 
     m.def("scrape", &scrape_batch, py::arg("urls"), py::arg("options"),
           "Fetch every URL concurrently; one Site per URL, in input order. `options`: checked options "
-          "(python_baseline.scrape_rules.Options). The public function is bridgebench.scrape.scrape.");
+          "(bridgebench_rules.scrape.Options). The public function is bridgebench.scrape.scrape.");
     m.def("scrape_iter", &scrape_iter, py::arg("urls"), py::arg("options"), py::return_value_policy::take_ownership,
           "Like scrape, but yields Sites as they complete, with bounded memory; `urls` may be any iterable, "
           "including a generator. The public function is bridgebench.scrape.scrape_iter.");

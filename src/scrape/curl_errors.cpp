@@ -1,13 +1,23 @@
 #include "curl_errors.hpp"
 
+#include <sys/socket.h>
+
+#include <cerrno>
+
 #include "record.hpp"
 
 namespace bb::scrape {
 
-std::string error_message(CURLcode code, bool body_overflowed) {
+extern "C" curl_socket_t open_socket_noting_errno(void* errno_out, curlsocktype, curl_sockaddr* address) {
+    const curl_socket_t s = socket(address->family, address->socktype | SOCK_CLOEXEC, address->protocol);
+    if (s == CURL_SOCKET_BAD) *static_cast<int*>(errno_out) = errno;
+    return s;
+}
+
+std::string error_message(CURLcode code, bool body_overflowed, long os_errno) {
+    if (code == CURLE_OK) return {};
+    if (os_errno == EMFILE || os_errno == ENFILE) return std::string(errors::too_many_open_files);
     switch (code) {
-        case CURLE_OK:
-            return {};
         case CURLE_WRITE_ERROR:
             if (body_overflowed) return std::string(errors::body_too_large);
             break;

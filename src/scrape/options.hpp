@@ -1,5 +1,5 @@
 // What one scrape batch (or stream) is configured with. Validation of user input happens at
-// the boundary (the Python rules module python_baseline/scrape_rules.py for the Python API);
+// the boundary (the Python rules module src/bridgebench_rules/scrape.py for the Python API);
 // `validate` is the C++ side of the same limits, for C ABI and C++ callers (a test keeps the
 // two equal).
 #pragma once

@@ -11,7 +11,7 @@
 
 namespace bb::scrape {
 
-// The short error messages a record can carry. python_baseline/scrape_rules.py holds the same
+// The short error messages a record can carry. src/bridgebench_rules/scrape.py holds the same
 // table for the Python side (the baseline uses it); a test compares the two.
 namespace errors {
 inline constexpr std::string_view invalid_url = "invalid URL";

@@ -47,6 +47,7 @@ struct Transfer {
     int redirects = 0;
     bool overflowed = false;    // the body cap stopped the transfer
     bool write_failed = false;  // out of memory while storing the body
+    int socket_errno = 0;       // why opening a socket failed (see open_socket_noting_errno)
     Clock::time_point start{};
 };
 
@@ -197,9 +198,9 @@ private:
         curl_easy_setopt(easy, CURLOPT_PROTOCOLS_STR, "http,https");
         curl_easy_setopt(easy, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
         curl_easy_setopt(easy, CURLOPT_HTTP_VERSION, static_cast<long>(CURL_HTTP_VERSION_2TLS));
-        curl_easy_setopt(easy, CURLOPT_TIMEOUT_MS, milliseconds(options_.timeout));
         curl_easy_setopt(easy, CURLOPT_CONNECTTIMEOUT_MS, milliseconds(options_.connect_timeout));
         curl_easy_setopt(easy, CURLOPT_USERAGENT, options_.user_agent.c_str());
+        curl_easy_setopt(easy, CURLOPT_OPENSOCKETFUNCTION, &open_socket_noting_errno);
         // No proxy, whatever the environment says (as the baseline's ProxyHandler({})): the
         // records must not depend on http_proxy, and libcurl then skips reading the proxy
         // variables for every transfer (getenv showed in the profile).
@@ -216,6 +217,11 @@ private:
         curl_easy_setopt(easy, CURLOPT_URL, url.c_str());
         curl_easy_setopt(easy, CURLOPT_PRIVATE, &t);
         curl_easy_setopt(easy, CURLOPT_WRITEDATA, &t);
+        curl_easy_setopt(easy, CURLOPT_OPENSOCKETDATA, &t.socket_errno);
+        t.socket_errno = 0;
+        // `timeout` is the whole URL's deadline: each redirect hop gets what is left of it.
+        const double left = options_.timeout - std::chrono::duration<double>(Clock::now() - t.start).count();
+        curl_easy_setopt(easy, CURLOPT_TIMEOUT_MS, std::max(1L, milliseconds(left)));
         // Over TLS, prefer waiting for a multiplexed HTTP/2 stream to opening another
         // connection. Never for plain http: HTTP/2 is only negotiated over TLS here, and
         // PIPEWAIT would queue every transfer behind the first connection's response.
@@ -284,7 +290,7 @@ private:
 
     void complete(Transfer& t, CURLcode code) {
         Record& r = t.record;
-        r.error = t.write_failed ? std::string("out of memory") : error_message(code, t.overflowed);
+        r.error = t.write_failed ? std::string("out of memory") : error_message(code, t.overflowed, t.socket_errno);
         // A body is kept when it is the answer (no error), the part under the cap, or what
         // arrived before the server cut the response; after other failures it means nothing.
         if (!r.error.empty() && !t.overflowed && code != CURLE_PARTIAL_FILE) {

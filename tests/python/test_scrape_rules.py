@@ -1,4 +1,4 @@
-"""The scraper's argument rules (python_baseline/scrape_rules.py): one table shared by the three
+"""The scraper's argument rules (src/bridgebench_rules/scrape.py): one table shared by the three
 implementations, and equal to what the native side enforces and reports."""
 
 import ctypes
@@ -10,7 +10,7 @@ from scrape_impls import SCRAPE, SCRAPE_ITER
 
 from bridgebench import _scrape
 from bridgebench.scrape import capi
-from python_baseline import scrape_rules as rules
+from bridgebench_rules import scrape as rules
 
 
 def test_error_words_are_one_table():

@@ -5,12 +5,12 @@ follow_redirects=True, max_redirects=5, user_agent=None) -> list[Site]``: one re
 in input order; a failing URL gives a record with ``error`` set.
 ``scrape_iter(urls, **same)`` yields records as they complete, with bounded memory.
 The same batch call through the C ABI is ``bridgebench.scrape.capi.scrape``. The argument
-rules (and the error words of a record) are python_baseline.scrape_rules, shared by all three.
+rules (and the error words of a record) are bridgebench_rules.scrape, shared by all three.
 """
 
 from bridgebench._scrape import ScrapeIterator
 from bridgebench.scrape.api import scrape, scrape_iter
 from bridgebench.scrape.site import Site
-from python_baseline.scrape_rules import DEFAULT_USER_AGENT
+from bridgebench_rules.scrape import DEFAULT_USER_AGENT
 
 __all__ = ["DEFAULT_USER_AGENT", "ScrapeIterator", "Site", "scrape", "scrape_iter"]

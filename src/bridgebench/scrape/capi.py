@@ -16,8 +16,8 @@ import threading
 
 from bridgebench import _clib
 from bridgebench.scrape.site import Site
-from python_baseline import scrape_rules as rules
-from python_baseline.scrape_rules import DEFAULTS
+from bridgebench_rules import scrape as rules
+from bridgebench_rules.scrape import Options
 
 
 class bb_scrape_options(ctypes.Structure):
@@ -124,30 +124,8 @@ def _wait_through_interrupts(done: threading.Event) -> None:
             continue
 
 
-def scrape(
-    urls,
-    *,
-    concurrency: int = DEFAULTS.concurrency,
-    timeout: float = DEFAULTS.timeout,
-    connect_timeout: float = DEFAULTS.connect_timeout,
-    max_body_bytes: int = DEFAULTS.max_body_bytes,
-    follow_redirects: bool = DEFAULTS.follow_redirects,
-    max_redirects: int = DEFAULTS.max_redirects,
-    user_agent: str | None = None,
-    ca_file: str | os.PathLike[str] | None = None,
-    verify: bool = True,
-) -> list[Site]:
-    checked = rules.check_options(
-        concurrency=concurrency,
-        timeout=timeout,
-        connect_timeout=connect_timeout,
-        max_body_bytes=max_body_bytes,
-        follow_redirects=follow_redirects,
-        max_redirects=max_redirects,
-        user_agent=user_agent,
-        ca_file=ca_file,
-        verify=verify,
-    )
+@rules.takes_options
+def scrape(urls, checked: Options) -> list[Site]:
     encoded = [u.encode("utf-8") for u in rules.url_list(urls)]
     count = len(encoded)
     url_array = (ctypes.c_char_p * count)(*encoded)

@@ -11,9 +11,9 @@ native layers below these checks only convert values that already passed them (t
 keeps its own last-line check, ``bb::scrape::validate``, for C callers; a test keeps its limits
 equal to these).
 
-It lives in ``python_baseline`` because the baselines import nothing from ``bridgebench`` (they
-are what a Python user would write without it) while ``bridgebench`` already depends on
-``python_baseline``: this is the one place both sides can import. Standard library only.
+Why a package beside both (``bridgebench_rules``, see its ``__init__``): the baseline imports
+nothing from ``bridgebench``, and these rules are the one thing the three are meant to share.
+Standard library only.
 
 Rules, in the order they are checked (so the first problem reported is the same everywhere):
 options in signature order, then ``urls`` itself, then its items (lazily for ``scrape_iter``).
@@ -21,8 +21,9 @@ options in signature order, then ``urls`` itself, then its items (lazily for ``s
 - integers (``concurrency``, ``max_body_bytes``, ``max_redirects``): ``int`` or any object with
   ``__index__`` (numpy integers), never ``bool``; a float is a ``TypeError``; out of range is a
   ``ValueError`` however large the value.
-- seconds (``timeout``, ``connect_timeout``): a real number (``int``, ``float``, numpy floats,
-  ``Fraction``), never ``bool``; finite and > 0 (NaN, infinities, 10**400 are ``ValueError``).
+- seconds (``timeout``, ``connect_timeout``): ``float``, ``int``, or anything with ``__float__``
+  or ``__index__`` (numpy scalars, ``Fraction``, ``Decimal``), never ``bool``; finite and > 0
+  (NaN, infinities, 10**400 are ``ValueError``).
   ``timeout`` is the whole URL's deadline (connect, request, redirects, body).
 - ``follow_redirects``: exactly ``bool``.
 - ``user_agent``: ``None`` (the default) or ``str`` of tabs and printable ASCII: it is sent as an
@@ -39,11 +40,11 @@ options in signature order, then ``urls`` itself, then its items (lazily for ``s
 from __future__ import annotations
 
 import math
-import numbers
 import operator
 import os
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
+from typing import TypeVar
 
 # ---- limits -----------------------------------------------------------------------------------
 
@@ -109,6 +110,14 @@ def _type_name(value: object) -> str:
     return type(value).__name__
 
 
+def _shown(value: object) -> str:
+    """The value for a message; a huge int by its size (its repr may be refused: Python limits
+    int-to-str conversions to 4300 digits)."""
+    if isinstance(value, int) and not isinstance(value, bool) and int.bit_length(value) > 256:
+        return f"an int of {int.bit_length(value)} bits"
+    return repr(value)
+
+
 def integer(value: object, name: str, minimum: int, maximum: int) -> int:
     """An integer option: int or __index__ (not bool), within [minimum, maximum]."""
     if isinstance(value, bool):
@@ -118,22 +127,33 @@ def integer(value: object, name: str, minimum: int, maximum: int) -> int:
     except TypeError:
         raise TypeError(f"{name} must be int, not {_type_name(value)}") from None
     if number > maximum:
-        raise ValueError(f"{name} must be at most {maximum}, got {number!r}")
+        raise ValueError(f"{name} must be at most {maximum}, got {_shown(number)}")
     if number < minimum:
-        raise ValueError(f"{name} must be at least {minimum}, got {number!r}")
+        raise ValueError(f"{name} must be at least {minimum}, got {_shown(number)}")
     return number
 
 
+def _has(cls: type, method: str) -> bool:
+    return any(method in vars(k) for k in cls.__mro__)
+
+
 def seconds(value: object, name: str) -> float:
-    """A duration option: a real number (not bool), finite and > 0."""
-    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+    """A duration option: float, int, or anything with __float__ or __index__ (numpy scalars,
+    Fraction, Decimal), never bool; finite and > 0."""
+    cls = type(value)
+    if cls is bool or not (issubclass(cls, (int, float)) or _has(cls, "__float__") or _has(cls, "__index__")):
         raise TypeError(f"{name} must be a number of seconds (float or int), not {_type_name(value)}")
     try:
-        number = float(value)
+        if issubclass(cls, float):
+            number = float.__float__(value)  # type: ignore[arg-type]  # its value, not its overrides
+        elif issubclass(cls, int) or not _has(cls, "__float__"):
+            number = float(operator.index(value))
+        else:
+            number = float(value)  # type: ignore[arg-type]  # its own __float__; its errors reach the caller
     except OverflowError:  # an int (or Fraction) beyond the float range
         number = math.inf
     if not math.isfinite(number) or number <= 0:
-        raise ValueError(f"{name} must be a finite number of seconds > 0, got {value!r}")
+        raise ValueError(f"{name} must be a finite number of seconds > 0, got {_shown(value)}")
     return number
 
 
@@ -202,6 +222,49 @@ def check_options(
         ca_file=ca_file_path(ca_file),
         verify=flag(verify, "verify"),
     )
+
+
+R = TypeVar("R")
+
+
+def takes_options(impl: Callable[[Iterable[str], Options], R]) -> Callable[..., R]:
+    """The public signature of every scrape function, in one place: ``impl(urls, options)``
+    becomes ``f(urls, *, concurrency=..., ...)``, whose options are checked (check_options,
+    before anything else) and handed to impl as one Options. impl checks ``urls`` itself
+    (url_list, or lazy_urls for a stream)."""
+
+    def public(
+        urls: Iterable[str],
+        *,
+        concurrency: int = DEFAULTS.concurrency,
+        timeout: float = DEFAULTS.timeout,
+        connect_timeout: float = DEFAULTS.connect_timeout,
+        max_body_bytes: int = DEFAULTS.max_body_bytes,
+        follow_redirects: bool = DEFAULTS.follow_redirects,
+        max_redirects: int = DEFAULTS.max_redirects,
+        user_agent: str | None = None,
+        ca_file: str | os.PathLike[str] | None = None,
+        verify: bool = DEFAULTS.verify,
+    ) -> R:
+        options = check_options(
+            concurrency=concurrency,
+            timeout=timeout,
+            connect_timeout=connect_timeout,
+            max_body_bytes=max_body_bytes,
+            follow_redirects=follow_redirects,
+            max_redirects=max_redirects,
+            user_agent=user_agent,
+            ca_file=ca_file,
+            verify=verify,
+        )
+        return impl(urls, options)
+
+    # The implementation's name (also in argument errors: "scrape() got an unexpected keyword
+    # argument") and documentation; no __wrapped__, so help() shows the public signature.
+    public.__name__, public.__qualname__ = impl.__name__, impl.__qualname__
+    public.__doc__, public.__module__ = impl.__doc__, impl.__module__
+    public.__annotations__["return"] = impl.__annotations__.get("return")
+    return public
 
 
 # ---- urls -------------------------------------------------------------------------------------
