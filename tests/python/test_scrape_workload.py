@@ -1,11 +1,13 @@
 """The scrape entry in the `bridgebench run` registry: inputs, implementations, agreement."""
 
 import json
+import re
 
 import pytest
 
 from bridgebench import workloads
 from bridgebench.runners import worker
+from bridgebench.runners.results import CaseResult, Measurement, Samples, SizeResult, WorkloadResult
 from bridgebench.scrape import wrk_ceiling
 from bridgebench.workloads import scrape as scrape_workload
 
@@ -55,27 +57,34 @@ def test_wrk_checks_every_response(scrape_site):
     assert wrk_ceiling.run(good) == answers
     wrong = wrk_ceiling.Answer(200, "nginx", "text/html", 999)
     bad = wrk_ceiling.prepare(urls, 8, answers, lambda _answer: wrong)
-    with pytest.raises(RuntimeError, match="mismatch 200|nginx|text/html|1024"):
+    with pytest.raises(RuntimeError, match=re.escape("mismatch 200|nginx|text/html|1024")):
         wrk_ceiling.run(bad)
 
 
-def _entry(name: str, per_item: float | None, status: str = "ok") -> dict:
+def _measured(name: str, per_item: float | None) -> Measurement:
     if per_item is None:
-        return {"name": name, "status": status, "reason": "wrk is not installed"}
-    return {"name": name, "status": status, "per_item": {"median": per_item}}
+        return Measurement(name, "reference", status="skipped", reason="wrk is not installed")
+    return Measurement(name, "peer", items=10, loops=1, samples=Samples(((per_item,),)))
+
+
+def _case(name: str, size: int, *measurements: Measurement) -> CaseResult:
+    return CaseResult(name, "URL", "", (SizeResult(size, None, 1, measurements),))
 
 
 def test_sections_report_every_client_as_a_fraction_of_the_ceiling():
     size = scrape_workload.THROUGHPUT_SIZE
-    result = {
-        "cases": [
-            {"name": "small", "sizes": [{"size": size, "implementations": [_entry("wrk", 1e-5), _entry("p", 2e-5)]}]},
-            {"name": "small-c8", "sizes": [{"size": size, "implementations": [_entry("wrk", None, "skipped")]}]},
-            {"name": "delayed", "sizes": [{"size": size, "implementations": [_entry("p", 1.0)]}]},
-        ]
-    }
+    result = WorkloadResult(
+        "scrape",
+        "",
+        (
+            _case("small", size, _measured("wrk", 1e-5), _measured("p", 2e-5)),
+            _case("small-c8", size, _measured("wrk", None)),
+            _case("delayed", size, _measured("p", 1.0)),
+        ),
+    )
     (section,) = scrape_workload.sections(result)
     rows = {(r[0], r[1]): r for r in section.rows}
+    assert set(rows) == {("64", "wrk"), ("64", "p"), ("8", "wrk")}
     assert rows[("64", "p")][2:4] == ["50,000", "0.50"]
     assert rows[("64", "wrk")][3] == "1.00"
     assert rows[("8", "wrk")][2] == "-" and "wrk is not installed" in rows[("8", "wrk")][4]

@@ -22,12 +22,16 @@ from __future__ import annotations
 import importlib
 import operator
 import pkgutil
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-Kind = Literal["baseline", "native", "peer"]
+from bridgebench.runners.results import Metric
+
+# "reference": a clock or physical ceiling (an ideal sleep, a load generator against the same
+# server), timed and checked like the others but drawn as a reference line and never gated.
+Kind = Literal["baseline", "native", "peer", "reference"]
 
 
 def _identity(value: Any) -> Any:
@@ -86,6 +90,10 @@ class Case:
     take: Callable[[Sequence, int], Sequence] = _prefix
     targets: Sequence[Target] = ()
     description: str = ""
+    # Extra figures per implementation beside the timings, e.g. accuracy or requests/s:
+    # (the input prefix it answered, its canonical answers) -> {name: Metric}. Computed in the
+    # worker (untimed); reporters show every metric without knowing the workload.
+    metrics: Callable[[Sequence, Sequence], Mapping[str, Metric]] | None = None
 
     def implementation(self, name: str) -> Implementation:
         for impl in self.implementations:
@@ -109,7 +117,7 @@ class LineChart:
 @dataclass(frozen=True)
 class ReportSection:
     """A workload's own table (and chart) derived from its measured cases: a ceiling, a
-    comparison across cases. Computed once the cases ran; stored with the results."""
+    comparison across cases. Computed by the reporters from the results (see sections_of)."""
 
     title: str
     text: str
@@ -128,9 +136,12 @@ class Workload:
     native_bench: str | None = None
     # Extra facts for the report (e.g. index build time and memory), computed once per run.
     facts: Callable[[], dict[str, Any]] | None = field(default=None)
-    # Extra report sections from the measured cases (the workload's result dict, as the
-    # runner stores it), computed after the cases ran.
-    sections: Callable[[dict[str, Any]], list[ReportSection]] | None = field(default=None)
+    # Extra report sections computed from the measured cases (a runners.results.WorkloadResult)
+    # when the report is written: a ceiling table, a chart across cases.
+    sections: Callable[[Any], list[ReportSection]] | None = field(default=None)
+    # Instruction counts (--instructions) say little about work that mostly waits (sockets, a
+    # server Valgrind does not see): such workloads keep wall time only.
+    count_instructions: bool = True
 
     def case(self, name: str) -> Case:
         for case in self.cases:
@@ -150,6 +161,15 @@ def discover() -> dict[str, Workload]:
         if isinstance(workload, Workload):
             found[workload.name] = workload
     return found
+
+
+def sections_of(result: Any) -> list[ReportSection]:
+    """The report sections a measured workload (runners.results.WorkloadResult) asks for; none
+    when its definition is not installed here (a results file from another project)."""
+    workload = discover().get(result.name)
+    if workload is None or workload.sections is None:
+        return []
+    return list(workload.sections(result))
 
 
 def get(name: str) -> Workload:

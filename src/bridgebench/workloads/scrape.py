@@ -21,6 +21,7 @@ from typing import Any, NamedTuple
 
 import python_baseline.scrape as baseline
 from bridgebench import scrape as native
+from bridgebench.runners.results import Measurement, WorkloadResult
 from bridgebench.scrape import aiohttp_peer, capi, httpx_peer, pycurl_peer, requests_peer, wrk_ceiling
 from bridgebench.scrape.fixture import corpus, fixture_site
 from bridgebench.workloads import Case, Implementation, LineChart, ReportSection, Target, Workload
@@ -198,7 +199,7 @@ def _wrk_answer(answer: tuple) -> wrk_ceiling.Answer:
 def _ceiling(concurrency: int) -> Implementation:
     return Implementation(
         CEILING,
-        "peer",
+        "reference",
         wrk_ceiling.run,
         prepare=lambda urls: wrk_ceiling.prepare(urls, concurrency, _corpus_answers(urls), _wrk_answer),
         available=wrk_ceiling.unavailable,
@@ -228,7 +229,7 @@ def _sleep_ideal(prepared: tuple[int, list[tuple]]) -> list[tuple]:
 def _ideal_impl() -> Implementation:
     return Implementation(
         "ideal",
-        "peer",
+        "reference",
         _sleep_ideal,
         prepare=_ideal,
         note=f"not a scraper: a clock that sleeps the ideal ceil(n / {DELAY_CONCURRENCY}) x "
@@ -285,33 +286,29 @@ def _case_concurrency(name: str) -> int | None:
     return None
 
 
-def _requests_per_second(entry: dict[str, Any]) -> float | None:
-    if entry.get("status") != "ok":
+def _requests_per_second(measurement: Measurement | None) -> float | None:
+    if measurement is None or not measurement.ok or not measurement.per_item > 0:
         return None
-    per_item = entry["per_item"]["median"]
-    return 1.0 / per_item if per_item > 0 else None
+    return 1.0 / measurement.per_item
 
 
-def sections(result: dict[str, Any]) -> list[ReportSection]:
+def sections(result: WorkloadResult) -> list[ReportSection]:
     """The ceiling table (every client as a fraction of wrk) and requests/s by concurrency."""
     rows: list[list[str]] = []
     series: dict[str, list[tuple[float, float]]] = {}
-    for case in result["cases"]:
-        concurrency = _case_concurrency(case["name"])
-        measured = next((s for s in case["sizes"] if s["size"] == THROUGHPUT_SIZE), None)
+    for case in result.cases:
+        concurrency = _case_concurrency(case.name)
+        measured = next((s for s in case.sizes if s.size == THROUGHPUT_SIZE), None)
         if concurrency is None or measured is None:
             continue
-        by_name = {e["name"]: e for e in measured["implementations"]}
-        ceiling = _requests_per_second(by_name.get(CEILING, {}))
-        for entry in measured["implementations"]:
-            rate = _requests_per_second(entry)
+        ceiling = _requests_per_second(measured.get(CEILING))
+        for m in measured.implementations:
+            rate = _requests_per_second(m)
             if rate is not None:
-                series.setdefault(entry["name"], []).append((concurrency, rate))
+                series.setdefault(m.name, []).append((concurrency, rate))
             fraction = f"{rate / ceiling:.2f}" if rate is not None and ceiling else "-"
-            status = "ok" if rate is not None else f"{entry['status']}: {entry.get('reason', '')}"
-            rows.append(
-                [str(concurrency), entry["name"], f"{rate:,.0f}" if rate is not None else "-", fraction, status]
-            )
+            status = "ok" if rate is not None else f"{m.status}: {m.reason}"
+            rows.append([str(concurrency), m.name, f"{rate:,.0f}" if rate is not None else "-", fraction, status])
     if not rows:
         return []
     text = (
@@ -371,6 +368,7 @@ WORKLOAD = Workload(
     fixture=_site,
     native_bench="bench_scrape",
     sections=sections,
+    count_instructions=False,  # mostly waiting on sockets: wall time only (see runners/instructions.py)
     cases=[
         Case(
             "small",
