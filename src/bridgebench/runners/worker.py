@@ -19,15 +19,14 @@ from bridgebench import workloads
 from bridgebench.runners import agreement, client_requests, timing
 
 
-def _available(impl: workloads.Implementation) -> str | None:
+def _available(impl: workloads.Implementation, fixture: Any) -> str | None:
     """None when the implementation can run here, else why not."""
-    if impl.requires is None:
-        return None
-    try:
-        importlib.import_module(impl.requires)
-    except ImportError as e:
-        return f"{impl.requires} is not installed ({e.__class__.__name__})"
-    return None
+    if impl.requires is not None:
+        try:
+            importlib.import_module(impl.requires)
+        except ImportError as e:
+            return f"{impl.requires} is not installed ({e.__class__.__name__})"
+    return impl.available(fixture) if impl.available is not None else None
 
 
 def run_job(job: dict[str, Any]) -> dict[str, Any]:
@@ -43,7 +42,7 @@ def run_job(job: dict[str, Any]) -> dict[str, Any]:
     for impl in case.implementations:
         if impl.name not in wanted:
             continue
-        reason = _available(impl)
+        reason = _available(impl, job.get("fixture"))
         if reason is not None:
             results[impl.name] = {"status": "skipped", "reason": reason}
             continue
