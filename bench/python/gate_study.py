@@ -152,7 +152,7 @@ def main() -> int:
     for i in range(args.instructions_runs):
         run, s = bench(args.out / f"instructions-{i:02d}", args.workloads, args.sizes, instructions=True)
         instr_runs.append(run)
-        cost.append((seconds[i], s))
+        cost.append((seconds[i % len(seconds)], s))
         print(f"instructions run {i + 1}/{args.instructions_runs}: {s:.0f} s", flush=True)
 
     lines = [
