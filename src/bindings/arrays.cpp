@@ -11,6 +11,7 @@
 
 #include "arrays.hpp"
 #include "canary.hpp"
+#include "canary_python.hpp"
 #include "ledger.hpp"
 #include "python_inputs.hpp"
 
@@ -115,6 +116,8 @@ bb::arrays::StringArray strings_from(py::handle values, ledger::Site& site) {
     for (Py_ssize_t i = 0; i < seq.size(); ++i) {
         Py_ssize_t length = 0;
         const char* utf8 = PyUnicode_AsUTF8AndSize(items[i], &length);  // cached: no failure now
+        // All strings empty: bytes.data() is null, and memcpy(null, ..., 0) is undefined.
+        if (length == 0) continue;
         std::memcpy(out.bytes.data() + out.offsets[static_cast<std::size_t>(i)], utf8,
                     static_cast<std::size_t>(length));
     }
@@ -178,6 +181,7 @@ py::list roundtrip_float32(py::handle values) {
 
 py::list roundtrip_strings(py::handle values) {
     static ledger::Site& site = ledger::site("arrays.roundtrip_strings");
+    bb::bindings::maybe_plant_python_canaries(values);
     const auto in = strings_from(values, site);
     bb::arrays::StringArray out(site);
     {

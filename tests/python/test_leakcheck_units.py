@@ -160,7 +160,7 @@ def _growth_findings(scenario):
     from bridgebench.leakcheck.layers import growth
     from bridgebench.leakcheck.model import LayerResult
 
-    data = worker.run_growth([scenario], n=growth.QUICK["n"], k=growth.QUICK["k"])
+    data = worker.run_growth([scenario], unit=growth.QUICK["unit"], doublings=growth.QUICK["doublings"])
     assert not data["errors"], data["errors"]
     result = LayerResult("growth")
     growth.evaluate(data, result)

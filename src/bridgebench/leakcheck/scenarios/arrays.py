@@ -401,4 +401,50 @@ CANARIES = [
         ),
         description="a block lost when the capsule frees a zero-copy buffer (src/bindings/arrays.cpp)",
     ),
+    # Faults made with the CPython API or plain std containers (src/bindings/canary_python.hpp,
+    # planted in roundtrip_strings): the ledger cannot see them. Growth names the scenario's
+    # function (its name without the case); one scenario each, so the doubling steps of the
+    # caches line up with the growth layer's doubling scale from the first call.
+    Canary(
+        "python_ref",
+        sites=("arrays.pybind.roundtrip_strings",),
+        functions=("roundtrip_strings",),
+        layers=("growth", "asan", "valgrind"),
+        scenarios=("arrays.pybind.roundtrip_strings.ok",),
+        description="a new Python object never released (a missing decref), allocated inside CPython",
+    ),
+    Canary(
+        "python_cache",
+        sites=("arrays.pybind.roundtrip_strings",),
+        functions=("roundtrip_strings",),
+        layers=("growth",),
+        scenarios=("arrays.pybind.roundtrip_strings.ok",),
+        description="a reference to each call's input kept in a static std::vector<py::object> "
+        "(8 bytes and one reference per call, still reachable)",
+    ),
+    Canary(
+        "native_cache",
+        sites=("arrays.pybind.roundtrip_strings",),
+        functions=("roundtrip_strings",),
+        layers=("growth",),
+        scenarios=("arrays.pybind.roundtrip_strings.ok",),
+        description="8 bytes per call in a static std::vector that doubles its capacity (reachable)",
+    ),
 ]
+
+
+# Misuse that applies beyond what bridgebench.leakcheck.misuse derives for classes: the list
+# converters call back into Python (__index__/__float__, iterator steps) while converting, and
+# long conversions must notice Ctrl-C.
+MISUSE_APPLIES = {
+    **{
+        f"{PYBIND}.{name}": ("mutation", "reentrancy", "interrupts")
+        for name in ("roundtrip_ints", "roundtrip_floats", "roundtrip_float32", "roundtrip_strings")
+    },
+    **{
+        f"{CAPI}.{name}": ("mutation",)
+        for name in ("roundtrip_ints", "roundtrip_floats", "roundtrip_float32", "roundtrip_strings")
+    },
+    f"{PYBIND}.roundtrip_ints_buffer": ("mutation",),
+    f"{PYBIND}.roundtrip_floats_buffer": ("mutation",),
+}
