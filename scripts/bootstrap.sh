@@ -19,7 +19,7 @@ apt_packages=(
   libgtest-dev              # GoogleTest suites
   libbenchmark-dev          # Google Benchmark benches
   valgrind                  # leak audit: memcheck layer
-  clang-format              # C++ style gate (tests/python/test_style.py)
+  clang-format clang-tidy   # C++ style and bug-pattern gates (tests/python/test_style.py)
   nginx libnginx-mod-http-echo  # scraper fixture site (echo module for delayed responses)
 )
 missing=()

@@ -5,5 +5,4 @@ set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 bash "$root/scripts/bootstrap.sh"
 cd "$root"
-export BRIDGEBENCH_BUILD_DIR="${BRIDGEBENCH_BUILD_DIR:-$root/build/release}"
 exec "$root/.venv/bin/bridgebench" run "$@"

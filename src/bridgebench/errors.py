@@ -18,21 +18,6 @@ class UsageError(Exception):
     """A usage or set-up problem (exit 2): never reported as a finding of a gate."""
 
 
-def read_text_lines(path, what: str) -> list[str]:
-    """Lines of a UTF-8 text file given by the user (BOM and CRLF accepted), without line ends.
-
-    Raises UsageError naming the file (and the line, for invalid UTF-8) instead of a traceback.
-    """
-    try:
-        with open(path, "rb") as file:
-            data = file.read()
-    except OSError as e:
-        raise UsageError(f"cannot read {what} {str(path)!r}: {e.strerror or e}") from None
-    if data.startswith(b"\xef\xbb\xbf"):
-        data = data[3:]
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as e:
-        line = data.count(b"\n", 0, e.start) + 1
-        raise UsageError(f"{what} {str(path)!r}: line {line} is not valid UTF-8") from None
-    return text.splitlines()
+class SetupError(UsageError):
+    """Something the command needs is missing (source tree, compiler, tool, server): exit 2,
+    or "skipped" with this reason where the command can go on without it (``bridgebench run``)."""

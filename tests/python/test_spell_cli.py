@@ -55,6 +55,6 @@ def test_bad_options(commands, capsys):
     assert "--max-distance" in capsys.readouterr().err
 
 
-def test_unreadable_dictionary(tmp_path):
-    with pytest.raises(SystemExit, match="cannot read"):
-        cli.main(["suggest", "x", "--dictionary", str(tmp_path / "missing.txt")])
+def test_unreadable_dictionary(tmp_path, capsys):
+    assert cli.main(["suggest", "x", "--dictionary", str(tmp_path / "missing.txt")]) == 2
+    assert "cannot read --dictionary" in capsys.readouterr().err

@@ -63,11 +63,24 @@ def profile_from(args: argparse.Namespace) -> Profile:
 def selected_workloads(args: argparse.Namespace) -> dict[str, workloads.Workload]:
     available = workloads.discover()
     if not args.workloads:
+        check_cases(args, available)
         return available
     unknown = [w for w in args.workloads if w not in available]
     if unknown:
         raise UsageError(f"unknown workload(s) {', '.join(unknown)}; known: {', '.join(available)}")
-    return {name: available[name] for name in args.workloads}
+    chosen = {name: available[name] for name in args.workloads}
+    check_cases(args, chosen)
+    return chosen
+
+
+def check_cases(args: argparse.Namespace, chosen: dict[str, workloads.Workload]) -> None:
+    """Every name in --cases must match a case (``name`` or ``workload.name``) of the chosen
+    workloads: a typo is a usage error, not an empty table."""
+    known = {name for w in chosen.values() for c in w.cases for name in (c.name, f"{w.name}.{c.name}")}
+    unknown = [name for name in args.cases or () if name not in known]
+    if unknown:
+        listed = ", ".join(sorted(f"{w.name}.{c.name}" for w in chosen.values() for c in w.cases))
+        raise UsageError(f"unknown case(s) {', '.join(unknown)}; known: {listed}")
 
 
 def default_reports_root() -> Path:

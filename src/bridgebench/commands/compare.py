@@ -11,6 +11,7 @@ from typing import Any
 
 from rich.table import Table
 
+from bridgebench.errors import UsageError
 from bridgebench.reporters import console as console_report
 from bridgebench.reporters import format as fmt
 from bridgebench.reporters import json_report
@@ -56,11 +57,10 @@ def compare(old: dict[str, Any], new: dict[str, Any]) -> list[dict[str, Any]]:
 
 
 def main(args: argparse.Namespace) -> int:
-    try:
-        old, new = json_report.load(args.old), json_report.load(args.new)
-    except (OSError, ValueError) as e:
-        raise SystemExit(f"bridgebench compare: {e}") from None
+    old, new = json_report.load(args.old), json_report.load(args.new)
     rows = compare(old, new)
+    if not rows:
+        raise UsageError(f"{args.old} and {args.new} have no (case, size, implementation) in common")
     table = Table(title=f"{args.old} → {args.new} (per item, median)")
     for column in ("case", "size", "implementation", "old", "new", "change"):
         table.add_column(column, justify="right" if column in ("size", "old", "new", "change") else "left")
@@ -77,9 +77,6 @@ def main(args: argparse.Namespace) -> int:
             f"{workload}.{case}", fmt.size(size), impl, fmt.seconds(row["old"]), fmt.seconds(row["new"]), change
         )
     console_report.make_console().print(table)
-    if not rows:
-        print("nothing in common to compare")
-        return 1
     if args.fail_on_slowdown is not None and worst > args.fail_on_slowdown:
         return 1
     return 0

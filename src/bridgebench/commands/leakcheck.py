@@ -11,6 +11,8 @@ import argparse
 import sys
 from pathlib import Path
 
+from bridgebench.errors import UsageError
+
 ORDER = 30
 
 
@@ -122,8 +124,7 @@ def main(args: argparse.Namespace) -> int:
     layers = [name.strip() for name in args.layers.split(",") if name.strip()]
     bad = [name for name in layers if name not in LAYERS]
     if bad:
-        print(f"unknown layer(s): {', '.join(bad)} (known: {', '.join(LAYERS)})", file=sys.stderr)
-        return 2
+        raise UsageError(f"unknown layer(s): {', '.join(bad)} (known: {', '.join(LAYERS)})")
     if args.coverage:
         return _print_coverage(console)
     if args.selftest:
@@ -143,9 +144,8 @@ def main(args: argparse.Namespace) -> int:
             only=[p for p in args.only.split(",") if p],
             progress=lambda message: console.print(f"[dim]{message}[/]"),
         )
-    except (ValueError, RuntimeError) as e:
-        print(f"bridgebench leakcheck: {e}", file=sys.stderr)
-        return 2
+    except ValueError as e:
+        raise UsageError(str(e)) from None
     _print_table(result, console)
     console.print(f"reports: {result.output_dir}/leaks.md, leaks.json, leaks.junit.xml")
     return result.exit_code

@@ -25,10 +25,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def main(args: argparse.Namespace) -> int:
-    try:
-        results = json_report.load(args.results)
-    except (OSError, ValueError) as e:
-        raise SystemExit(f"bridgebench report: {e}") from None
+    results = json_report.load(args.results)
     folder = args.results if args.results.is_dir() else args.results.parent
     paths = report_folder.write(results, folder)
     console = console_report.make_console()

@@ -6,9 +6,11 @@ from __future__ import annotations
 import argparse
 import base64
 import json
-import sys
 from collections.abc import Iterable, Iterator
 from pathlib import Path
+
+from bridgebench import textfiles
+from bridgebench.errors import UsageError
 
 ORDER = 60
 
@@ -34,16 +36,13 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.set_defaults(func=main)
 
 
-def _lines(path: Path) -> Iterator[str]:
-    stream = sys.stdin if str(path) == "-" else path.open(encoding="utf-8")
-    try:
-        for line in stream:
-            line = line.strip()
-            if line and not line.startswith("#"):
-                yield line
-    finally:
-        if stream is not sys.stdin:
-            stream.close()
+def _urls_in(path: Path) -> Iterator[str]:
+    """URLs of a file, read lazily (a file of millions of URLs is fine): blank lines and
+    # comments skipped."""
+    for line in textfiles.iter_lines(path, "--file"):
+        line = line.strip()
+        if line and not line.startswith("#"):
+            yield line
 
 
 def _as_json(site) -> str:
@@ -78,15 +77,14 @@ def _as_line(site) -> str:
 def main(args: argparse.Namespace) -> int:
     from bridgebench.scrape import scrape_iter
 
+    textfiles.check_arguments(args.urls, "URL")
     sources: list[Iterable[str]] = [args.urls]
     if args.file is not None:
         if str(args.file) != "-" and not args.file.is_file():
-            print(f"bridgebench scrape: --file {args.file}: no such file", file=sys.stderr)
-            return 2
-        sources.append(_lines(args.file))
+            raise UsageError(f"--file {str(args.file)!r}: no such file")
+        sources.append(_urls_in(args.file))
     if not args.urls and args.file is None:
-        print("bridgebench scrape: give URLs or --file", file=sys.stderr)
-        return 2
+        raise UsageError("give URLs or --file")
     urls = (url for source in sources for url in source)
     try:
         stream = scrape_iter(
@@ -100,8 +98,7 @@ def main(args: argparse.Namespace) -> int:
             user_agent=args.user_agent,
         )
     except (TypeError, ValueError) as e:
-        print(f"bridgebench scrape: {e}", file=sys.stderr)
-        return 2
+        raise UsageError(str(e)) from None
     failures = 0
     with stream:
         for site in stream:

@@ -14,8 +14,10 @@ exactly, 1 when at least one was not (like a spell checker), 2 on bad arguments.
 from __future__ import annotations
 
 import argparse
-import sys
 from pathlib import Path
+
+from bridgebench import textfiles
+from bridgebench.errors import UsageError
 
 ORDER = 80
 
@@ -68,10 +70,7 @@ def _load(path: Path | None):
 
     if path is None:
         return spell.default_speller()
-    try:
-        words = [line for line in path.read_text(encoding="utf-8").splitlines() if line]
-    except (OSError, UnicodeDecodeError) as e:
-        raise SystemExit(f"bridgebench suggest: cannot read {path}: {e}") from e
+    words = [line for line in textfiles.read_lines(path, "--dictionary") if line]
     return spell.Speller(words)
 
 
@@ -81,8 +80,8 @@ def _format_score(score) -> str:
 
 def main(args: argparse.Namespace) -> int:
     if args.max_distance is not None and args.metric != "levenshtein":
-        print("bridgebench suggest: --max-distance applies to --metric levenshtein", file=sys.stderr)
-        return 2
+        raise UsageError("--max-distance applies to --metric levenshtein")
+    textfiles.check_arguments(args.words, "WORD")
     speller = _load(args.dictionary)
     all_exact = True
     for word in args.words:

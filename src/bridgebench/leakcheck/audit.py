@@ -8,6 +8,7 @@ import time
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
+from bridgebench.errors import SetupError
 from bridgebench.leakcheck import builds, coverage, misuse, native_coverage, suppressions
 from bridgebench.leakcheck.layers import Context, attribute
 from bridgebench.leakcheck.layers import asan as asan_layer
@@ -80,18 +81,9 @@ def run_audit(
     if unknown:
         raise ValueError(f"unknown layer(s) {unknown}; known: {', '.join(LAYERS)}")
     layers = [name for name in LAYERS if name in layers]
-    try:
-        root = root or builds.find_root()
-    except RuntimeError as e:
-        # Installed without its source tree: nothing to build the audit builds from. Say so in
-        # the report (and fail), rather than crash the caller (bridgebench run).
-        result = AuditResult(
-            quick=quick, canary=canary or None, findings=[Finding("audit", "unavailable", "source tree", str(e))]
-        )
-        result.seconds = time.perf_counter() - started
-        if write and output_dir:
-            result.write(Path(output_dir))
-        return result
+    # Set-up problems (no source tree, a build that fails, a fixture that cannot start) raise
+    # SetupError: they are not findings, and callers say "skipped" or exit 2.
+    root = root or builds.find_root()
     # Absolute: the workers run in another working directory and are handed paths inside it.
     output_dir = Path(output_dir).resolve() if output_dir else default_output_dir(root)
     work_dir = output_dir / "leakcheck"
@@ -129,10 +121,7 @@ def run_audit(
     )
     for kind in sorted({BUILD_OF[name] for name in layers}):
         say(f"building build/{kind}")
-        try:
-            ctx.sites[kind] = builds.ensure(root, kind, work_dir / "build.log")
-        except RuntimeError as e:
-            result.findings.append(Finding("audit", "build", f"build/{kind}", str(e)))
+        ctx.sites[kind] = builds.ensure(root, kind, work_dir / "build.log")
     result.build_seconds = time.perf_counter() - build_started
 
     # Suppression files: comments on every entry, nothing that could match our code.
@@ -142,9 +131,8 @@ def run_audit(
     with contextlib.ExitStack() as stack:
         try:
             ctx.fixtures = start_fixtures(stack)
-        except Exception as e:  # noqa: BLE001 - a fixture that cannot start is a finding, not a crash
-            result.findings.append(Finding("audit", "fixture", "fixtures", f"{type(e).__name__}: {e}"))
-            layers = []
+        except Exception as e:  # noqa: BLE001 - any failure to start a fixture is a set-up problem
+            raise SetupError(f"cannot start the audit's fixtures: {type(e).__name__}: {e}") from e
         # Native coverage counts the whole scenario set only: not a subset, not with canaries on.
         measure_coverage = "audit" in ctx.sites and not only and not canaries
         if measure_coverage:

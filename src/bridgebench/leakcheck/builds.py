@@ -21,6 +21,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+from bridgebench.errors import SetupError
+
 COMMON = ["--buildtype=debugoptimized", "-Dcanaries=true", "-Dnative_tests=disabled", "-Dnative_benchmarks=disabled"]
 KINDS = {
     "audit": ["-Db_coverage=true", "-Dcpp_args=-fprofile-update=single"],
@@ -30,27 +32,39 @@ KINDS = {
 OPTIONS_STAMP = "bridgebench-audit-options.txt"
 
 
+NEEDS_SOURCE_TREE = "needs the source tree; run from a checkout or set BRIDGEBENCH_ROOT"
+
+
+def is_source_tree(candidate: Path) -> bool:
+    return (
+        (candidate / "meson.build").is_file()
+        and (candidate / "leakcheck").is_dir()
+        and (candidate / "src" / "bridgebench").is_dir()
+    )
+
+
 def find_root(start: Path | None = None) -> Path:
-    """The source tree: $BRIDGEBENCH_ROOT, or the first parent of the working directory holding
-    meson.build, leakcheck/ and src/bridgebench/."""
-    if os.environ.get("BRIDGEBENCH_ROOT"):
-        return Path(os.environ["BRIDGEBENCH_ROOT"]).resolve()
+    """The source tree the audit builds are made from: $BRIDGEBENCH_ROOT, or the checkout the
+    command runs in (the working directory or one of its parents). The audit builds its own
+    instrumented copies from there, so it never depends on how the running package was installed."""
+    configured = os.environ.get("BRIDGEBENCH_ROOT")
+    if configured:
+        root = Path(configured).resolve()
+        if not is_source_tree(root):
+            raise SetupError(f"BRIDGEBENCH_ROOT={configured} is not a bridgebench source tree")
+        return root
     here = (start or Path.cwd()).resolve()
     for candidate in [here, *here.parents]:
-        if (
-            (candidate / "meson.build").is_file()
-            and (candidate / "leakcheck").is_dir()
-            and (candidate / "src" / "bridgebench").is_dir()
-        ):
+        if is_source_tree(candidate):
             return candidate
-    raise RuntimeError("run the leak audit from the bridgebench source tree (or set BRIDGEBENCH_ROOT)")
+    raise SetupError(NEEDS_SOURCE_TREE)
 
 
 def _tool(name: str) -> str:
     beside = Path(sys.executable).parent / name
     found = str(beside) if beside.exists() else shutil.which(name)
     if found is None:
-        raise RuntimeError(f"{name} not found (run scripts/bootstrap.sh)")
+        raise SetupError(f"{name} not found (run scripts/bootstrap.sh)")
     return found
 
 
@@ -94,7 +108,7 @@ def ensure(root: Path, kind: str, log: Path) -> Path:
             f.flush()
             proc = subprocess.run(step, cwd=root, env=env, stdout=f, stderr=subprocess.STDOUT)
             if proc.returncode != 0:
-                raise RuntimeError(f"building {bdir} failed ({' '.join(step[:2])}); see {log}")
+                raise SetupError(f"building {bdir} failed ({' '.join(step[:2])}); see {log}")
     stamp.write_text("\n".join(options))
     return site
 

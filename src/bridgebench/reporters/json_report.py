@@ -7,6 +7,8 @@ import json
 from pathlib import Path
 from typing import Any
 
+from bridgebench.errors import UsageError
+
 SCHEMA = "bridgebench.results/1"
 
 
@@ -17,10 +19,17 @@ def write(results: dict[str, Any], folder: Path) -> Path:
 
 
 def load(path: Path) -> dict[str, Any]:
+    """A results.json (or the folder holding one); any problem reading it is a usage error that
+    names the file."""
     if path.is_dir():
         path = path / "results.json"
-    data = json.loads(path.read_text())
-    schema = data.get("schema")
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except OSError as e:
+        raise UsageError(f"cannot read {str(path)!r}: {e.strerror or e}") from None
+    except (UnicodeDecodeError, json.JSONDecodeError) as e:
+        raise UsageError(f"{str(path)!r} is not a results.json: {e}") from None
+    schema = data.get("schema") if isinstance(data, dict) else None
     if schema != SCHEMA:
-        raise ValueError(f"{path}: schema {schema!r} is not {SCHEMA!r}")
+        raise UsageError(f"{str(path)!r}: schema {schema!r} is not {SCHEMA!r}")
     return data

@@ -11,25 +11,40 @@ from typing import Any
 
 from bridgebench.runners.profiles import Profile
 
+PACKAGE_DIR = Path(__file__).resolve().parents[1]
 
-def build_dir() -> Path:
-    """The Meson build dir that holds bench/cpp and tests/cpp (scripts/ set it)."""
+
+def bench_dir() -> Path:
+    """Where the Google Benchmark executables are: $BRIDGEBENCH_BUILD_DIR/bench/cpp when set (a
+    Meson build dir), else the copies installed inside the package. Never the working directory."""
     configured = os.environ.get("BRIDGEBENCH_BUILD_DIR")
     if configured:
-        return Path(configured)
-    return Path.cwd() / "build" / "release"
+        return Path(configured) / "bench" / "cpp"
+    return PACKAGE_DIR / "bench"
 
 
 def find_executable(name: str) -> Path | None:
-    path = build_dir() / "bench" / "cpp" / name
+    path = bench_dir() / name
     return path if path.is_file() and os.access(path, os.X_OK) else None
+
+
+def bench_environment() -> dict[str, str]:
+    """The benches read the installed default dictionary, wherever the source tree is."""
+    env = dict(os.environ)
+    dictionary = PACKAGE_DIR / "data" / "american-english-huge.txt"
+    if dictionary.is_file():
+        env.setdefault("BRIDGEBENCH_DICTIONARY", str(dictionary))
+    return env
 
 
 def run_benchmark(name: str, profile: Profile, benchmark_filter: str | None = None) -> dict[str, Any]:
     """Google Benchmark's JSON (context + aggregate rows), or {"skipped": reason}."""
     executable = find_executable(name)
     if executable is None:
-        return {"skipped": f"{name} not built in {build_dir() / 'bench' / 'cpp'} (needs libbenchmark-dev)"}
+        return {
+            "skipped": f"{name} not found in {bench_dir()} (built only when libbenchmark-dev is installed; "
+            "BRIDGEBENCH_BUILD_DIR may name a Meson build dir that has it)"
+        }
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp) / "bench.json"
         cmd = [
@@ -42,7 +57,7 @@ def run_benchmark(name: str, profile: Profile, benchmark_filter: str | None = No
         ]
         if benchmark_filter:
             cmd.append(f"--benchmark_filter={benchmark_filter}")
-        proc = subprocess.run(cmd, capture_output=True, text=True)
+        proc = subprocess.run(cmd, capture_output=True, text=True, env=bench_environment())
         if proc.returncode != 0 or not out.exists():
             return {"skipped": f"{name} failed ({proc.returncode}): {proc.stderr[-2000:]}"}
         data = json.loads(out.read_text())

@@ -33,6 +33,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from bridgebench.errors import SetupError
 from bridgebench.leakcheck.layers import Context, run_resumable, worker_command, worker_env
 from bridgebench.leakcheck.model import Finding, LayerResult
 from bridgebench.leakcheck.stacks import Frame, blamed_function, concerns_us, our_frames
@@ -51,12 +52,12 @@ def runtime_library(name: str) -> str:
     """Path of a GCC runtime library (libasan.so, libstdc++.so) for the compiler Meson used."""
     compiler = shutil.which(os.environ.get("CXX", "c++")) or shutil.which("g++")
     if compiler is None:
-        raise RuntimeError("no C++ compiler found to locate " + name)
+        raise SetupError("no C++ compiler found to locate " + name)
     path = subprocess.run(
         [compiler, f"-print-file-name={name}"], capture_output=True, text=True, check=True
     ).stdout.strip()
     if not os.path.isabs(path):
-        raise RuntimeError(f"{compiler} does not know {name} (install the sanitizer runtime)")
+        raise SetupError(f"{compiler} does not know {name} (install the sanitizer runtime)")
     return os.path.realpath(path)
 
 

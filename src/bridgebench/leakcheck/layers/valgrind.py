@@ -21,6 +21,7 @@ import time
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
+from bridgebench.errors import SetupError
 from bridgebench.leakcheck.layers import Context, run_resumable, worker_command, worker_env
 from bridgebench.leakcheck.model import Finding, LayerResult
 from bridgebench.leakcheck.stacks import Frame, blamed_function, concerns_us, our_frames
@@ -96,10 +97,7 @@ def run(ctx: Context) -> LayerResult:
     started = time.perf_counter()
     valgrind = shutil.which("valgrind")
     if valgrind is None:
-        return LayerResult(
-            "valgrind",
-            [Finding("valgrind", "unavailable", "-", "valgrind is not installed (scripts/bootstrap.sh installs it)")],
-        )
+        raise SetupError("valgrind is not installed (scripts/bootstrap.sh installs it)")
     out = ctx.work_dir / "valgrind.json"
     xml_of = lambda attempt: ctx.work_dir / f"valgrind.{attempt}.xml"  # noqa: E731
     for old in ctx.work_dir.glob("valgrind.*.xml*"):

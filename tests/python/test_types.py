@@ -1,0 +1,28 @@
+"""The type stubs of the compiled modules (src/bridgebench/_*.pyi) match the modules: every
+function, parameter name, kind and default, checked by mypy's stubtest against the import."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+EXTENSION_MODULES = ["bridgebench._arrays", "bridgebench._spell", "bridgebench._scrape"]
+
+
+def test_extension_module_stubs_match_the_modules(tmp_path: Path):
+    proc = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "mypy.stubtest",
+            "--allowlist",
+            str(HERE / "stubtest-allowlist.txt"),
+            *EXTENSION_MODULES,
+        ],
+        cwd=tmp_path,  # the installed package, not the source tree
+        capture_output=True,
+        text=True,
+    )
+    assert proc.returncode == 0, proc.stdout[-6000:] + proc.stderr[-2000:]
