@@ -516,7 +516,7 @@ void Speller::search(std::u32string_view query, const SearchOptions& options, le
 }
 
 void Speller::search_many(const PackedText& queries, const SearchOptions& options, unsigned threads, std::span<Hit> out,
-                          ledger::Site& site) const {
+                          ledger::Site& site, std::stop_token stop) const {
     const std::size_t n = queries.size();
     SearchOptions one = options;
     one.k = 1;
@@ -530,8 +530,8 @@ void Speller::search_many(const PackedText& queries, const SearchOptions& option
         try {
             Scratch scratch;
             ledger::vector<Hit> hits{ledger::Allocator<Hit>(site)};
-            for (std::size_t begin; (begin = next.fetch_add(chunk)) < n;) {
-                for (std::size_t i = begin; i < std::min(n, begin + chunk); ++i) {
+            for (std::size_t begin; !stop.stop_requested() && (begin = next.fetch_add(chunk)) < n;) {
+                for (std::size_t i = begin; i < std::min(n, begin + chunk) && !stop.stop_requested(); ++i) {
                     search(queries[i], one, scratch, hits);
                     out[i] = hits.empty() ? Hit{no_word, -1, 0.0} : hits.front();
                 }

@@ -13,6 +13,7 @@
 #include <cstdint>
 #include <optional>
 #include <span>
+#include <stop_token>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -82,8 +83,10 @@ public:
 
     // One best word per query (Hit::word == no_word when none), on `threads` threads
     // (0 = all cores). Results go to `out[i]`; the threads' temporaries count against `site`.
+    // When `stop` is requested the threads return after their current query (out is then only
+    // partly filled): a caller on another thread can cancel a long batch.
     void search_many(const PackedText& queries, const SearchOptions& options, unsigned threads, std::span<Hit> out,
-                     ledger::Site& site) const;
+                     ledger::Site& site, std::stop_token stop = {}) const;
 
 private:
     struct Bucket {

@@ -10,6 +10,7 @@ import pytest
 from bridgebench import workloads
 from bridgebench.runners import agreement, python_side, stats, timing, worker
 from bridgebench.runners.profiles import PROFILES
+from bridgebench.runners.results import Metric
 
 
 def _square_all(values):
@@ -93,16 +94,18 @@ def test_wrong_answer_beyond_slow_baseline_prefix_is_still_caught(fake_registry)
 
 def test_merge_reports_speedups_only_for_agreeing_implementations(fake_registry):
     runs = [worker.run_job(_job()) for _ in range(2)]
-    merged = python_side._merge(FAKE.cases[0], 10, runs)
-    by_name = {e["name"]: e for e in merged["implementations"]}
-    assert by_name["good"]["speedup_vs_baseline"] > 0
-    assert by_name["good"]["per_call"]["n"] == 6  # samples pooled across processes
-    assert by_name["wrong"]["speedup_vs_baseline"] is None
-    assert by_name["broken"]["speedup_vs_baseline"] is None
-    targets = {t["description"]: t for t in python_side.evaluate_targets(FAKE.cases[0], [merged])}
-    assert targets["good faster than baseline"]["ratio"] is not None
-    assert targets["wrong vs baseline"]["met"] is None and "wrong (disagree" in targets["wrong vs baseline"]["why"]
-    assert targets["at another size"]["met"] is None and "not measured" in targets["at another size"]["why"]
+    merged = python_side.merge(FAKE.cases[0], 10, runs)
+    by_name = {m.name: m for m in merged.implementations}
+    good = by_name["good"]
+    assert good.speedup.value > 0 and good.speedup.low <= good.speedup.value <= good.speedup.high
+    assert good.samples.n == 6 and len(good.samples.per_process) == 2  # kept per process, pooled for figures
+    assert good.samples.unit == "s/item"
+    assert by_name["wrong"].speedup is None and by_name["wrong"].samples is None
+    assert by_name["broken"].speedup is None
+    targets = {t.description: t for t in python_side.evaluate_targets(FAKE.cases[0], [merged])}
+    assert targets["good faster than baseline"].ratio is not None
+    assert targets["wrong vs baseline"].met is None and "wrong (disagree" in targets["wrong vs baseline"].why
+    assert targets["at another size"].met is None and "not measured" in targets["at another size"].why
 
 
 def test_agreement_first_mismatch_names_the_item():
@@ -112,8 +115,8 @@ def test_agreement_first_mismatch_names_the_item():
 
 def test_stats_summary():
     s = stats.summarize([3.0, 1.0, 2.0, 4.0])
-    assert s["median"] == 2.5 and s["min"] == 1.0 and s["max"] == 4.0 and s["n"] == 4
-    assert s["q1"] == 1.75 and s["q3"] == 3.25
+    assert s.median == 2.5 and s.min == 1.0 and s.max == 4.0 and s.n == 4
+    assert s.q1 == 1.75 and s.q3 == 3.25
 
 
 def test_calibration_targets_min_time():
@@ -150,3 +153,36 @@ def test_time_budget_trims_samples_of_slow_implementations_but_keeps_a_minimum()
 
 def test_profiles_are_sane():
     assert PROFILES["full"].processes >= PROFILES["quick"].processes
+
+
+def _even_share(items, answers):
+    return {"even share": Metric(sum(a % 2 == 0 for a in answers) / len(answers), "", True)}
+
+
+WITH_METRICS = workloads.Workload(
+    name="fake-metrics",
+    description="squares with an extra figure",
+    cases=[
+        workloads.Case(
+            "squares",
+            "number",
+            lambda size, seed, fixture: list(range(size)),
+            [
+                workloads.Implementation("baseline", "baseline", _square_all),
+                workloads.Implementation("good", "native", _square_all),
+                workloads.Implementation("clock", "reference", _square_all),
+            ],
+            {"quick": [10]},
+            metrics=_even_share,
+        )
+    ],
+)
+
+
+def test_a_case_declares_extra_metrics_that_reach_the_results(monkeypatch):
+    monkeypatch.setattr(workloads, "get", lambda name: WITH_METRICS)
+    job = dict(_job(), workload="fake-metrics")
+    merged = python_side.merge(WITH_METRICS.cases[0], 10, [worker.run_job(job)])
+    by_name = {m.name: m for m in merged.implementations}
+    assert by_name["good"].metrics == {"even share": Metric(0.5, "", True)}
+    assert by_name["clock"].kind == "reference" and by_name["clock"].ok

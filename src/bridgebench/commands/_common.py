@@ -44,6 +44,11 @@ def add_measurement_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--processes", type=int, help="worker processes per case and size")
     parser.add_argument("--samples", type=int, help="measured samples per process")
     parser.add_argument("--min-time", type=float, help="seconds one sample lasts at least")
+    parser.add_argument(
+        "--instructions",
+        action="store_true",
+        help="also count instructions per item under Valgrind (deterministic; compare gates on them)",
+    )
     parser.add_argument("--seed", type=int, default=20261125, help="input generator seed (default: %(default)s)")
 
 

@@ -7,7 +7,8 @@ import argparse
 from pathlib import Path
 
 from bridgebench.reporters import console as console_report
-from bridgebench.reporters import json_report, report_folder
+from bridgebench.reporters import report_folder
+from bridgebench.runners import history, results_json
 
 ORDER = 40
 
@@ -21,14 +22,14 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         default=Path("reports/latest"),
         help="results.json or its folder (default: reports/latest)",
     )
+    parser.add_argument("--markdown-summary", type=Path, metavar="FILE", help="also write the short Markdown verdict")
     parser.set_defaults(func=main)
 
 
 def main(args: argparse.Namespace) -> int:
-    results = json_report.load(args.results)
+    results = results_json.load(args.results)
     folder = args.results if args.results.is_dir() else args.results.parent
-    paths = report_folder.write(results, folder)
-    console = console_report.make_console()
-    console_report.print_summary(results, console)
-    console.print(f"wrote {paths['markdown']} and {paths['html']}")
+    earlier = history.earlier_on_this_machine(folder.resolve().parent, results)
+    paths = report_folder.write(results, folder, markdown_summary=args.markdown_summary, history=earlier)
+    console_report.print_report(results, report_path=paths["markdown"])
     return 0

@@ -1,2 +1,3 @@
-"""Reporters turn a run's results (one dict, see json_report.SCHEMA) into files and tables:
-results.json, summary.md, summary.html, PNG charts, and the console table."""
+"""Reporters turn a run's results (runners.results.RunResult) into files and tables:
+summary.md, summary.html, PNG charts, the short Markdown verdict, the pyperf export and the
+console tables. results.json itself is written by runners.results_json."""

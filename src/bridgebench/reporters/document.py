@@ -3,10 +3,13 @@ once and rendered by markdown.py and html.py, so both always say the same thing.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from bridgebench.reporters import format as fmt
+from bridgebench.reporters import verdict as verdict_mod
+from bridgebench.runners.results import CaseResult, NativeBench, RunResult
 
 
 @dataclass
@@ -39,12 +42,20 @@ class Raw:
     markdown: str
 
 
-Block = Heading | Paragraph | Table | Image | Raw
+@dataclass
+class Details:
+    """A collapsible section (HTML <details>; GitHub renders the same in Markdown)."""
+
+    summary: str
+    blocks: list[Block]
+
+
+Block = Heading | Paragraph | Table | Image | Raw | Details
 
 STATUS_TEXT = {"ok": "ok", "skipped": "skipped", "disagree": "ANSWERS DIFFER", "error": "ERROR"}
 
 
-def _machine(machine: dict[str, Any]) -> str:
+def _machine(machine: Mapping[str, Any]) -> str:
     memory = machine.get("memory_bytes")
     mem = f"{memory / 2**30:.0f} GiB" if memory else "?"
     packages = ", ".join(f"{k} {v}" for k, v in machine.get("packages", {}).items())
@@ -55,113 +66,150 @@ def _machine(machine: dict[str, Any]) -> str:
     )
 
 
-def case_table(case: dict[str, Any]) -> Table:
-    table = Table(
-        [
-            "size",
-            "implementation",
-            "kind",
-            "items timed",
-            "per call (median)",
-            "per item",
-            "spread (IQR)",
-            "speed-up vs baseline",
-            "status",
-        ]
-    )
-    for measured in case["sizes"]:
-        for e in measured["implementations"]:
-            ok = e["status"] == "ok"
-            table.rows.append(
-                [
-                    fmt.size(measured["size"]),
-                    e["name"],
-                    e["kind"],
-                    fmt.size(e["items"]) if ok else "-",
-                    fmt.seconds(e["per_call"]["median"]) if ok else "-",
-                    fmt.seconds(e["per_item"]["median"]) if ok else "-",
-                    fmt.percent(e.get("spread")) if ok else "-",
-                    fmt.ratio(e.get("speedup_vs_baseline")) if ok and e["kind"] != "baseline" else "-",
-                    STATUS_TEXT.get(e["status"], e["status"]) + (f": {e.get('reason')}" if e.get("reason") else ""),
-                ]
-            )
-    return table
-
-
-def targets_table(targets: list[dict[str, Any]]) -> Table:
-    table = Table(["target", "size", "measured ratio", "limit", "result"])
-    for t in targets:
-        result = "met" if t["met"] else ("NOT MET" if t["met"] is False else f"not checked: {t['why']}")
-        table.rows.append(
-            [
-                t["description"],
-                fmt.size(t["size"]),
-                f"{t['ratio']:.4g}" if t["ratio"] is not None else "-",
-                f"≤ {t['max_ratio']:.4g}",
-                result,
-            ]
-        )
-    return table
-
-
-def native_table(native: dict[str, Any]) -> Table:
-    table = Table(["benchmark", "aggregate", "time", "items/s", "bytes/s", "ledger allocs/iter"])
-    for b in native.get("benchmarks", []):
-        unit = {"ns": 1e-9, "us": 1e-6, "ms": 1e-3, "s": 1.0}.get(b.get("time_unit") or "ns", 1e-9)
-        table.rows.append(
-            [
-                b.get("run_name") or b.get("name", "?"),
-                b.get("aggregate_name") or "-",
-                fmt.seconds((b.get("real_time") or 0) * unit),
-                f"{b['items_per_second']:.3g}" if b.get("items_per_second") else "-",
-                f"{b['bytes_per_second'] / 2**30:.3g} GiB/s" if b.get("bytes_per_second") else "-",
-                f"{b['allocs_per_iter']:.3g}" if b.get("allocs_per_iter") is not None else "-",
-            ]
-        )
-    return table
-
-
-def build(results: dict[str, Any], charts: dict[str, str]) -> list[Block]:
+def verdict_blocks(run: RunResult, regression_gate: str | None = None) -> list[Block]:
+    v = verdict_mod.of(run, regression_gate)
     blocks: list[Block] = [
-        Heading(1, "bridgebench run"),
+        Heading(2, "Verdict"),
+        Table(["check", "result"], [[label, value] for label, value, _ in v.lines()]),
+    ]
+    if v.targets:
+        blocks.append(
+            Table(
+                ["case", "target", "measured", "result"],
+                [[t.case, t.description, t.claim, t.status] for t in v.targets],
+            )
+        )
+    if v.warnings:
+        blocks.append(Paragraph("**Machine advice:** " + " ".join(f"{w}." for w in v.warnings)))
+    return blocks
+
+
+def case_table(case: CaseResult) -> Table:
+    rows = [(s, m) for s in case.sizes for m in s.implementations]
+    instructions = any(m.instructions is not None for _, m in rows)
+    metrics = sorted({k for _, m in rows for k in m.metrics})
+    header = ["size", "implementation", "kind", "items timed", "samples", "per item (median)", "spread (IQR)"]
+    header += ["speed-up vs baseline", "95 % interval"]
+    header += ["instructions / item"] * instructions + metrics + ["status"]
+    table = Table(header)
+    for size, m in rows:
+        ok = m.ok
+        cells = [
+            fmt.size(size.size),
+            m.name,
+            m.kind,
+            fmt.size(m.items) if ok else "-",
+            str(m.samples.n) if ok and m.samples else "-",
+            fmt.seconds(m.per_item) if ok else "-",
+            fmt.percent(m.spread()) if ok else "-",
+            fmt.ratio(m.speedup.value) if ok and m.speedup else "-",
+            fmt.interval(m.speedup.low, m.speedup.high) if ok and m.speedup else "",
+        ]
+        if instructions:
+            cells.append(fmt.count(m.instructions))
+        cells += [f"{m.metrics[k].value:.4g} {m.metrics[k].unit}".strip() if k in m.metrics else "-" for k in metrics]
+        cells.append(STATUS_TEXT.get(m.status, m.status) + (f": {m.reason}" if m.reason else ""))
+        table.rows.append(cells)
+    return table
+
+
+def disagreement(case: CaseResult) -> Paragraph | None:
+    """Rows where wall time and instruction counts point different ways against the baseline."""
+    flagged = []
+    for size in case.sizes:
+        base = size.get(size.reference or "")
+        if base is None or base.instructions is None or not base.ok:
+            continue
+        for m in size.implementations:
+            if m is base or m.instructions is None or m.speedup is None:
+                continue
+            wall_faster = m.speedup.value > 1
+            count_faster = base.instructions / m.instructions > 1 if m.instructions else False
+            if wall_faster != count_faster:
+                flagged.append(f"{m.name} at n={fmt.size(size.size)}")
+    if not flagged:
+        return None
+    return Paragraph(
+        "**Wall time and instructions disagree** on the direction against the baseline for: "
+        + ", ".join(flagged)
+        + " (memory, cache or waiting effects that instruction counts do not see)."
+    )
+
+
+def native_blocks(native: NativeBench) -> list[Block]:
+    if native.skipped:
+        return [Paragraph(f"Not run: {native.skipped}")]
+    if not native.rows:
+        return [Paragraph(f"{native.executable} ran but reported no benchmarks (filtered out, or none registered).")]
+    table = Table(["benchmark", "median", "± stddev", "items/s", "bytes/s", "ledger allocs/iter"])
+    for b in native.rows:
+        table.rows.append(
+            [
+                b.name,
+                fmt.seconds(b.median_s),
+                fmt.seconds(b.stddev_s) if b.stddev_s is not None else "-",
+                f"{b.items_per_second:.3g}" if b.items_per_second else "-",
+                f"{b.bytes_per_second / 2**30:.3g} GiB/s" if b.bytes_per_second else "-",
+                f"{b.allocs_per_iter:.3g}" if b.allocs_per_iter is not None else "-",
+            ]
+        )
+    blocks: list[Block] = [table]
+    if native.complexity:
+        blocks.append(
+            Table(
+                ["family", "fitted complexity", "RMS of the fit"],
+                [
+                    [family, big_o, f"{rms * 100:.1f}%" if rms is not None else "-"]
+                    for family, big_o, rms in native.complexity
+                ],
+            )
+        )
+    return blocks
+
+
+def build(run: RunResult, charts: dict[str, str], regression_gate: str | None = None) -> list[Block]:
+    settings = run.settings
+    blocks: list[Block] = [Heading(1, "bridgebench run"), *verdict_blocks(run, regression_gate)]
+    blocks += [
+        Heading(2, "Run"),
         Paragraph(
-            f"Run {results['created']} ({results['settings']['profile']} profile, "
-            f"{results['settings']['processes']} processes × {results['settings']['samples']} samples "
-            f"per implementation and size). Machine: {_machine(results['machine'])}."
+            f"Run {run.created} ({settings.get('profile', '?')} profile, "
+            f"{settings.get('processes', '?')} processes × {settings.get('samples', '?')} samples "
+            f"per implementation and size). Machine: {_machine(run.machine)}."
         ),
         Paragraph(
-            "Speed-ups are per item, median over median, both figures from this run, and are shown "
-            "only for implementations whose answers were checked equal to the baseline's first."
+            "Speed-ups are per item, median over median, both figures from this run, with a 95 % "
+            "bootstrap interval, and are shown only for implementations whose answers were checked "
+            "equal to the baseline's first."
         ),
     ]
     if "overview" in charts:
         blocks.append(Image(charts["overview"], "speed-up overview"))
-    for workload in results["workloads"]:
-        blocks.append(Heading(2, f"{workload['name']}: {workload['description']}"))
-        if workload.get("facts"):
-            blocks.append(Table(["fact", "value"], [[k, str(v)] for k, v in workload["facts"].items()]))
-        if workload["name"] in charts:
-            blocks.append(Image(charts[workload["name"]], f"speed-up chart for {workload['name']}"))
-        for case in workload["cases"]:
-            blocks.append(Heading(3, f"{workload['name']}.{case['name']}: {case['description']}"))
+    appendix: list[Block] = []
+    for workload in run.workloads:
+        blocks.append(Heading(2, f"{workload.name}: {workload.description}"))
+        if workload.facts:
+            blocks.append(Table(["fact", "value"], [[k, str(v)] for k, v in workload.facts.items()]))
+        if workload.name in charts:
+            blocks.append(Image(charts[workload.name], f"speed-up chart for {workload.name}"))
+        if f"trend-{workload.name}" in charts:
+            blocks.append(Image(charts[f"trend-{workload.name}"], f"trend over saved runs for {workload.name}"))
+        for case in workload.cases:
+            blocks.append(Heading(3, f"{workload.name}.{case.name}: {case.description}"))
             blocks.append(case_table(case))
-            notes = {e["name"]: e["note"] for s in case["sizes"] for e in s["implementations"] if e.get("note")}
+            notes = {m.name: m.note for s in case.sizes for m in s.implementations if m.note}
             if notes:
                 blocks.append(Paragraph("; ".join(f"**{k}**: {v}" for k, v in notes.items())))
-            if case["targets"]:
-                blocks.append(targets_table(case["targets"]))
-        native = workload.get("native_bench")
-        if native:
-            blocks.append(Heading(3, f"{workload['name']}: C++ side (Google Benchmark)"))
-            if "skipped" in native:
-                blocks.append(Paragraph(f"Not run: {native['skipped']}"))
-            else:
-                blocks.append(native_table(native))
-    leak = results.get("leakcheck")
-    if leak:
+            flagged = disagreement(case)
+            if flagged is not None:
+                blocks.append(flagged)
+        if workload.native_bench is not None:
+            appendix.append(Heading(3, f"{workload.name}: C++ side (Google Benchmark)"))
+            appendix += native_blocks(workload.native_bench)
+    if run.leakcheck is not None:
         blocks.append(Heading(2, "Leak audit"))
-        if leak.get("markdown"):
-            blocks.append(Raw(leak["markdown"]))
-        else:
-            blocks.append(Paragraph(leak.get("summary", "")))
+        blocks.append(Raw(run.leakcheck.markdown) if run.leakcheck.markdown else Paragraph(run.leakcheck.summary))
+    if appendix:
+        blocks.append(Heading(2, "Appendix: C++ benchmarks"))
+        blocks.append(Details("Google Benchmark results (median ± stddev over repetitions)", appendix))
     return blocks

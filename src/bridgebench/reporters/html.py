@@ -7,9 +7,9 @@ import base64
 import html
 import re
 from pathlib import Path
-from typing import Any
 
 from bridgebench.reporters import document as doc
+from bridgebench.runners.results import RunResult
 
 STYLE = """
 body { font: 14px/1.45 system-ui, sans-serif; margin: 2em auto; max-width: 1200px; color: #222; }
@@ -28,7 +28,8 @@ def _inline(text: str) -> str:
 
 
 def _cell(text: str) -> str:
-    css = "bad" if ("NOT MET" in text or "DIFFER" in text or "ERROR" in text) else ("good" if text == "met" else "")
+    bad = ("NOT MET", "DIFFER", "ERROR", "FAIL")
+    css = "bad" if any(word in text for word in bad) else ("good" if text in ("met", "PASS") else "")
     return f"<td class='{css}'>{_inline(text)}</td>" if css else f"<td>{_inline(text)}</td>"
 
 
@@ -59,6 +60,13 @@ def _markdown_table(markdown: str) -> str:
 
 
 def render(blocks: list[doc.Block], folder: Path) -> str:
+    return (
+        "<!doctype html><html><head><meta charset='utf-8'><title>bridgebench report</title>"
+        f"<style>{STYLE}</style></head><body>\n" + _body(blocks, folder) + "\n</body></html>\n"
+    )
+
+
+def _body(blocks: list[doc.Block], folder: Path) -> str:
     body: list[str] = []
     for block in blocks:
         if isinstance(block, doc.Heading):
@@ -78,13 +86,14 @@ def render(blocks: list[doc.Block], folder: Path) -> str:
             body.append(f"<p><img alt='{html.escape(block.alt)}' src='data:image/png;base64,{data}'></p>")
         elif isinstance(block, doc.Raw):
             body.append(_markdown_table(block.markdown))
-    return (
-        "<!doctype html><html><head><meta charset='utf-8'><title>bridgebench report</title>"
-        f"<style>{STYLE}</style></head><body>\n" + "\n".join(body) + "\n</body></html>\n"
-    )
+        elif isinstance(block, doc.Details):
+            body.append(
+                f"<details><summary>{_inline(block.summary)}</summary>\n{_body(block.blocks, folder)}\n</details>"
+            )
+    return "\n".join(body)
 
 
-def write(results: dict[str, Any], charts: dict[str, str], folder: Path) -> Path:
+def write(run: RunResult, charts: dict[str, str], folder: Path, regression_gate: str | None = None) -> Path:
     path = folder / "summary.html"
-    path.write_text(render(doc.build(results, charts), folder))
+    path.write_text(render(doc.build(run, charts, regression_gate), folder))
     return path

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
 
-from bridgebench.reporters import charts, html, json_report, markdown
+from bridgebench.reporters import charts, html, markdown
+from bridgebench.runners import results_json
+from bridgebench.runners.results import RunResult
 
 
 def new_folder(root: Path) -> Path:
@@ -30,13 +32,23 @@ def point_latest(folder: Path) -> None:
     os.replace(tmp, latest)  # atomic: readers never see a missing link
 
 
-def write(results: dict[str, Any], folder: Path) -> dict[str, Path]:
-    paths = {"json": json_report.write(results, folder)}
+def write(
+    run: RunResult,
+    folder: Path,
+    *,
+    markdown_summary: Path | None = None,
+    history: Sequence[RunResult] = (),
+    regression_gate: str | None = None,
+) -> dict[str, Path]:
+    paths = {"json": results_json.write(run, folder)}
     chart_names: dict[str, str] = {}
-    for path in charts.write_all(results, folder):
+    for path in charts.write_all(run, folder, history):
         key = path.stem.removeprefix("speedup-")
         chart_names[key] = path.name
         paths[f"chart:{key}"] = path
-    paths["markdown"] = markdown.write(results, chart_names, folder)
-    paths["html"] = html.write(results, chart_names, folder)
+    paths["markdown"] = markdown.write(run, chart_names, folder, regression_gate)
+    paths["html"] = html.write(run, chart_names, folder, regression_gate)
+    if markdown_summary is not None:
+        markdown_summary.write_text(markdown.short_summary(run, paths["markdown"], regression_gate))
+        paths["markdown_summary"] = markdown_summary
     return paths

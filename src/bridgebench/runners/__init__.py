@@ -1,2 +1,3 @@
-"""Runners: time implementations (Python side, in worker processes) and run the Google
-Benchmark executables (C++ side). They produce plain dicts that the reporters render."""
+"""Runners: time implementations (Python side, in worker processes; instructions under Valgrind
+on request) and run the Google Benchmark executables (C++ side). They produce the typed results
+model of runners.results that the reporters, `compare` and `history` read."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
 import platform
 import subprocess
@@ -55,8 +56,15 @@ def _versions() -> dict[str, str]:
     return out
 
 
+def fingerprint(facts: dict[str, Any]) -> str:
+    """A short name for 'the same machine and Python': runs compare fairly only within one."""
+    keys = ("hostname", "cpu", "logical_cpus", "memory_bytes", "python", "python_implementation", "platform")
+    text = "|".join(str(facts.get(k)) for k in keys)
+    return hashlib.sha256(text.encode()).hexdigest()[:12]
+
+
 def describe() -> dict[str, Any]:
-    return {
+    facts = {
         "hostname": platform.node(),
         "platform": platform.platform(),
         "cpu": _cpu_model(),
@@ -68,3 +76,4 @@ def describe() -> dict[str, Any]:
         "packages": _versions(),
         "git_commit": _git_commit(),
     }
+    return facts | {"fingerprint": fingerprint(facts)}

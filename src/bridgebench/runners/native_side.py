@@ -7,9 +7,10 @@ import os
 import subprocess
 import tempfile
 from pathlib import Path
-from typing import Any
 
+from bridgebench.runners.gbench import parse
 from bridgebench.runners.profiles import Profile
+from bridgebench.runners.results import NativeBench
 
 PACKAGE_DIR = Path(__file__).resolve().parents[1]
 
@@ -37,14 +38,15 @@ def bench_environment() -> dict[str, str]:
     return env
 
 
-def run_benchmark(name: str, profile: Profile, benchmark_filter: str | None = None) -> dict[str, Any]:
-    """Google Benchmark's JSON (context + aggregate rows), or {"skipped": reason}."""
+def run_benchmark(name: str, profile: Profile, benchmark_filter: str | None = None) -> NativeBench:
+    """Google Benchmark's results as a NativeBench (``skipped`` says why when it could not run)."""
     executable = find_executable(name)
     if executable is None:
-        return {
-            "skipped": f"{name} not found in {bench_dir()} (built only when libbenchmark-dev is installed; "
-            "BRIDGEBENCH_BUILD_DIR may name a Meson build dir that has it)"
-        }
+        return NativeBench(
+            name,
+            skipped=f"{name} not found in {bench_dir()} (built only when libbenchmark-dev is installed; "
+            "BRIDGEBENCH_BUILD_DIR may name a Meson build dir that has it)",
+        )
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp) / "bench.json"
         cmd = [
@@ -53,32 +55,15 @@ def run_benchmark(name: str, profile: Profile, benchmark_filter: str | None = No
             "--benchmark_out_format=json",
             f"--benchmark_min_time={profile.native_min_time}",
             f"--benchmark_repetitions={profile.native_repetitions}",
-            "--benchmark_report_aggregates_only=true",
+            # Only the display is limited to aggregates: the memory manager's counts
+            # (allocs_per_iter) are written on the per-repetition rows alone, so the JSON file
+            # must keep those ("report_aggregates_only" dropped them: "-" in every row).
+            "--benchmark_display_aggregates_only=true",
         ]
         if benchmark_filter:
             cmd.append(f"--benchmark_filter={benchmark_filter}")
         proc = subprocess.run(cmd, capture_output=True, text=True, env=bench_environment())
         if proc.returncode != 0 or not out.exists():
-            return {"skipped": f"{name} failed ({proc.returncode}): {proc.stderr[-2000:]}"}
+            return NativeBench(name, skipped=f"{name} failed ({proc.returncode}): {proc.stderr[-2000:]}")
         data = json.loads(out.read_text())
-    rows = [
-        {
-            key: b.get(key)
-            for key in (
-                "name",
-                "run_name",
-                "aggregate_name",
-                "real_time",
-                "cpu_time",
-                "time_unit",
-                "iterations",
-                "bytes_per_second",
-                "items_per_second",
-                "allocs_per_iter",
-                "max_bytes_used",
-            )
-        }
-        for b in data.get("benchmarks", [])
-        if b.get("aggregate_name") in (None, "median", "stddev", "cv") or b.get("run_type") == "aggregate"
-    ]
-    return {"executable": name, "context": data.get("context", {}), "benchmarks": rows}
+    return parse(name, data)

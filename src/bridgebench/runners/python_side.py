@@ -1,10 +1,12 @@
 """Times every implementation of every case at every size in worker processes and pools the
-results: per implementation, seconds per call and per item (median and quartiles), agreement,
-and speed-ups that are reported only when the answers were checked equal."""
+results into the typed model (runners.results): per implementation every raw sample in seconds
+per item, agreement, and speed-ups with 95 % intervals that are reported only when the answers
+were checked equal."""
 
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import json
 import os
 import subprocess
@@ -16,6 +18,17 @@ from typing import Any
 from bridgebench import workloads
 from bridgebench.runners import stats
 from bridgebench.runners.profiles import Profile
+from bridgebench.runners.results import (
+    OK,
+    CaseResult,
+    Estimate,
+    Measurement,
+    Metric,
+    Samples,
+    SizeResult,
+    TargetResult,
+    WorkloadResult,
+)
 
 ProgressCallback = Callable[[str], None]
 
@@ -32,9 +45,11 @@ class Job:
     seed: int
     fixture: Any
     profile: Profile
+    implementations: tuple[str, ...] = ()  # only these (all when empty)
 
     def payload(self) -> dict[str, Any]:
         return {
+            "implementations": list(self.implementations),
             "workload": self.workload,
             "case": self.case,
             "size": self.size,
@@ -68,81 +83,67 @@ def run_worker(job: Job) -> dict[str, Any]:
     return result
 
 
-def _merge(case: workloads.Case, size: int, runs: list[dict[str, Any]]) -> dict[str, Any]:
-    """Pools the samples of all processes for one (case, size)."""
-    implementations = []
-    for impl in case.implementations:
-        per_process = [run["implementations"].get(impl.name) for run in runs]
-        per_process = [p for p in per_process if p is not None]
-        if not per_process:
-            continue
-        entry: dict[str, Any] = {"name": impl.name, "kind": impl.kind, "note": impl.note}
-        bad = next((p for p in per_process if p["status"] != "ok"), None)
-        if bad is not None:
-            entry.update(status=bad["status"], reason=bad.get("reason", ""))
-            implementations.append(entry)
-            continue
-        values = [v for p in per_process for v in p["per_call"]]
-        items = per_process[0]["items"]
-        per_call = stats.summarize(values)
-        entry.update(
-            status="ok",
-            items=items,
-            loops=per_process[0]["loops"],
-            per_call=per_call,
-            per_item=stats.summarize([v / max(items, 1) for v in values]),
-            spread=stats.relative_spread(per_call),
-        )
-        implementations.append(entry)
-
-    by_name = {e["name"]: e for e in implementations}
-    reference = runs[0].get("reference")
-    base = by_name.get(reference) if reference else None
-    for entry in implementations:
-        entry["speedup_vs_baseline"] = None
-        if base is not None and base["status"] == "ok" and entry["status"] == "ok":
-            entry["speedup_vs_baseline"] = base["per_item"]["median"] / entry["per_item"]["median"]
-    return {"size": size, "reference": reference, "processes": len(runs), "implementations": implementations}
+def _measurement(impl: workloads.Implementation, per_process: list[dict[str, Any]]) -> Measurement:
+    """Pools one implementation's samples of all processes (raw, seconds per item)."""
+    bad = next((p for p in per_process if p["status"] != "ok"), None)
+    if bad is not None:
+        return Measurement(impl.name, impl.kind, bad["status"], bad.get("reason", ""), impl.note)
+    items = per_process[0]["items"]
+    samples = Samples(tuple(tuple(v / max(items, 1) for v in p["per_call"]) for p in per_process))
+    metrics = {k: Metric(**v) for k, v in (per_process[0].get("metrics") or {}).items()}
+    return Measurement(
+        impl.name, impl.kind, OK, "", impl.note, items, per_process[0]["loops"], samples, metrics=metrics
+    )
 
 
-def evaluate_targets(case: workloads.Case, sizes: list[dict[str, Any]]) -> list[dict[str, Any]]:
+def with_speedups(measurements: list[Measurement], reference: str | None) -> tuple[Measurement, ...]:
+    """Speed-up over the reference (baseline) with its 95 % interval, only for checked answers."""
+    base = next((m for m in measurements if m.name == reference), None)
+    if base is None or not base.ok:
+        return tuple(measurements)
     out = []
-    for target in case.targets:
-        row: dict[str, Any] = {
-            "description": target.description,
-            "subject": target.subject,
-            "reference": target.reference,
-            "max_ratio": target.max_ratio,
-            "size": target.size,
-            "ratio": None,
-            "met": None,
-            "why": "",
-        }
-        measured = next((s for s in sizes if s["size"] == target.size), None)
-        if measured is None:
-            row["why"] = f"size {target.size:,} not measured in this run (try --full or --sizes)"
-        else:
-            by_name = {e["name"]: e for e in measured["implementations"]}
-            subject, reference = by_name.get(target.subject), by_name.get(target.reference)
-            if subject is None or reference is None or subject["status"] != "ok" or reference["status"] != "ok":
-                missing = [
-                    n
-                    for n, e in ((target.subject, subject), (target.reference, reference))
-                    if e is None or e["status"] != "ok"
-                ]
-                row["why"] = "not measured: " + ", ".join(
-                    f"{n} ({by_name[n]['status']}: {by_name[n].get('reason', '')})" if n in by_name else n
-                    for n in missing
-                )
-            else:
-                ratio = subject["per_item"]["median"] / reference["per_item"]["median"]
-                row.update(ratio=ratio, met=ratio <= target.max_ratio)
-        out.append(row)
-    return out
+    for m in measurements:
+        if m.ok and m is not base:
+            point, low, high = stats.ratio_of_medians_interval(base.values(), m.values())
+            m = dataclasses.replace(m, speedup=Estimate(point, low, high))
+        out.append(m)
+    return tuple(out)
+
+
+def merge(case: workloads.Case, size: int, runs: list[dict[str, Any]]) -> SizeResult:
+    """Pools the samples of all processes for one (case, size)."""
+    measurements = []
+    for impl in case.implementations:
+        per_process = [run["implementations"][impl.name] for run in runs if impl.name in run["implementations"]]
+        if per_process:
+            measurements.append(_measurement(impl, per_process))
+    reference = runs[0].get("reference")
+    return SizeResult(size, reference, len(runs), with_speedups(measurements, reference))
+
+
+def evaluate_targets(case: workloads.Case, sizes: list[SizeResult]) -> tuple[TargetResult, ...]:
+    return tuple(_evaluate(target, next((s for s in sizes if s.size == target.size), None)) for target in case.targets)
+
+
+def _evaluate(target: workloads.Target, measured: SizeResult | None) -> TargetResult:
+    result = TargetResult(target.description, target.subject, target.reference, target.max_ratio, target.size)
+    if measured is None:
+        return dataclasses.replace(result, why=f"size {target.size:,} not measured in this run (try --full or --sizes)")
+    subject, reference = measured.get(target.subject), measured.get(target.reference)
+    pair = [(target.subject, subject), (target.reference, reference)]
+    missing = [(name, m) for name, m in pair if m is None or not m.ok]
+    if subject is None or reference is None or missing:
+        return dataclasses.replace(
+            result,
+            why="not measured: "
+            + ", ".join(f"{name} ({m.status}: {m.reason})" if m is not None else name for name, m in missing),
+        )
+    ratio = subject.per_item / reference.per_item
+    return dataclasses.replace(result, ratio=ratio, met=ratio <= target.max_ratio)
 
 
 @contextlib.contextmanager
-def _fixture(workload: workloads.Workload) -> Iterator[Any]:
+def fixture_of(workload: workloads.Workload) -> Iterator[Any]:
     if workload.fixture is None:
         yield None
     else:
@@ -174,21 +175,16 @@ def run(
     sizes_override: list[int] | None = None,
     cases_filter: set[str] | None = None,
     on_job: ProgressCallback | None = None,
-) -> list[dict[str, Any]]:
-    """Runs the plan and returns one result dict per workload."""
+) -> list[WorkloadResult]:
+    """Runs the plan and returns one result per workload."""
     results = []
     work = plan(selected, profile, sizes_override, cases_filter)
     for workload in selected.values():
         cases = [(case, sizes) for w, case, sizes in work if w is workload]
         if not cases:
             continue
-        entry: dict[str, Any] = {
-            "name": workload.name,
-            "description": workload.description,
-            "cases": [],
-            "facts": workload.facts() if workload.facts else {},
-        }
-        with _fixture(workload) as fixture:
+        measured_cases = []
+        with fixture_of(workload) as fixture:
             for case, sizes in cases:
                 measured = []
                 for size in sizes:
@@ -197,17 +193,14 @@ def run(
                         if on_job:
                             on_job(f"{workload.name}.{case.name} n={size:,} process {process + 1}/{profile.processes}")
                         runs.append(run_worker(Job(workload.name, case.name, size, seed, fixture, profile)))
-                    measured.append(_merge(case, size, runs))
-                entry["cases"].append(
-                    {
-                        "name": case.name,
-                        "unit": case.unit,
-                        "description": case.description,
-                        "sizes": measured,
-                        "targets": evaluate_targets(case, measured),
-                    }
+                    measured.append(merge(case, size, runs))
+                measured_cases.append(
+                    CaseResult(
+                        case.name, case.unit, case.description, tuple(measured), evaluate_targets(case, measured)
+                    )
                 )
-        results.append(entry)
+        facts = workload.facts() if workload.facts else {}
+        results.append(WorkloadResult(workload.name, workload.description, tuple(measured_cases), facts))
     return results
 
 

@@ -1,11 +1,31 @@
-"""Robust summaries of timing samples (medians and quartiles, not means: timing noise is
-one-sided)."""
+"""Statistics on raw timing samples: robust summaries (medians and quartiles, not means: timing
+noise is one-sided), bootstrap intervals of a ratio of medians, and the Mann-Whitney U test that
+`compare` uses to tell a change from noise."""
 
 from __future__ import annotations
 
 import math
+import random
 import statistics
 from collections.abc import Sequence
+from dataclasses import dataclass
+
+BOOTSTRAP_RESAMPLES = 2000
+CONFIDENCE = 0.95
+# Fewer samples per side than this and no test can reach p < 0.01: the row is "inconclusive".
+MIN_SAMPLES_FOR_TEST = 5
+
+
+@dataclass(frozen=True)
+class Summary:
+    n: int
+    median: float
+    q1: float
+    q3: float
+    min: float
+    max: float
+    mean: float
+    stdev: float
 
 
 def quantile(sorted_values: Sequence[float], q: float) -> float:
@@ -16,22 +36,54 @@ def quantile(sorted_values: Sequence[float], q: float) -> float:
     return sorted_values[low] + (sorted_values[high] - sorted_values[low]) * (position - low)
 
 
-def summarize(values: Sequence[float]) -> dict[str, float]:
+def summarize(values: Sequence[float]) -> Summary:
     ordered = sorted(values)
-    return {
-        "n": len(ordered),
-        "median": quantile(ordered, 0.5),
-        "q1": quantile(ordered, 0.25),
-        "q3": quantile(ordered, 0.75),
-        "min": ordered[0] if ordered else math.nan,
-        "max": ordered[-1] if ordered else math.nan,
-        "mean": statistics.fmean(ordered) if ordered else math.nan,
-        "stdev": statistics.stdev(ordered) if len(ordered) > 1 else 0.0,
-    }
+    if not ordered:
+        return Summary(0, math.nan, math.nan, math.nan, math.nan, math.nan, math.nan, 0.0)
+    return Summary(
+        n=len(ordered),
+        median=quantile(ordered, 0.5),
+        q1=quantile(ordered, 0.25),
+        q3=quantile(ordered, 0.75),
+        min=ordered[0],
+        max=ordered[-1],
+        mean=statistics.fmean(ordered),
+        stdev=statistics.stdev(ordered) if len(ordered) > 1 else 0.0,
+    )
 
 
-def relative_spread(summary: dict[str, float]) -> float:
+def relative_spread(summary: Summary) -> float:
     """Interquartile range relative to the median: how much one figure can be trusted."""
-    if not summary["median"]:
+    if not summary.median or math.isnan(summary.median):
         return math.nan
-    return (summary["q3"] - summary["q1"]) / summary["median"]
+    return (summary.q3 - summary.q1) / summary.median
+
+
+def ratio_of_medians_interval(
+    numerator: Sequence[float], denominator: Sequence[float], *, seed: int = 0
+) -> tuple[float, float, float]:
+    """median(numerator) / median(denominator) and its 95 % percentile-bootstrap interval.
+
+    Seeded, so the same samples always give the same interval (reports re-render identically).
+    """
+    point = statistics.median(numerator) / statistics.median(denominator)
+    rng = random.Random(seed)
+    ratios = []
+    for _ in range(BOOTSTRAP_RESAMPLES):
+        a = statistics.median(rng.choices(numerator, k=len(numerator)))
+        b = statistics.median(rng.choices(denominator, k=len(denominator)))
+        ratios.append(a / b)
+    ratios.sort()
+    tail = (1 - CONFIDENCE) / 2
+    return point, quantile(ratios, tail), quantile(ratios, 1 - tail)
+
+
+def mann_whitney_p(a: Sequence[float], b: Sequence[float]) -> float:
+    """Two-sided p-value of the Mann-Whitney U test (exact for small samples without ties)."""
+    from scipy.stats import mannwhitneyu
+
+    if len(a) == 0 or len(b) == 0:
+        return math.nan
+    if len(set(a) | set(b)) == 1:
+        return 1.0  # all equal: no evidence of any change (scipy would divide by zero)
+    return float(mannwhitneyu(a, b, alternative="two-sided", method="auto").pvalue)

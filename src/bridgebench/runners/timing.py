@@ -4,10 +4,11 @@ before and disabled during each sample so one implementation's garbage does not 
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import math
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -21,19 +22,26 @@ class Timing:
     per_call: list[float] = field(default_factory=list)  # seconds per call, one per sample
 
 
-def _sample(fn: Callable[[Any], Any], arg: Any, loops: int) -> float:
+@contextlib.contextmanager
+def gc_paused() -> Iterator[None]:
+    """Collects first, then keeps the collector off, so no one else's garbage is billed here."""
     gc.collect()
     was_enabled = gc.isenabled()
     gc.disable()
     try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def _sample(fn: Callable[[Any], Any], arg: Any, loops: int) -> float:
+    with gc_paused():
         clock = time.perf_counter
         start = clock()
         for _ in range(loops):
             fn(arg)
         return (clock() - start) / loops
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 def calibrate(first_call_seconds: float, min_time: float) -> int:

@@ -12,10 +12,11 @@ import importlib
 import json
 import sys
 import traceback
+from dataclasses import asdict
 from typing import Any
 
 from bridgebench import workloads
-from bridgebench.runners import agreement, timing
+from bridgebench.runners import agreement, client_requests, timing
 
 
 def _available(impl: workloads.Implementation) -> str | None:
@@ -46,11 +47,13 @@ def run_job(job: dict[str, Any]) -> dict[str, Any]:
         if reason is not None:
             results[impl.name] = {"status": "skipped", "reason": reason}
             continue
-        items = len(data) if impl.max_items is None else min(len(data), impl.max_items)
+        limits = [n for n in (len(data), impl.max_items, job.get("max_items")) if n is not None]
+        items = min(limits)
         try:
             arg = impl.prepare(case.take(data, items))
             answer, seconds = timing.timed_call(impl.run, arg)
             outputs[impl.name] = impl.to_canonical(answer)
+            metrics = case.metrics(case.take(data, items), outputs[impl.name]) if case.metrics else {}
         except Exception as e:  # an implementation that fails is reported, never timed
             results[impl.name] = {
                 "status": "error",
@@ -60,18 +63,23 @@ def run_job(job: dict[str, Any]) -> dict[str, Any]:
             continue
         prepared[impl.name] = arg
         first_call[impl.name] = seconds
-        results[impl.name] = {"status": "ok", "items": items}
+        results[impl.name] = {"status": "ok", "items": items, "metrics": {k: asdict(v) for k, v in metrics.items()}}
 
     reference = next((i.name for i in case.implementations if i.kind == "baseline" and i.name in outputs), None)
     native = next((i.name for i in case.implementations if i.kind == "native" and i.name in outputs), None)
     verdicts = agreement.check(outputs, reference, native, case.agree)
     del outputs
 
+    for name, problem in verdicts.items():
+        if problem:
+            results[name].update(status="disagree", reason=problem)
+            prepared.pop(name, None)
+    if job.get("count_instructions"):
+        segments = _count_instructions(case, prepared, job.get("calls", 1))
+        return {"implementations": results, "reference": reference, "native": native, "segments": segments}
+
     for impl in case.implementations:
         if impl.name not in prepared:
-            continue
-        if verdicts.get(impl.name):
-            results[impl.name].update(status="disagree", reason=verdicts[impl.name])
             continue
         measured = timing.measure(
             impl.run,
@@ -84,6 +92,29 @@ def run_job(job: dict[str, Any]) -> dict[str, Any]:
         )
         results[impl.name].update(loops=measured.loops, per_call=measured.per_call)
     return {"implementations": results, "reference": reference, "native": native}
+
+
+def _count_instructions(case: workloads.Case, prepared: dict[str, Any], calls: int) -> list[str | None]:
+    """Under Callgrind: one dump per implementation holding exactly `calls` warm calls (the answer
+    check was the warm-up), then one empty segment (None) that measures the requests' own cost."""
+    requests = client_requests.ClientRequests()
+    if not requests.running_on_valgrind():
+        raise RuntimeError("count_instructions: this worker is not running under Valgrind")
+    segments: list[str | None] = []
+    for impl in case.implementations:
+        if impl.name not in prepared:
+            continue
+        with timing.gc_paused():
+            requests.zero()
+            for _ in range(calls):
+                impl.run(prepared[impl.name])
+            requests.dump()
+        segments.append(impl.name)
+    with timing.gc_paused():
+        requests.zero()
+        requests.dump()
+    segments.append(None)
+    return segments
 
 
 def main() -> int:

@@ -18,13 +18,76 @@ The same search through the C ABI is ``bridgebench.spell.capi``.
 from __future__ import annotations
 
 import threading
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 
-from bridgebench._spell import Speller, distance, similarity
+from bridgebench import _spell
+from bridgebench_rules import spell as rules
 
-METRICS = ("levenshtein", "indel", "jaro")
-DEFAULT_DICTIONARY = Path(__file__).resolve().parent.parent / "data" / "american-english-huge.txt"
+METRICS = rules.METRIC_NAMES
+DEFAULT_DICTIONARY = Path(__file__).resolve().parent.parent / "data" / rules.DEFAULT_DICTIONARY_NAME
+
+
+class Speller(_spell.Speller):
+    """A dictionary indexed once for fast nearest-word searches (native, GIL released).
+
+    Arguments are checked by ``bridgebench_rules.spell`` (the same checks and messages as
+    the baseline and the C ABI wrapper); the native index receives only checked values and a
+    private copy of every list."""
+
+    def __init__(self, words: Iterable[str]):
+        checked = rules.words(words)
+        if self._initialised:  # pybind11 would silently ignore a second __init__
+            raise TypeError(rules.ALREADY_INITIALISED)
+        super().__init__(checked)
+
+    def suggest(
+        self,
+        word: str,
+        *,
+        max_distance: int | None = None,
+        metric: str = rules.DEFAULT_METRIC,
+        min_similarity: float | None = None,
+    ) -> str | None:
+        query = rules.suggest_arguments(word, max_distance, metric, min_similarity)
+        return self._suggest(query.word, *query.options.native)
+
+    def suggest_k(
+        self,
+        word: str,
+        k: int,
+        *,
+        max_distance: int | None = None,
+        metric: str = rules.DEFAULT_METRIC,
+        min_similarity: float | None = None,
+    ) -> list[tuple[str, int | float]]:
+        query = rules.suggest_k_arguments(word, k, max_distance, metric, min_similarity)
+        return self._suggest_k(query.word, query.k, *query.options.native)
+
+    def suggest_many(
+        self,
+        words: Sequence[str],
+        *,
+        max_distance: int | None = None,
+        threads: int | None = None,
+        metric: str = rules.DEFAULT_METRIC,
+        min_similarity: float | None = None,
+    ) -> list[str | None]:
+        """One best word per query, on ``threads`` threads (None: all cores), GIL released;
+        Ctrl-C stops it within a few tens of milliseconds."""
+        batch = rules.suggest_many_arguments(words, max_distance, threads, metric, min_similarity)
+        return self._suggest_many(batch.words, batch.threads or 0, *batch.options.native)
+
+
+def distance(a: str, b: str) -> int:
+    x, y, _ = rules.pair_arguments(a, b)
+    return _spell.distance(x, y)
+
+
+def similarity(a: str, b: str, metric: str = rules.DEFAULT_METRIC) -> float:
+    x, y, m = rules.pair_arguments(a, b, metric)
+    return _spell.similarity(x, y, m.code)
+
 
 _default_lock = threading.Lock()
 _default_words: list[str] | None = None
@@ -55,18 +118,7 @@ def _speller(dictionary) -> Speller:
         return default_speller()
     if isinstance(dictionary, Speller):
         return dictionary
-    if isinstance(dictionary, (str, bytes)):
-        raise TypeError(f"dictionary must be a list or other sequence, not {type(dictionary).__name__}")
-    try:
-        return Speller(dictionary)
-    except TypeError as e:
-        # The index names its argument "words"; here the caller passed it as "dictionary".
-        raise TypeError(str(e).replace("words", "dictionary", 1)) from None
-
-
-def _check_word(word) -> None:
-    if not isinstance(word, str):
-        raise TypeError(f"word must be str, not {type(word).__name__}")
+    return Speller(rules.dictionary(dictionary))
 
 
 def suggest(
@@ -74,10 +126,10 @@ def suggest(
     dictionary: Sequence[str] | Speller | None = None,
     *,
     max_distance: int | None = None,
-    metric: str = "levenshtein",
+    metric: str = rules.DEFAULT_METRIC,
     min_similarity: float | None = None,
 ) -> str | None:
-    _check_word(word)
+    rules.suggest_arguments(word, max_distance, metric, min_similarity)
     return _speller(dictionary).suggest(word, max_distance=max_distance, metric=metric, min_similarity=min_similarity)
 
 
@@ -87,27 +139,23 @@ def suggest_k(
     dictionary: Sequence[str] | Speller | None = None,
     *,
     max_distance: int | None = None,
-    metric: str = "levenshtein",
+    metric: str = rules.DEFAULT_METRIC,
     min_similarity: float | None = None,
 ) -> list[tuple[str, int | float]]:
-    _check_word(word)
-    if isinstance(k, bool) or not isinstance(k, int):
-        raise TypeError(f"k must be int, not {type(k).__name__}")
-    if k < 0:
-        raise ValueError(f"k must be >= 0, got {k}")
+    rules.suggest_k_arguments(word, k, max_distance, metric, min_similarity)
     return _speller(dictionary).suggest_k(
         word, k, max_distance=max_distance, metric=metric, min_similarity=min_similarity
     )
 
 
 def spellcheck(
-    word: str, dictionary: Sequence[str] | Speller | None = None, metric: str = "indel"
+    word: str, dictionary: Sequence[str] | Speller | None = None, metric: str = rules.SPELLCHECK_METRIC
 ) -> tuple[str | None, float]:
     """The one-call form: ``(suggested_word, likelihood)``, the likelihood being the similarity
     under ``metric``; ``(None, 0.0)`` for an empty dictionary."""
-    _check_word(word)
+    query = rules.suggest_arguments(word, None, metric, None)
     best = _speller(dictionary).suggest(word, metric=metric)
-    return (None, 0.0) if best is None else (best, similarity(word, best, metric))
+    return (None, 0.0) if best is None else (best, _spell.similarity(query.word, best, query.options.metric.code))
 
 
 __all__ = [

@@ -22,12 +22,16 @@ from __future__ import annotations
 import importlib
 import operator
 import pkgutil
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-Kind = Literal["baseline", "native", "peer"]
+from bridgebench.runners.results import Metric
+
+# "reference": a clock or physical ceiling (an ideal sleep, a load generator against the same
+# server), timed and checked like the others but drawn as a reference line and never gated.
+Kind = Literal["baseline", "native", "peer", "reference"]
 
 
 def _identity(value: Any) -> Any:
@@ -83,6 +87,10 @@ class Case:
     take: Callable[[Sequence, int], Sequence] = _prefix
     targets: Sequence[Target] = ()
     description: str = ""
+    # Extra figures per implementation beside the timings, e.g. accuracy or requests/s:
+    # (the input prefix it answered, its canonical answers) -> {name: Metric}. Computed in the
+    # worker (untimed); reporters show every metric without knowing the workload.
+    metrics: Callable[[Sequence, Sequence], Mapping[str, Metric]] | None = None
 
     def implementation(self, name: str) -> Implementation:
         for impl in self.implementations:
@@ -101,6 +109,9 @@ class Workload:
     native_bench: str | None = None
     # Extra facts for the report (e.g. index build time and memory), computed once per run.
     facts: Callable[[], dict[str, Any]] | None = field(default=None)
+    # Instruction counts (--instructions) say little about work that mostly waits (sockets, a
+    # server Valgrind does not see): such workloads keep wall time only.
+    count_instructions: bool = True
 
     def case(self, name: str) -> Case:
         for case in self.cases:

@@ -104,6 +104,7 @@ WORKLOAD = Workload(
     description="Concurrent HTTP fetches from nginx on loopback (libcurl multi vs urllib threads vs aiohttp)",
     fixture=_site,
     native_bench="bench_scrape",
+    count_instructions=False,  # mostly waiting on sockets: wall time only (see runners/instructions.py)
     cases=[
         Case(
             "small",
@@ -133,7 +134,7 @@ WORKLOAD = Workload(
             + [
                 Implementation(
                     "ideal",
-                    "peer",
+                    "reference",
                     _sleep_ideal,
                     prepare=_ideal,
                     note=f"not a scraper: a clock that sleeps the ideal ceil(n / {DELAY_CONCURRENCY}) x "

@@ -15,6 +15,7 @@ import gc
 from bridgebench import _arrays, _clib
 from bridgebench.arrays import capi
 from bridgebench.leakcheck.scenarios import Canary, Scenario, cover_module, cover_symbols, failing_iterable
+from bridgebench.leakcheck.scenarios._arrays_misuse import misuse_scenarios
 
 PYBIND = "bridgebench._arrays"
 CAPI = "bridgebench.arrays.capi"
@@ -369,6 +370,12 @@ SCENARIOS += [
         cover_symbols("bb_free_int64_array", "bb_free_double_array", "bb_free_float32_array", "bb_free_string_array"),
     ),
 ]
+
+
+SCENARIOS += misuse_scenarios(
+    _pybind,
+    lambda function, case, run, **kw: _capi(function, (), case, run, **kw),
+)
 
 
 CANARIES = [

@@ -3,7 +3,11 @@
  * lengths, UTF-8 validated, duplicates and ties defined, and one free function per result.
  *
  * A speller is an index built once from a dictionary and then searched many times; it is
- * immutable, so one speller may be searched from many threads at once.
+ * immutable, so one speller may be searched from many threads at once. bb_speller_free may be
+ * called while other threads are still searching it: the handle is refused to calls that start
+ * afterwards (BB_ERR_INVALID_ARGUMENT, "already freed"), and the index itself is freed when the
+ * last running call returns. A call that *starts* after bb_speller_free has returned uses a
+ * dangling pointer: that stays the caller's bug (detected on a best-effort basis).
  */
 #ifndef BRIDGEBENCH_SPELL_H
 #define BRIDGEBENCH_SPELL_H
