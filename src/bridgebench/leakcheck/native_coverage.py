@@ -17,17 +17,20 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
-# Lowest share of lines (percent) the scenarios must reach, per folder of src/. src/scrape is
-# lower: its remaining lines are libcurl failure paths (out of memory, a multi handle that
-# cannot be created, poll errors) that no local fixture can provoke.
+# Lowest share of lines (percent) the scenarios must reach, per folder of src/, set from the
+# first measurement (audit build, -O2: a few lines of inlined code never count as reached).
+# src/scrape is lower: its remaining lines are libcurl failure paths (out of memory, a multi
+# handle that cannot be created, poll errors) and error words no local fixture can provoke.
 FLOORS = {
-    "src/arrays": 90.0,
-    "src/bindings": 90.0,
+    "src/arrays": 80.0,
+    "src/bindings": 95.0,
     "src/capi": 90.0,
     "src/ledger": 90.0,
-    "src/spell": 90.0,
-    "src/scrape": 80.0,
+    "src/spell": 88.0,
+    "src/scrape": 85.0,
 }
+# Canary code runs only when a canary is switched on (the self-test), never in a clean audit.
+EXCLUDED = (r"src/ledger/canary\.cpp", r"src/bindings/canary_python\.hpp")
 SOURCE_FILTER = r"src/(arrays|bindings|capi|ledger|scrape|spell)/"
 
 
@@ -126,6 +129,7 @@ def gcovr_command(root: Path, build_dir: Path, out: Path) -> list[str]:
         str(build_dir),
         "--filter",
         re.escape(str(root)) + "/" + SOURCE_FILTER,
+        *(arg for pattern in EXCLUDED for arg in ("--exclude", re.escape(str(root)) + "/" + pattern)),
         "--gcov-ignore-parse-errors=negative_hits.warn_once_per_file",
         "--merge-mode-functions=separate",
         "--json",

@@ -24,7 +24,15 @@ LARGE = 40_000
 
 
 def _pybind(
-    function: str, case: str, run, *, raises=None, reduced=False, weight=1.0, also: tuple[str, ...] = ()
+    function: str,
+    case: str,
+    run,
+    *,
+    raises=None,
+    reduced=False,
+    weight=1.0,
+    also: tuple[str, ...] = (),
+    misuse: tuple[str, ...] = (),
 ) -> Scenario:
     return Scenario(
         f"arrays.pybind.{function}.{case}",
@@ -33,11 +41,20 @@ def _pybind(
         raises=raises,
         reduced=reduced,
         growth_weight=weight,
+        misuse=misuse,
     )
 
 
 def _capi(
-    function: str, symbols: tuple[str, ...], case: str, run, *, raises=None, reduced=False, weight=1.0
+    function: str,
+    symbols: tuple[str, ...],
+    case: str,
+    run,
+    *,
+    raises=None,
+    reduced=False,
+    weight=1.0,
+    misuse: tuple[str, ...] = (),
 ) -> Scenario:
     return Scenario(
         f"arrays.capi.{function}.{case}",
@@ -46,6 +63,7 @@ def _capi(
         raises=raises,
         reduced=reduced,
         growth_weight=weight,
+        misuse=misuse,
     )
 
 
@@ -441,17 +459,10 @@ CANARIES = [
 
 
 # Misuse that applies beyond what bridgebench.leakcheck.misuse derives for classes: the list
-# converters call back into Python (__index__/__float__, iterator steps) while converting, and
-# long conversions must notice Ctrl-C.
+# converters call back into Python (__index__/__float__) and release the GIL while converting,
+# so their input can change under them, and long conversions must notice Ctrl-C.
 MISUSE_APPLIES = {
-    **{
-        f"{PYBIND}.{name}": ("mutation", "reentrancy", "interrupts")
-        for name in ("roundtrip_ints", "roundtrip_floats", "roundtrip_float32", "roundtrip_strings")
-    },
-    **{
-        f"{CAPI}.{name}": ("mutation",)
-        for name in ("roundtrip_ints", "roundtrip_floats", "roundtrip_float32", "roundtrip_strings")
-    },
-    f"{PYBIND}.roundtrip_ints_buffer": ("mutation",),
-    f"{PYBIND}.roundtrip_floats_buffer": ("mutation",),
+    f"{module}.{name}": ("mutation", "interrupts")
+    for module in (PYBIND, CAPI)
+    for name in ("roundtrip_ints", "roundtrip_floats", "roundtrip_float32", "roundtrip_strings")
 }
