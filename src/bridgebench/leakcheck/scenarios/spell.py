@@ -449,15 +449,24 @@ def _reinitialised(cls) -> None:
     assert len(speller) == len(set(WORDS[:10]))
 
 
+def _stop_with_keyboard_interrupt():
+    raise KeyboardInterrupt
+
+
 def _interrupted(call) -> None:
-    """Runs call() and interrupts it as Ctrl-C would, once it releases the GIL (inside native
-    code); the KeyboardInterrupt propagates (if the call ends first, it arrives right after)."""
+    """Runs call(queries) and interrupts it as Ctrl-C would, once it releases the GIL (inside
+    native code); the KeyboardInterrupt propagates (if the call ends first, it arrives right
+    after). Signals reach only the main thread; on another one (some layers run scenarios there)
+    the queries' iterator raises KeyboardInterrupt instead, the stand-in for Ctrl-C."""
+    if threading.current_thread() is not threading.main_thread():
+        call(_queries_that_call_back(_stop_with_keyboard_interrupt))
+        return
     # interrupt_main() does nothing unless Python handles SIGINT, and a process started in the
     # background by a shell inherits SIGINT ignored: install the default handler for the call.
     previous = signal.signal(signal.SIGINT, signal.default_int_handler)
     try:
         with _only_while_gil_released(lambda: _thread.interrupt_main()):
-            call()
+            call(_BATCH)
         for _ in range(1000):  # the interrupt came after the call: it is delivered here
             time.sleep(0.001)
     finally:
@@ -471,7 +480,7 @@ _BATCH = [w + "qz" for w in WORDS] * 60
 def _capi_interrupted_then_closed():
     speller = capi.Speller(LARGE)
     try:
-        _interrupted(lambda: speller.suggest_many(_BATCH))
+        _interrupted(speller.suggest_many)
     finally:
         speller.close()  # the interrupted call let go of the handle
 
@@ -561,7 +570,7 @@ SCENARIOS += [
     _misuse(
         "interrupts",
         "pybind_suggest_many",
-        lambda: _interrupted(lambda: _LARGE_SPELLER.suggest_many(_BATCH, threads=2)),
+        lambda: _interrupted(lambda queries: _LARGE_SPELLER.suggest_many(queries, threads=2)),
         _PYBIND_SPELLER,
         raises=KeyboardInterrupt,
     ),
