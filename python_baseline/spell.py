@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from pathlib import Path
+from typing import Any
 
 from bridgebench_rules import spell as rules
 from python_baseline import spell_ranking
@@ -88,13 +89,13 @@ def _similarity(a: str, b: str, metric: str) -> float:
 # ---- searches ----------------------------------------------------------------------------------
 
 
-def _search(words: list[str], query: str, k: int, metric: str, max_distance, min_similarity) -> list:
+def _search(words: list[str], query: str, k: int, metric: str, max_distance: Any, min_similarity: Any) -> list:
     """The k best (word, score) pairs, best first, ties in dictionary order."""
     if k == 0:
         return []
     if metric == "levenshtein":
         limit = max_distance
-        scored = []  # (distance, position, word)
+        scored: list[tuple[int, int, str]] = []  # (distance, position, word)
         for position, word in enumerate(words):
             # Length alone bounds the distance; skip words that cannot make the cut.
             worst = scored[-1][0] if len(scored) == k else limit
@@ -107,15 +108,15 @@ def _search(words: list[str], query: str, k: int, metric: str, max_distance, min
             scored.sort()
             del scored[k:]
         return [(word, d) for d, _, word in scored]
-    scored = []  # (-similarity, position, word)
+    ranked: list[tuple[float, int, str]] = []  # (-similarity, position, word)
     for position, word in enumerate(words):
         s = _similarity(query, word, metric)
         if min_similarity is not None and s < min_similarity:
             continue
-        scored.append((-s, position, word))
-        scored.sort()
-        del scored[k:]
-    return [(word, -s) for s, _, word in scored]
+        ranked.append((-s, position, word))
+        ranked.sort()
+        del ranked[k:]
+    return [(word, -s) for s, _, word in ranked]
 
 
 _default_words: list[str] | None = None
@@ -231,7 +232,7 @@ class Speller:
 _default_speller: Speller | None = None
 
 
-def _speller(dictionary) -> Speller:
+def _speller(dictionary: Any) -> Speller:
     if dictionary is None:
         global _default_speller
         if _default_speller is None:

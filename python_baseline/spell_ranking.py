@@ -207,7 +207,7 @@ def search(keys: Keys, query: str, k: int, limit: int | None) -> list[tuple[str,
         return []
     reach = nearest + NEAR_TIE_EDITS if limit is None else min(limit, nearest + NEAR_TIE_EDITS)
 
-    def rank(item: tuple[int, str]):
+    def rank(item: tuple[int, str]) -> tuple[bool, int, int]:
         d, key = item
         exact = key == q
         score = 0 if exact else typing_cost(q, key) * COST_WEIGHT - keys.frequency[key]

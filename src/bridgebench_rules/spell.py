@@ -19,6 +19,7 @@ import math
 import operator
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -80,7 +81,7 @@ class SearchOptions:
 # ---- single values -------------------------------------------------------------------------
 
 
-def text(value, argument: str) -> str:
+def text(value: Any, argument: str) -> str:
     """A str that is valid text (no lone surrogates: they cannot be a word in any dictionary and
     cannot cross the C ABI as UTF-8). A str subclass is read as the str it is; its methods are
     not asked."""
@@ -96,7 +97,7 @@ def text(value, argument: str) -> str:
     return value
 
 
-def text_list(value, argument: str) -> list[str]:
+def text_list(value: Any, argument: str) -> list[str]:
     """A private list copy of a sequence (or other iterable) of valid text; the first bad item is
     named by its index. The copy is what gets searched, so later changes to the caller's
     container (from another thread, say) cannot affect the call."""
@@ -134,7 +135,7 @@ def _has_slot(cls: type, name: str) -> bool:
     return any(name in vars(k) for k in cls.__mro__)
 
 
-def _integer(value, argument: str) -> int:
+def _integer(value: Any, argument: str) -> int:
     """An int, or anything with __index__ (numpy integers, say), as operator.index sees it; bool
     is refused (True as a count is a bug)."""
     cls = type(value)
@@ -150,7 +151,7 @@ def _shown(v: int | float) -> str:
     return repr(v)
 
 
-def count(value, argument: str, ceiling: int) -> int:
+def count(value: Any, argument: str, ceiling: int) -> int:
     """An int >= 0; anything above `ceiling` means the same as the ceiling."""
     v = _integer(value, argument)
     if v < 0:
@@ -158,15 +159,15 @@ def count(value, argument: str, ceiling: int) -> int:
     return min(v, ceiling)
 
 
-def k(value) -> int:
+def k(value: Any) -> int:
     return count(value, "k", MAX_K)
 
 
-def max_distance(value) -> int | None:
+def max_distance(value: Any) -> int | None:
     return None if value is None else count(value, "max_distance", MAX_DISTANCE)
 
 
-def threads(value) -> int | None:
+def threads(value: Any) -> int | None:
     """None (all cores) or an int >= 1."""
     if value is None:
         return None
@@ -176,7 +177,7 @@ def threads(value) -> int | None:
     return min(v, MAX_THREADS)
 
 
-def metric(value) -> Metric:
+def metric(value: Any) -> Metric:
     if not isinstance(value, str):
         raise TypeError(f"metric must be str, not {type(value).__name__}")
     found = METRICS.get(value)
@@ -185,7 +186,7 @@ def metric(value) -> Metric:
     return found
 
 
-def min_similarity(value) -> float | None:
+def min_similarity(value: Any) -> float | None:
     """None or a number between 0 and 1 (similarities are in [0, 1]; anything else is a bug):
     float, int, or anything with __float__ or __index__ (numpy scalars, Fraction); bool is
     refused. A float subclass is read as stored; an int is compared exactly, so a huge one is
@@ -206,7 +207,7 @@ def min_similarity(value) -> float | None:
     return float(v)
 
 
-def search_options(max_distance_value, metric_value, min_similarity_value) -> SearchOptions:
+def search_options(max_distance_value: Any, metric_value: Any, min_similarity_value: Any) -> SearchOptions:
     """The options every search takes, checked in one order: metric, max_distance,
     min_similarity, then whether they fit together."""
     m = metric(metric_value)
@@ -231,13 +232,15 @@ class Query:
     options: SearchOptions
 
 
-def suggest_arguments(word, max_distance_value, metric_value, min_similarity_value) -> Query:
+def suggest_arguments(word: Any, max_distance_value: Any, metric_value: Any, min_similarity_value: Any) -> Query:
     """suggest(word, dictionary, *, max_distance, metric, min_similarity), the dictionary aside
     (it is checked after these, when the index is built)."""
     return Query(text(word, "word"), 1, search_options(max_distance_value, metric_value, min_similarity_value))
 
 
-def suggest_k_arguments(word, k_value, max_distance_value, metric_value, min_similarity_value) -> Query:
+def suggest_k_arguments(
+    word: Any, k_value: Any, max_distance_value: Any, metric_value: Any, min_similarity_value: Any
+) -> Query:
     checked = text(word, "word")
     return Query(checked, k(k_value), search_options(max_distance_value, metric_value, min_similarity_value))
 
@@ -249,18 +252,20 @@ class Batch:
     options: SearchOptions
 
 
-def suggest_many_arguments(words, max_distance_value, threads_value, metric_value, min_similarity_value) -> Batch:
+def suggest_many_arguments(
+    words: Any, max_distance_value: Any, threads_value: Any, metric_value: Any, min_similarity_value: Any
+) -> Batch:
     queries = text_list(words, "words")
     options = search_options(max_distance_value, metric_value, min_similarity_value)
     return Batch(queries, threads(threads_value), options)
 
 
-def pair_arguments(a, b, metric_value=PAIR_METRIC) -> tuple[str, str, Metric]:
+def pair_arguments(a: Any, b: Any, metric_value: Any = PAIR_METRIC) -> tuple[str, str, Metric]:
     """distance(a, b) and similarity(a, b, metric)."""
     return text(a, "a"), text(b, "b"), metric(metric_value)
 
 
-def dictionary(value) -> list[str]:
+def dictionary(value: Any) -> list[str]:
     """A dictionary given as words (a Speller is recognised by each implementation first)."""
     return text_list(value, "dictionary")
 
@@ -270,7 +275,7 @@ def words(value: Iterable) -> list[str]:
     return text_list(value, "words")
 
 
-def frequencies(value, word_count: int) -> list[int] | None:
+def frequencies(value: Any, word_count: int) -> list[int] | None:
     """Speller(words, frequencies=...): None, or one int >= 0 per word (larger is likelier;
     only the damerau ranking uses them)."""
     if value is None:

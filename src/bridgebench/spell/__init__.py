@@ -25,6 +25,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Iterable, Sequence
 from pathlib import Path
+from typing import Any
 
 from bridgebench import _spell
 from bridgebench_rules import spell as rules
@@ -132,7 +133,7 @@ def default_speller() -> Speller:
         return _default_speller
 
 
-def _speller(dictionary) -> Speller:
+def _speller(dictionary: Any) -> Speller:
     if dictionary is None:
         return default_speller()
     if isinstance(dictionary, Speller):

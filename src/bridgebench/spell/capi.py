@@ -15,6 +15,7 @@ import itertools
 import threading
 import weakref
 from collections.abc import Iterable, Sequence
+from typing import Any
 
 from bridgebench import _clib
 from bridgebench_rules import spell as rules
@@ -161,7 +162,7 @@ def _create(words: list[str], frequencies: list[int] | None) -> int:
             ctypes.byref(handle),
         )
         _clib.raise_for_status(status, "Speller", "words")
-        return handle.value
+        return int(handle.value or 0)
     except BaseException:  # KeyboardInterrupt as the call returns included: nothing else owns it yet
         _lib.bb_speller_free(handle.value)  # NULL after an error: nothing to free
         raise
@@ -214,7 +215,7 @@ class Speller:
             raise TypeError(rules.NOT_INITIALISED)
         return self._handle
 
-    def _call(self, function, *args):
+    def _call(self, function: Any, *args: Any) -> Any:
         """Runs function(address, *args) while holding the handle."""
         handle = self._state()
         address = handle.acquire()
@@ -230,7 +231,7 @@ class Speller:
     def __enter__(self) -> Speller:
         return self
 
-    def __exit__(self, *exc) -> None:
+    def __exit__(self, *exc: Any) -> None:
         self.close()
 
     def __len__(self) -> int:
@@ -308,7 +309,7 @@ def default_speller() -> Speller:
         return _default
 
 
-def _with_speller(dictionary, use):
+def _with_speller(dictionary: Any, use: Any) -> Any:
     if dictionary is None:
         return use(default_speller())
     if isinstance(dictionary, Speller):

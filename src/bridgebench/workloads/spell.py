@@ -71,7 +71,7 @@ def make_queries(size: int, seed: int, fixture: Any = None) -> list[str]:
 
 
 def _canonical(pairs: Sequence[tuple[str, str | None]], metric: str, strict: bool) -> list[tuple]:
-    out = []
+    out: list[tuple] = []
     for query, word in pairs:
         if word is None:
             out.append((None, None, strict))
@@ -591,7 +591,7 @@ def engine_facts() -> dict[str, Any]:
     speller = native.Speller(words, frequencies=frequencies)
     build = time.perf_counter() - start
     queries = make_queries(1_000, 20261125)
-    facts = {
+    facts: dict[str, object] = {
         "dictionary words": len(words),
         "unique words": len(speller),
         "index build (s)": round(build, 4),
