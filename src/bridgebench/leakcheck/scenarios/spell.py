@@ -266,9 +266,7 @@ SCENARIOS += [
 
 
 def _misuse(kind: str, name: str, run, covers: tuple[str, ...], *, raises=None, weight=0.1) -> Scenario:
-    # `misuse` tags the kind for the coverage rule where the Scenario type has it.
-    tag = {"misuse": (kind,)} if "misuse" in getattr(Scenario, "__dataclass_fields__", {}) else {}
-    return Scenario(f"spell.misuse.{kind}.{name}", run, covers, raises=raises, growth_weight=weight, **tag)
+    return Scenario(f"spell.misuse.{kind}.{name}", run, covers, raises=raises, growth_weight=weight, misuse=(kind,))
 
 
 @contextlib.contextmanager
