@@ -19,6 +19,7 @@ import math
 import operator
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -34,15 +35,21 @@ class Metric:
 METRICS: dict[str, Metric] = {
     m.name: m
     for m in (
+        # The default: what a person means (docs/spell.md): transpositions count as one
+        # edit, case is ignored and restored, near ties go to the likelier word.
+        Metric("damerau", 3, by_distance=True),
         Metric("levenshtein", 0, by_distance=True),
         Metric("indel", 1, by_distance=False),
         Metric("jaro", 2, by_distance=False),
     )
 }
 METRIC_NAMES: tuple[str, ...] = tuple(METRICS)
-DEFAULT_METRIC = "levenshtein"  # suggest, suggest_k, Speller.suggest*, similarity
-SPELLCHECK_METRIC = "indel"  # spellcheck's likelihood
+DEFAULT_METRIC = "damerau"  # suggest, suggest_k, Speller.suggest*
+SPELLCHECK_METRIC = "damerau"  # spellcheck's search and likelihood
+PAIR_METRIC = "levenshtein"  # similarity(a, b), like distance(a, b)
 DEFAULT_DICTIONARY_NAME = "american-english-huge.txt"
+# Zipf frequency x 100 of the default dictionary's case-folded words (data/README.md).
+FREQUENCY_LIST_NAME = "word-frequency.txt"
 
 # Counts have no upper limit: beyond these values a larger one cannot change an answer, so it
 # is treated as the ceiling (the index numbers words with 32-bit ints, the distance kernels
@@ -50,6 +57,7 @@ DEFAULT_DICTIONARY_NAME = "american-english-huge.txt"
 MAX_K = 2**32 - 1
 MAX_DISTANCE = 2**31 - 1
 MAX_THREADS = 1024
+MAX_FREQUENCY = 2**32 - 1
 
 
 @dataclass(frozen=True)
@@ -73,7 +81,7 @@ class SearchOptions:
 # ---- single values -------------------------------------------------------------------------
 
 
-def text(value, argument: str) -> str:
+def text(value: Any, argument: str) -> str:
     """A str that is valid text (no lone surrogates: they cannot be a word in any dictionary and
     cannot cross the C ABI as UTF-8). A str subclass is read as the str it is; its methods are
     not asked."""
@@ -89,7 +97,7 @@ def text(value, argument: str) -> str:
     return value
 
 
-def text_list(value, argument: str) -> list[str]:
+def text_list(value: Any, argument: str) -> list[str]:
     """A private list copy of a sequence (or other iterable) of valid text; the first bad item is
     named by its index. The copy is what gets searched, so later changes to the caller's
     container (from another thread, say) cannot affect the call."""
@@ -127,7 +135,7 @@ def _has_slot(cls: type, name: str) -> bool:
     return any(name in vars(k) for k in cls.__mro__)
 
 
-def _integer(value, argument: str) -> int:
+def _integer(value: Any, argument: str) -> int:
     """An int, or anything with __index__ (numpy integers, say), as operator.index sees it; bool
     is refused (True as a count is a bug)."""
     cls = type(value)
@@ -143,7 +151,7 @@ def _shown(v: int | float) -> str:
     return repr(v)
 
 
-def count(value, argument: str, ceiling: int) -> int:
+def count(value: Any, argument: str, ceiling: int) -> int:
     """An int >= 0; anything above `ceiling` means the same as the ceiling."""
     v = _integer(value, argument)
     if v < 0:
@@ -151,15 +159,15 @@ def count(value, argument: str, ceiling: int) -> int:
     return min(v, ceiling)
 
 
-def k(value) -> int:
+def k(value: Any) -> int:
     return count(value, "k", MAX_K)
 
 
-def max_distance(value) -> int | None:
+def max_distance(value: Any) -> int | None:
     return None if value is None else count(value, "max_distance", MAX_DISTANCE)
 
 
-def threads(value) -> int | None:
+def threads(value: Any) -> int | None:
     """None (all cores) or an int >= 1."""
     if value is None:
         return None
@@ -169,7 +177,7 @@ def threads(value) -> int | None:
     return min(v, MAX_THREADS)
 
 
-def metric(value) -> Metric:
+def metric(value: Any) -> Metric:
     if not isinstance(value, str):
         raise TypeError(f"metric must be str, not {type(value).__name__}")
     found = METRICS.get(value)
@@ -178,7 +186,7 @@ def metric(value) -> Metric:
     return found
 
 
-def min_similarity(value) -> float | None:
+def min_similarity(value: Any) -> float | None:
     """None or a number between 0 and 1 (similarities are in [0, 1]; anything else is a bug):
     float, int, or anything with __float__ or __index__ (numpy scalars, Fraction); bool is
     refused. A float subclass is read as stored; an int is compared exactly, so a huge one is
@@ -199,7 +207,7 @@ def min_similarity(value) -> float | None:
     return float(v)
 
 
-def search_options(max_distance_value, metric_value, min_similarity_value) -> SearchOptions:
+def search_options(max_distance_value: Any, metric_value: Any, min_similarity_value: Any) -> SearchOptions:
     """The options every search takes, checked in one order: metric, max_distance,
     min_similarity, then whether they fit together."""
     m = metric(metric_value)
@@ -224,13 +232,15 @@ class Query:
     options: SearchOptions
 
 
-def suggest_arguments(word, max_distance_value, metric_value, min_similarity_value) -> Query:
+def suggest_arguments(word: Any, max_distance_value: Any, metric_value: Any, min_similarity_value: Any) -> Query:
     """suggest(word, dictionary, *, max_distance, metric, min_similarity), the dictionary aside
     (it is checked after these, when the index is built)."""
     return Query(text(word, "word"), 1, search_options(max_distance_value, metric_value, min_similarity_value))
 
 
-def suggest_k_arguments(word, k_value, max_distance_value, metric_value, min_similarity_value) -> Query:
+def suggest_k_arguments(
+    word: Any, k_value: Any, max_distance_value: Any, metric_value: Any, min_similarity_value: Any
+) -> Query:
     checked = text(word, "word")
     return Query(checked, k(k_value), search_options(max_distance_value, metric_value, min_similarity_value))
 
@@ -242,18 +252,20 @@ class Batch:
     options: SearchOptions
 
 
-def suggest_many_arguments(words, max_distance_value, threads_value, metric_value, min_similarity_value) -> Batch:
+def suggest_many_arguments(
+    words: Any, max_distance_value: Any, threads_value: Any, metric_value: Any, min_similarity_value: Any
+) -> Batch:
     queries = text_list(words, "words")
     options = search_options(max_distance_value, metric_value, min_similarity_value)
     return Batch(queries, threads(threads_value), options)
 
 
-def pair_arguments(a, b, metric_value=DEFAULT_METRIC) -> tuple[str, str, Metric]:
+def pair_arguments(a: Any, b: Any, metric_value: Any = PAIR_METRIC) -> tuple[str, str, Metric]:
     """distance(a, b) and similarity(a, b, metric)."""
     return text(a, "a"), text(b, "b"), metric(metric_value)
 
 
-def dictionary(value) -> list[str]:
+def dictionary(value: Any) -> list[str]:
     """A dictionary given as words (a Speller is recognised by each implementation first)."""
     return text_list(value, "dictionary")
 
@@ -261,6 +273,33 @@ def dictionary(value) -> list[str]:
 def words(value: Iterable) -> list[str]:
     """Speller(words)."""
     return text_list(value, "words")
+
+
+def frequencies(value: Any, word_count: int) -> list[int] | None:
+    """Speller(words, frequencies=...): None, or one int >= 0 per word (larger is likelier;
+    only the damerau ranking uses them)."""
+    if value is None:
+        return None
+    if isinstance(value, (str, bytes, bytearray)):
+        raise TypeError(f"frequencies must be a list or other sequence, not {type(value).__name__}")
+    try:
+        items = list(value)
+    except TypeError:
+        raise TypeError(f"frequencies must be a list or other sequence, not {type(value).__name__}") from None
+    if len(items) != word_count:
+        raise ValueError(f"frequencies must have one entry per word ({word_count} words, {len(items)} frequencies)")
+    if all(type(v) is int for v in items) and (not items or min(items) >= 0):  # the common case, in bulk
+        return items if not items or max(items) <= MAX_FREQUENCY else [min(v, MAX_FREQUENCY) for v in items]
+    return [count(v, f"frequencies[{i}]", MAX_FREQUENCY) for i, v in enumerate(items)]
+
+
+def read_frequencies(text_of_file: str) -> dict[str, int]:
+    """The frequency list's ``word<TAB>value`` lines as a dict (keys are lower case)."""
+    out = {}
+    for line in text_of_file.splitlines():
+        word, _, value = line.partition("\t")
+        out[word] = int(value)
+    return out
 
 
 # ---- the Speller object's life ----------------------------------------------------------------
