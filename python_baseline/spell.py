@@ -2,11 +2,12 @@
 
 Same API and same answers as ``bridgebench.spell`` (see docs/spell.md for the semantics):
 ``suggest``, ``suggest_k``, ``distance``, ``similarity``, ``spellcheck`` and ``Speller``.
-Distances are over code points (a Python str's characters), case-sensitive, unnormalised.
-Ties go to the word that comes first in the dictionary; duplicates count once, at their
-first position. This is the reference the native engine is tested against, so it favours
-being obviously right over being fast (its only shortcut is skipping words whose length
-alone rules them out).
+The default ranking, ``damerau``, is in ``python_baseline.spell_ranking``. The other metrics
+work over code points (a Python str's characters), case-sensitive, unnormalised, ties to the
+word that comes first in the dictionary. Duplicates count once, at their first position.
+This is the reference the native engine is tested against, so it favours being obviously
+right over being fast (its only shortcut is skipping words whose length alone rules them
+out).
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 from bridgebench_rules import spell as rules
+from python_baseline import spell_ranking
 
 METRICS = rules.METRIC_NAMES
 DEFAULT_DICTIONARY_NAME = rules.DEFAULT_DICTIONARY_NAME
@@ -71,6 +73,9 @@ def _jaro(a: str, b: str) -> float:
 
 
 def _similarity(a: str, b: str, metric: str) -> float:
+    if metric == "damerau":
+        longer = max(len(a), len(b))
+        return 1.0 if longer == 0 else 1.0 - spell_ranking.osa(spell_ranking.fold(a), spell_ranking.fold(b)) / longer
     if metric == "levenshtein":
         longer = max(len(a), len(b))
         return 1.0 if longer == 0 else 1.0 - _levenshtein(a, b) / longer
@@ -114,17 +119,19 @@ def _search(words: list[str], query: str, k: int, metric: str, max_distance, min
 
 
 _default_words: list[str] | None = None
+_default_frequencies: dict[str, int] | None = None
+
+
+def _data_file(name: str) -> Path:
+    here = Path(__file__).resolve().parent
+    for candidate in (here.parent / "bridgebench" / "data" / name, here.parent / "data" / name):
+        if candidate.is_file():
+            return candidate
+    raise FileNotFoundError(f"{name} not found next to {here}")
 
 
 def default_dictionary_path() -> Path:
-    here = Path(__file__).resolve().parent
-    for candidate in (
-        here.parent / "bridgebench" / "data" / DEFAULT_DICTIONARY_NAME,
-        here.parent / "data" / DEFAULT_DICTIONARY_NAME,
-    ):
-        if candidate.is_file():
-            return candidate
-    raise FileNotFoundError(f"default dictionary {DEFAULT_DICTIONARY_NAME} not found next to {here}")
+    return _data_file(DEFAULT_DICTIONARY_NAME)
 
 
 def default_words() -> list[str]:
@@ -135,15 +142,30 @@ def default_words() -> list[str]:
     return _default_words
 
 
+def _default_frequency_of() -> dict[str, int]:
+    """Each default word's frequency (the list is keyed by lower-case words)."""
+    global _default_frequencies
+    if _default_frequencies is None:
+        table = rules.read_frequencies(_data_file(rules.FREQUENCY_LIST_NAME).read_text(encoding="utf-8"))
+        _default_frequencies = {w: table.get(w.lower(), 0) for w in default_words()}
+    return _default_frequencies
+
+
 class Speller:
     """A dictionary, deduplicated once (first position wins)."""
 
     _words: list[str] | None = None  # set once, by __init__
+    _frequency: dict[str, int] | None = None  # word -> the largest frequency given for it
+    _keys: spell_ranking.Keys | None = None  # built on the first damerau search
 
-    def __init__(self, words: Iterable[str]):
+    def __init__(self, words: Iterable[str], *, frequencies: Sequence[int] | None = None):
         checked = rules.words(words)
+        counts = rules.frequencies(frequencies, len(checked))
         if self._words is not None:
             raise TypeError(rules.ALREADY_INITIALISED)
+        self._frequency = {}
+        for w, f in zip(checked, counts or [], strict=False):
+            self._frequency[w] = max(self._frequency.get(w, 0), f)
         self._words = list(dict.fromkeys(checked))
 
     def _index(self) -> list[str]:
@@ -161,6 +183,10 @@ class Speller:
 
     def _ranked(self, query: rules.Query) -> list:
         o = query.options
+        if o.metric.name == "damerau":
+            if self._keys is None:
+                self._keys = spell_ranking.Keys(self._index(), self._frequency or {})
+            return spell_ranking.search(self._keys, query.word, query.k, o.max_distance)
         return _search(self._index(), query.word, query.k, o.metric.name, o.max_distance, o.min_similarity)
 
     def suggest(
@@ -202,11 +228,18 @@ class Speller:
         return answers
 
 
+_default_speller: Speller | None = None
+
+
 def _speller(dictionary) -> Speller:
     if dictionary is None:
-        speller = Speller.__new__(Speller)
-        speller._words = default_words()  # already unique: no need for a copy
-        return speller
+        global _default_speller
+        if _default_speller is None:
+            speller = Speller.__new__(Speller)
+            speller._words = default_words()  # already unique: no need for a copy
+            speller._frequency = _default_frequency_of()
+            _default_speller = speller
+        return _default_speller
     if isinstance(dictionary, Speller):
         return dictionary
     return Speller(rules.dictionary(dictionary))
@@ -244,7 +277,7 @@ def distance(a: str, b: str) -> int:
     return _levenshtein(x, y)
 
 
-def similarity(a: str, b: str, metric: str = rules.DEFAULT_METRIC) -> float:
+def similarity(a: str, b: str, metric: str = rules.PAIR_METRIC) -> float:
     x, y, m = rules.pair_arguments(a, b, metric)
     return _similarity(x, y, m.name)
 

@@ -25,6 +25,7 @@
 #include <string>
 #include <string_view>
 #include <thread>
+#include <vector>
 
 #include "ledger.hpp"
 #include "python_inputs.hpp"
@@ -106,9 +107,34 @@ spell::Metric metric_from(int code) {
             return spell::Metric::indel;
         case 2:
             return spell::Metric::jaro;
+        case 3:
+            return spell::Metric::damerau;
         default:
             raise(PyExc_ValueError, "unknown metric code %d", code);
     }
+}
+
+// Word frequencies for the damerau ranking: None, or one int >= 0 per word (checked by the
+// facade; larger values than 32 bits hold are clamped).
+std::vector<std::uint32_t> frequencies_from(py::handle frequencies, Py_ssize_t words) {
+    std::vector<std::uint32_t> out;
+    if (frequencies.is_none()) return out;
+    const ItemSnapshot seq(frequencies, "frequencies");
+    if (seq.size() != words) raise(PyExc_ValueError, "frequencies must have one entry per word");
+    out.reserve(static_cast<std::size_t>(words));
+    for (Py_ssize_t i = 0; i < seq.size(); ++i) {
+        PyObject* item = seq[i];
+        if (!PyLong_Check(item)) raise(PyExc_TypeError, "frequencies[%zd] must be int", i);
+        int overflow = 0;
+        const long long v = PyLong_AsLongLongAndOverflow(item, &overflow);
+        if (overflow < 0 || v < 0) raise(PyExc_ValueError, "frequencies[%zd] must be >= 0", i);
+        out.push_back(overflow > 0 ? UINT32_MAX : static_cast<std::uint32_t>(std::min<long long>(v, UINT32_MAX)));
+    }
+    return out;
+}
+
+bool ranks_by_distance(spell::Metric metric) {
+    return metric == spell::Metric::levenshtein || metric == spell::Metric::damerau;
 }
 
 spell::SearchOptions options_from(int metric, long long max_distance, double min_similarity) {
@@ -167,13 +193,14 @@ void run_interruptibly(Work work) {
 
 class PySpeller {
 public:
-    explicit PySpeller(py::handle words) {
+    PySpeller(py::handle words, py::handle frequencies) {
         static ledger::Site& site = ledger::site("spell.Speller");
         const ItemSnapshot seq(words, "words");
         const PackedInput packed = pack(seq, "words", site);
+        const std::vector<std::uint32_t> counts = frequencies_from(frequencies, seq.size());
         {
             GilReleaseIf nogil(seq.size() >= static_cast<Py_ssize_t>(release_gil_from_words));
-            core_ = std::make_unique<spell::Speller>(packed.view(), site);
+            core_ = std::make_unique<spell::Speller>(packed.view(), counts, site);
         }
         // The unique words as the caller's own str objects (held by the snapshot, whatever
         // happened to the caller's list meanwhile), to hand back without copying. A tuple, so
@@ -200,7 +227,7 @@ public:
             core_->search(query, options, hits);
         }
         if (hits.empty()) return py::none();
-        return word_at(hits.front().word);
+        return word_at(hits.front());
     }
 
     py::list suggest_k(py::handle word, std::size_t k, int metric, long long max_distance,
@@ -216,11 +243,10 @@ public:
         }
         py::list out(static_cast<Py_ssize_t>(hits.size()));
         for (std::size_t i = 0; i < hits.size(); ++i) {
-            py::object score = options.metric == spell::Metric::levenshtein
-                                   ? py::object(py::int_(hits[i].distance))
-                                   : py::object(py::float_(hits[i].similarity));
+            py::object score = ranks_by_distance(options.metric) ? py::object(py::int_(hits[i].distance))
+                                                                 : py::object(py::float_(hits[i].similarity));
             PyList_SET_ITEM(out.ptr(), static_cast<Py_ssize_t>(i),
-                            py::make_tuple(word_at(hits[i].word), score).release().ptr());
+                            py::make_tuple(word_at(hits[i]), score).release().ptr());
         }
         return out;
     }
@@ -238,7 +264,7 @@ public:
         });
         py::list out(static_cast<Py_ssize_t>(results.size()));
         for (std::size_t i = 0; i < results.size(); ++i) {
-            py::object item = results[i].word == spell::no_word ? py::none() : word_at(results[i].word);
+            py::object item = results[i].word == spell::no_word ? py::none() : word_at(results[i]);
             PyList_SET_ITEM(out.ptr(), static_cast<Py_ssize_t>(i), item.release().ptr());
         }
         return out;
@@ -247,8 +273,16 @@ public:
 private:
     static constexpr unsigned max_threads = 1024;
 
-    py::object word_at(std::uint32_t i) const {
-        return py::reinterpret_borrow<py::object>(PyTuple_GET_ITEM(words_.ptr(), static_cast<Py_ssize_t>(i)));
+    // The caller's own str, or a new one when the answer follows the query's capitals.
+    py::object word_at(const spell::Hit& hit) const {
+        if (hit.casing != static_cast<std::uint8_t>(spell::Casing::as_written)) {
+            const std::u32string text = core_->presented(hit);
+            PyObject* str =
+                PyUnicode_FromKindAndData(PyUnicode_4BYTE_KIND, text.data(), static_cast<Py_ssize_t>(text.size()));
+            if (str == nullptr) throw py::error_already_set();
+            return py::reinterpret_steal<py::object>(str);
+        }
+        return py::reinterpret_borrow<py::object>(PyTuple_GET_ITEM(words_.ptr(), static_cast<Py_ssize_t>(hit.word)));
     }
 
     std::unique_ptr<spell::Speller> core_;
@@ -292,7 +326,7 @@ PYBIND11_MODULE(_spell, m) {
     m.doc() = "Spell checker core: dictionary index and searches (use bridgebench.spell, which checks arguments)";
     using Self = py::handle;
     py::class_<PySpeller>(m, "Speller", "A dictionary indexed once for fast nearest-word searches.")
-        .def(py::init<py::handle>(), py::arg("words"))
+        .def(py::init<py::handle, py::handle>(), py::arg("words"), py::kw_only(), py::arg("frequencies") = py::none())
         .def_property_readonly(
             "_initialised", [](Self self) { return constructed(self) != nullptr; },
             "False for an object made without __init__")

@@ -6,12 +6,12 @@ cores).
 Checked against the compiled module by tests/python/test_types.py (mypy's stubtest).
 """
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 class Speller:
     """A dictionary indexed once for fast nearest-word searches."""
 
-    def __init__(self, words: Iterable[str]) -> None: ...
+    def __init__(self, words: Iterable[str], *, frequencies: Sequence[int] | None = None) -> None: ...
     def __len__(self) -> int: ...
     @property
     def _initialised(self) -> bool: ...

@@ -34,15 +34,21 @@ class Metric:
 METRICS: dict[str, Metric] = {
     m.name: m
     for m in (
+        # The default: what a person means (docs/spell.md): transpositions count as one
+        # edit, case is ignored and restored, near ties go to the likelier word.
+        Metric("damerau", 3, by_distance=True),
         Metric("levenshtein", 0, by_distance=True),
         Metric("indel", 1, by_distance=False),
         Metric("jaro", 2, by_distance=False),
     )
 }
 METRIC_NAMES: tuple[str, ...] = tuple(METRICS)
-DEFAULT_METRIC = "levenshtein"  # suggest, suggest_k, Speller.suggest*, similarity
-SPELLCHECK_METRIC = "indel"  # spellcheck's likelihood
+DEFAULT_METRIC = "damerau"  # suggest, suggest_k, Speller.suggest*
+SPELLCHECK_METRIC = "damerau"  # spellcheck's search and likelihood
+PAIR_METRIC = "levenshtein"  # similarity(a, b), like distance(a, b)
 DEFAULT_DICTIONARY_NAME = "american-english-huge.txt"
+# Zipf frequency x 100 of the default dictionary's case-folded words (data/README.md).
+FREQUENCY_LIST_NAME = "word-frequency.txt"
 
 # Counts have no upper limit: beyond these values a larger one cannot change an answer, so it
 # is treated as the ceiling (the index numbers words with 32-bit ints, the distance kernels
@@ -50,6 +56,7 @@ DEFAULT_DICTIONARY_NAME = "american-english-huge.txt"
 MAX_K = 2**32 - 1
 MAX_DISTANCE = 2**31 - 1
 MAX_THREADS = 1024
+MAX_FREQUENCY = 2**32 - 1
 
 
 @dataclass(frozen=True)
@@ -248,7 +255,7 @@ def suggest_many_arguments(words, max_distance_value, threads_value, metric_valu
     return Batch(queries, threads(threads_value), options)
 
 
-def pair_arguments(a, b, metric_value=DEFAULT_METRIC) -> tuple[str, str, Metric]:
+def pair_arguments(a, b, metric_value=PAIR_METRIC) -> tuple[str, str, Metric]:
     """distance(a, b) and similarity(a, b, metric)."""
     return text(a, "a"), text(b, "b"), metric(metric_value)
 
@@ -261,6 +268,33 @@ def dictionary(value) -> list[str]:
 def words(value: Iterable) -> list[str]:
     """Speller(words)."""
     return text_list(value, "words")
+
+
+def frequencies(value, word_count: int) -> list[int] | None:
+    """Speller(words, frequencies=...): None, or one int >= 0 per word (larger is likelier;
+    only the damerau ranking uses them)."""
+    if value is None:
+        return None
+    if isinstance(value, (str, bytes, bytearray)):
+        raise TypeError(f"frequencies must be a list or other sequence, not {type(value).__name__}")
+    try:
+        items = list(value)
+    except TypeError:
+        raise TypeError(f"frequencies must be a list or other sequence, not {type(value).__name__}") from None
+    if len(items) != word_count:
+        raise ValueError(f"frequencies must have one entry per word ({word_count} words, {len(items)} frequencies)")
+    if all(type(v) is int for v in items) and (not items or min(items) >= 0):  # the common case, in bulk
+        return items if not items or max(items) <= MAX_FREQUENCY else [min(v, MAX_FREQUENCY) for v in items]
+    return [count(v, f"frequencies[{i}]", MAX_FREQUENCY) for i, v in enumerate(items)]
+
+
+def read_frequencies(text_of_file: str) -> dict[str, int]:
+    """The frequency list's ``word<TAB>value`` lines as a dict (keys are lower case)."""
+    out = {}
+    for line in text_of_file.splitlines():
+        word, _, value = line.partition("\t")
+        out[word] = int(value)
+    return out
 
 
 # ---- the Speller object's life ----------------------------------------------------------------

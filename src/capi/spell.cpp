@@ -9,6 +9,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <new>
+#include <span>
 #include <string>
 
 #include "canary.hpp"
@@ -28,7 +29,8 @@ using bb::capi::Error;
 struct bb_speller {
     static constexpr std::uint64_t live_magic = 0x5BE11E55A11CEull;
     static constexpr std::uint64_t freed_magic = 0xF5EEDDEADull;
-    bb_speller(const spell::PackedText& words, bb::ledger::Site& site) : core(words, site) {}
+    bb_speller(const spell::PackedText& words, std::span<const std::uint32_t> frequencies, bb::ledger::Site& site)
+        : core(words, frequencies, site) {}
     mutable std::atomic<std::uint64_t> magic{live_magic};
     mutable std::atomic<std::uint32_t> references{1};
     spell::Speller core;
@@ -91,17 +93,22 @@ spell::SearchOptions options_of(bb_spell_metric metric, std::int64_t max_distanc
         case BB_SPELL_JARO:
             options.metric = spell::Metric::jaro;
             break;
+        case BB_SPELL_DAMERAU:
+            options.metric = spell::Metric::damerau;
+            break;
         default:
             throw Error(BB_ERR_INVALID_ARGUMENT, "metric is not a bb_spell_metric");
     }
+    const bool by_distance = options.metric == spell::Metric::levenshtein || options.metric == spell::Metric::damerau;
     if (max_distance >= 0) {
-        if (options.metric != spell::Metric::levenshtein) {
-            throw Error(BB_ERR_INVALID_ARGUMENT, "max_distance applies to BB_SPELL_LEVENSHTEIN only");
+        if (!by_distance) {
+            throw Error(BB_ERR_INVALID_ARGUMENT,
+                        "max_distance applies to BB_SPELL_DAMERAU and BB_SPELL_LEVENSHTEIN only");
         }
         options.max_distance = static_cast<int>(std::min<std::int64_t>(max_distance, INT32_MAX));
     }
     if (!std::isnan(min_similarity)) {
-        if (options.metric == spell::Metric::levenshtein) {
+        if (by_distance) {
             throw Error(BB_ERR_INVALID_ARGUMENT, "min_similarity applies to BB_SPELL_INDEL and BB_SPELL_JARO only");
         }
         options.min_similarity = min_similarity;
@@ -112,7 +119,7 @@ spell::SearchOptions options_of(bb_spell_metric metric, std::int64_t max_distanc
 // Fills `s` from a hit; the word's bytes go to `storage` (room for the word and a NUL).
 char* fill(bb_spell_suggestion& s, const spell::Speller& core, const spell::Hit& hit, spell::Metric metric,
            char* storage) {
-    const std::string utf8 = spell::encode_utf8(core.word(hit.word));
+    const std::string utf8 = spell::encode_utf8(core.presented(hit));
     std::memcpy(storage, utf8.data(), utf8.size());
     storage[utf8.size()] = '\0';
     s.word = storage;
@@ -124,7 +131,7 @@ char* fill(bb_spell_suggestion& s, const spell::Speller& core, const spell::Hit&
 }
 
 std::size_t utf8_bytes(const spell::Speller& core, const spell::Hit& hit) {
-    return spell::encode_utf8(core.word(hit.word)).size() + 1;
+    return spell::encode_utf8(core.presented(hit)).size() + 1;
 }
 
 }  // namespace
@@ -132,6 +139,11 @@ std::size_t utf8_bytes(const spell::Speller& core, const spell::Hit& hit) {
 extern "C" {
 
 bb_status bb_speller_create(const uint64_t* offsets, const char* bytes, size_t count, bb_speller** out) {
+    return bb_speller_create_ranked(offsets, bytes, count, nullptr, out);
+}
+
+bb_status bb_speller_create_ranked(const uint64_t* offsets, const char* bytes, size_t count,
+                                   const uint32_t* frequencies, bb_speller** out) {
     return bb::capi::guarded([&] {
         if (out == nullptr) throw Error(BB_ERR_INVALID_ARGUMENT, "out is NULL");
         *out = nullptr;
@@ -152,7 +164,8 @@ bb_status bb_speller_create(const uint64_t* offsets, const char* bytes, size_t c
         }
         void* memory = bb::ledger::allocate(site, sizeof(bb_speller));
         try {
-            *out = new (memory) bb_speller(spell::PackedText{chars, starts}, site);
+            const std::span<const std::uint32_t> counts(frequencies, frequencies == nullptr ? 0 : count);
+            *out = new (memory) bb_speller(spell::PackedText{chars, starts}, counts, site);
         } catch (...) {
             bb::ledger::release(site, memory, sizeof(bb_speller));
             throw;

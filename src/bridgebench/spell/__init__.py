@@ -1,17 +1,22 @@
 """Spell checking: the closest dictionary word ("did you mean ...?"), natively.
 
-- ``suggest(word, dictionary=None, *, max_distance=None, metric="levenshtein", min_similarity=None)``
+- ``suggest(word, dictionary=None, *, max_distance=None, metric="damerau", min_similarity=None)``
   -> the best word or ``None``;
-- ``suggest_k(word, k, dictionary=None, ...)`` -> ``[(word, distance)]`` (levenshtein) or
-  ``[(word, similarity)]`` (indel, jaro), best first;
+- ``suggest_k(word, k, dictionary=None, ...)`` -> ``[(word, distance)]`` (damerau, levenshtein)
+  or ``[(word, similarity)]`` (indel, jaro), best first;
 - ``distance(a, b)`` (Levenshtein over code points), ``similarity(a, b, metric)``;
-- ``spellcheck(word, dictionary=None, metric="indel")`` -> ``(suggested_word, likelihood)``;
-- ``Speller(words)``: the index, built once, with ``suggest``, ``suggest_k`` and
-  ``suggest_many(words, *, max_distance=None, threads=None)`` (GIL released, all cores).
+- ``spellcheck(word, dictionary=None, metric="damerau")`` -> ``(suggested_word, likelihood)``;
+- ``Speller(words, *, frequencies=None)``: the index, built once, with ``suggest``,
+  ``suggest_k`` and ``suggest_many(words, *, max_distance=None, threads=None)`` (GIL released,
+  all cores).
 
-``dictionary`` is a sequence of str, a ``Speller``, or ``None`` for the bundled default
-(Debian's wamerican-huge, ~348k words; loaded and indexed once, on first use). Ties go to the
-word that comes first in the dictionary; duplicates count once, at their first position.
+The default ranking (``damerau``) is what a person means: a swap of neighbours is one edit,
+case is ignored (and the query's capitals kept), and near ties go to the likelier word by
+typing cost and word frequency (docs/spell.md). ``levenshtein``, ``indel`` and ``jaro`` are
+plain and case-sensitive, ties in dictionary order. ``dictionary`` is a sequence of str, a
+``Speller``, or ``None`` for the bundled default (Debian's wamerican-huge, ~348k words, with
+word frequencies; loaded and indexed once, on first use). Duplicates count once, at their
+first position.
 The same search through the C ABI is ``bridgebench.spell.capi``.
 """
 
@@ -26,6 +31,7 @@ from bridgebench_rules import spell as rules
 
 METRICS = rules.METRIC_NAMES
 DEFAULT_DICTIONARY = Path(__file__).resolve().parent.parent / "data" / rules.DEFAULT_DICTIONARY_NAME
+FREQUENCY_LIST = DEFAULT_DICTIONARY.with_name(rules.FREQUENCY_LIST_NAME)
 
 
 class Speller(_spell.Speller):
@@ -35,11 +41,12 @@ class Speller(_spell.Speller):
     the baseline and the C ABI wrapper); the native index receives only checked values and a
     private copy of every list."""
 
-    def __init__(self, words: Iterable[str]):
+    def __init__(self, words: Iterable[str], *, frequencies: Sequence[int] | None = None):
         checked = rules.words(words)
+        counts = rules.frequencies(frequencies, len(checked))
         if self._initialised:  # pybind11 would silently ignore a second __init__
             raise TypeError(rules.ALREADY_INITIALISED)
-        super().__init__(checked)
+        super().__init__(checked, frequencies=counts)
 
     def suggest(
         self,
@@ -84,13 +91,14 @@ def distance(a: str, b: str) -> int:
     return _spell.distance(x, y)
 
 
-def similarity(a: str, b: str, metric: str = rules.DEFAULT_METRIC) -> float:
+def similarity(a: str, b: str, metric: str = rules.PAIR_METRIC) -> float:
     x, y, m = rules.pair_arguments(a, b, metric)
     return _spell.similarity(x, y, m.code)
 
 
 _default_lock = threading.Lock()
 _default_words: list[str] | None = None
+_default_frequencies: list[int] | None = None
 _default_speller: Speller | None = None
 
 
@@ -103,13 +111,24 @@ def default_words() -> list[str]:
         return _default_words
 
 
+def default_frequencies() -> list[int]:
+    """The bundled frequency list's value for each default word (0 when unknown), read once."""
+    global _default_frequencies
+    words = default_words()
+    with _default_lock:
+        if _default_frequencies is None:
+            table = rules.read_frequencies(FREQUENCY_LIST.read_text(encoding="utf-8"))
+            _default_frequencies = [table.get(w.lower(), 0) for w in words]
+        return _default_frequencies
+
+
 def default_speller() -> Speller:
     """The bundled dictionary's index, built on first use and kept for the process's life."""
     global _default_speller
-    words = default_words()
+    words, frequencies = default_words(), default_frequencies()
     with _default_lock:
         if _default_speller is None:
-            _default_speller = Speller(words)
+            _default_speller = Speller(words, frequencies=frequencies)
         return _default_speller
 
 
@@ -167,6 +186,7 @@ __all__ = [
     "similarity",
     "spellcheck",
     "default_words",
+    "default_frequencies",
     "default_speller",
     "DEFAULT_DICTIONARY",
 ]

@@ -38,6 +38,8 @@ def _declare(lib: ctypes.CDLL) -> ctypes.CDLL:
     c = ctypes
     lib.bb_speller_create.restype = c.c_int
     lib.bb_speller_create.argtypes = [c.c_void_p, c.c_char_p, c.c_size_t, c.POINTER(c.c_void_p)]
+    lib.bb_speller_create_ranked.restype = c.c_int
+    lib.bb_speller_create_ranked.argtypes = [c.c_void_p, c.c_char_p, c.c_size_t, c.c_void_p, c.POINTER(c.c_void_p)]
     lib.bb_speller_free.restype = None
     lib.bb_speller_free.argtypes = [c.c_void_p]
     for name in ("bb_speller_size", "bb_speller_memory_bytes"):
@@ -144,13 +146,20 @@ class _Handle:
             _lib.bb_speller_free(address)
 
 
-def _create(words: list[str]) -> int:
+def _create(words: list[str], frequencies: list[int] | None) -> int:
     encoded = [_utf8(w) for w in words]
     offsets = array.array("Q", [0])
     offsets.extend(itertools.accumulate(map(len, encoded)))
+    counts = None if frequencies is None else array.array("I", frequencies)
     handle = ctypes.c_void_p()
     try:
-        status = _lib.bb_speller_create(offsets.buffer_info()[0], b"".join(encoded), len(encoded), ctypes.byref(handle))
+        status = _lib.bb_speller_create_ranked(
+            offsets.buffer_info()[0],
+            b"".join(encoded),
+            len(encoded),
+            None if counts is None else counts.buffer_info()[0],
+            ctypes.byref(handle),
+        )
         _clib.raise_for_status(status, "Speller", "words")
         return handle.value
     except BaseException:  # KeyboardInterrupt as the call returns included: nothing else owns it yet
@@ -191,11 +200,12 @@ class Speller:
 
     _handle: _Handle | None = None  # set once, by __init__
 
-    def __init__(self, words: Iterable[str]):
+    def __init__(self, words: Iterable[str], *, frequencies: Sequence[int] | None = None):
         checked = rules.words(words)
+        counts = rules.frequencies(frequencies, len(checked))
         if self._handle is not None:
             raise TypeError(rules.ALREADY_INITIALISED)
-        handle = _Handle(_create(checked))
+        handle = _Handle(_create(checked, counts))
         self._handle = handle
         self._finalizer = weakref.finalize(self, handle.discard)
 
@@ -288,12 +298,13 @@ _default: Speller | None = None
 def default_speller() -> Speller:
     """The bundled dictionary's index through the C ABI, built once and kept."""
     global _default
-    from bridgebench.spell import default_words  # the word list is shared with the pybind11 path
+    # The word and frequency lists are shared with the pybind11 path.
+    from bridgebench.spell import default_frequencies, default_words
 
-    words = default_words()
+    words, frequencies = default_words(), default_frequencies()
     with _default_lock:
         if _default is None:
-            _default = Speller(words)
+            _default = Speller(words, frequencies=frequencies)
         return _default
 
 
@@ -343,7 +354,7 @@ def distance(a: str, b: str) -> int:
     return out.value
 
 
-def similarity(a: str, b: str, metric: str = rules.DEFAULT_METRIC) -> float:
+def similarity(a: str, b: str, metric: str = rules.PAIR_METRIC) -> float:
     first, second, m = rules.pair_arguments(a, b, metric)
     x, y = _utf8(first), _utf8(second)
     out = ctypes.c_double()

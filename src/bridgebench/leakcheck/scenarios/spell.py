@@ -150,7 +150,8 @@ def _capi_build_finalized():
     del speller
 
 
-_CREATE = ("bb_speller_create", "bb_speller_free")
+# The wrapper builds through bb_speller_create_ranked (NULL frequencies unless given).
+_CREATE = ("bb_speller_create_ranked", "bb_speller_free")
 _SUGGEST = ("bb_spell_suggest", "bb_free_spell_suggestion")
 _SUGGEST_K = ("bb_spell_suggest_k", "bb_free_spell_suggestions")
 
@@ -164,6 +165,14 @@ SCENARIOS += [
         weight=0.2,
     ),
     _capi("Speller", _CREATE, "build_finalized", _capi_build_finalized, weight=0.2),
+    _capi(
+        "Speller",
+        _CREATE + _SUGGEST_K,
+        "frequencies",
+        lambda: capi.Speller(WORDS, frequencies=list(range(len(WORDS)))).suggest_k("helo", 3),
+        weight=0.2,
+    ),
+    _capi("Speller", (), "bad_frequencies", lambda: capi.Speller(["a"], frequencies=[-1]), raises=ValueError),
     _capi("Speller", (), "bad_item", lambda: capi.Speller(["a", 2]), raises=TypeError),
     _capi("Speller", (), "lone_surrogate", lambda: capi.Speller(["a", "\ud800"]), raises=UnicodeEncodeError),
     _capi("suggest", _SUGGEST, "ok", lambda: capi.suggest("helo", CAPI_SPELLER), reduced=True),
@@ -440,15 +449,24 @@ def _reinitialised(cls) -> None:
     assert len(speller) == len(set(WORDS[:10]))
 
 
+def _stop_with_keyboard_interrupt():
+    raise KeyboardInterrupt
+
+
 def _interrupted(call) -> None:
-    """Runs call() and interrupts it as Ctrl-C would, once it releases the GIL (inside native
-    code); the KeyboardInterrupt propagates (if the call ends first, it arrives right after)."""
+    """Runs call(queries) and interrupts it as Ctrl-C would, once it releases the GIL (inside
+    native code); the KeyboardInterrupt propagates (if the call ends first, it arrives right
+    after). Signals reach only the main thread; on another one (some layers run scenarios there)
+    the queries' iterator raises KeyboardInterrupt instead, the stand-in for Ctrl-C."""
+    if threading.current_thread() is not threading.main_thread():
+        call(_queries_that_call_back(_stop_with_keyboard_interrupt))
+        return
     # interrupt_main() does nothing unless Python handles SIGINT, and a process started in the
     # background by a shell inherits SIGINT ignored: install the default handler for the call.
     previous = signal.signal(signal.SIGINT, signal.default_int_handler)
     try:
         with _only_while_gil_released(lambda: _thread.interrupt_main()):
-            call()
+            call(_BATCH)
         for _ in range(1000):  # the interrupt came after the call: it is delivered here
             time.sleep(0.001)
     finally:
@@ -462,7 +480,7 @@ _BATCH = [w + "qz" for w in WORDS] * 60
 def _capi_interrupted_then_closed():
     speller = capi.Speller(LARGE)
     try:
-        _interrupted(lambda: speller.suggest_many(_BATCH))
+        _interrupted(speller.suggest_many)
     finally:
         speller.close()  # the interrupted call let go of the handle
 
@@ -552,7 +570,7 @@ SCENARIOS += [
     _misuse(
         "interrupts",
         "pybind_suggest_many",
-        lambda: _interrupted(lambda: _LARGE_SPELLER.suggest_many(_BATCH, threads=2)),
+        lambda: _interrupted(lambda queries: _LARGE_SPELLER.suggest_many(queries, threads=2)),
         _PYBIND_SPELLER,
         raises=KeyboardInterrupt,
     ),
@@ -564,7 +582,7 @@ CANARIES = [
     Canary(
         "spell_index",
         sites=("spell.Speller", "capi.bb_speller_create"),
-        functions=("Speller", "PySpeller", "bb_speller_create"),
+        functions=("Speller", "PySpeller", "bb_speller_create", "bb_speller_create_ranked"),
         scenarios=("spell.pybind.Speller.build", "spell.capi.Speller.build_close"),
         description="a block lost while building a speller's index (src/spell/speller.cpp)",
     ),
