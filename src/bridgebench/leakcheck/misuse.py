@@ -4,7 +4,7 @@ A scenario says what misuse it exercises with ``Scenario(..., misuse=("mutation"
 scenarios.MISUSE_KINDS). What applies to an export comes from two places:
 
 - derived from the modules, for every pybind11 class: "uninitialised" (``Type.__new__(Type)``
-  and then a method must raise, never crash); for every class with public methods (not only
+  and then a method must raise, never crash); for every class with methods (not only
   properties), also "concurrency" on the class (one object shared by threads, closed while busy);
 - declared by the workload's scenario module, for what introspection cannot tell:
   ``MISUSE_APPLIES = {"bridgebench._arrays.roundtrip_floats": ("mutation", "reentrancy"), ...}``
@@ -52,11 +52,12 @@ def derived(exports: set[str]) -> dict[str, set[str]]:
 
 
 def _has_methods(cls: type) -> bool:
-    """Public methods (not just properties): a handle that does work, which threads can share."""
+    """Methods (not just properties; private ones count, a facade may call them): a handle that
+    does work, which threads can share. pybind11's own helpers and dunders do not count."""
     return any(
         callable(value) and not isinstance(value, (property, cls))
         for name, value in vars(cls).items()
-        if not name.startswith("_")
+        if not name.startswith(("__", "_pybind11"))
     )
 
 

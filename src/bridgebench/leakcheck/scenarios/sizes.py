@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import array
 
-from bridgebench import _arrays, _scrape, _spell
+from bridgebench import _arrays, _scrape, spell
 from bridgebench.arrays import capi as arrays_capi
 from bridgebench.leakcheck.scenarios import Scenario, cover_module, cover_symbols, fixture
 from bridgebench.scrape import capi as scrape_capi
@@ -168,8 +168,8 @@ def _speller_scenarios() -> list[Scenario]:
         out.append(
             Scenario(
                 f"sizes.spell.pybind.Speller.words{n}",
-                lambda w=words: _spell.Speller(w).suggest("abc"),
-                cover_module("bridgebench._spell", "Speller", "Speller.suggest"),
+                lambda w=words: spell.Speller(w).suggest("abc"),
+                cover_module("bridgebench._spell", "Speller"),
                 reduced=n == GIL_WORDS + 1,
                 growth_weight=_weight(n),
             )
@@ -183,7 +183,7 @@ def _speller_scenarios() -> list[Scenario]:
                 growth_weight=_weight(n),
             )
         )
-    speller = _spell.Speller(_words(GIL_WORDS + 1))
+    speller = spell.Speller(_words(GIL_WORDS + 1))  # the facade over bridgebench._spell.Speller
     capi_speller = spell_capi.Speller(_words(GIL_WORDS + 1))
     for q in (0, 1, 2, 15, 16, 17, 33):
         queries = [w + "x" for w in _words(q)]
@@ -194,7 +194,7 @@ def _speller_scenarios() -> list[Scenario]:
                     lambda qs=queries, t=threads: _checked(
                         lambda v: speller.suggest_many(v, threads=t), qs, same_values=False
                     ),
-                    cover_module("bridgebench._spell", "Speller.suggest_many"),
+                    cover_module("bridgebench._spell", "Speller"),
                     reduced=(q, threads) == (33, 2),
                     growth_weight=0.1,
                 )
@@ -216,7 +216,7 @@ def _speller_scenarios() -> list[Scenario]:
         out.append(
             Scenario(
                 f"sizes.spell.pybind.distance.{a}x{b}",
-                lambda x=x, y=y: (_spell.distance(x, y), _spell.similarity(x, y)),
+                lambda x=x, y=y: (spell.distance(x, y), spell.similarity(x, y)),
                 cover_module("bridgebench._spell", "distance", "similarity"),
                 reduced=(a, b) == (1024, 1025),
                 growth_weight=_weight(a * b),

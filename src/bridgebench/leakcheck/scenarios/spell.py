@@ -595,11 +595,10 @@ CANARIES = [
 
 
 # Misuse that applies beyond what bridgebench.leakcheck.misuse derives for classes: the index
-# build and suggest_many read a list while the GIL is released (another thread may change it),
-# suggest_many is long (Ctrl-C), and the ctypes Speller is a handle that can be closed while
-# another thread searches.
+# build and the searches read a list while the GIL is released (another thread may change it),
+# an input iterator may call back into the speller, a batch is long (Ctrl-C), and the ctypes
+# Speller is a handle that can be closed while another thread searches.
 MISUSE_APPLIES = {
-    f"{PYBIND}.Speller": ("mutation",),
-    f"{PYBIND}.Speller.suggest_many": ("mutation", "concurrency", "interrupts"),
+    f"{PYBIND}.Speller": ("mutation", "reentrancy", "interrupts"),
     f"{CAPI}.Speller": ("concurrency", "mutation"),
 }
