@@ -4,6 +4,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <mutex>
+#include <new>
 #include <string>
 #include <vector>
 
@@ -60,7 +61,8 @@ void lose(void* block) noexcept {
 
 void remember_call() noexcept {
     // Never destroyed: a cache that lives as long as the process, like the fault it stands for.
-    static auto* calls = new std::vector<std::uint64_t>();
+    static auto* calls = new (std::nothrow) std::vector<std::uint64_t>();
+    if (calls == nullptr) return;
     static std::mutex calls_mutex;
     std::lock_guard lock(calls_mutex);
     try {

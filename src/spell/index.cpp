@@ -353,7 +353,7 @@ void Index::search_distance(const DistanceSearch& search, std::size_t k, Scratch
         const int word_extra = word_longer ? 0 : length_gap;
         const std::uint64_t* sig = signatures_.data();
         const std::uint64_t* sig2 = repeat_signatures_.data();
-        const std::uint32_t* run = run_starts_.data() + b * 66;
+        const std::uint32_t* run = run_starts_.data() + static_cast<std::size_t>(b) * 66;
         // bits(word) = bits(query) - (query-only bits) + (word-only bits).
         const std::uint32_t begin = run[std::clamp(query_bits - (cutoff - query_extra), 0, 65)];
         const std::uint32_t end = run[std::clamp(query_bits + (cutoff - word_extra) + 1, 0, 65)];
@@ -474,7 +474,7 @@ void Index::search_similarity(Metric metric, std::size_t k, double floor, Scratc
             [lq, sig = signatures_.data()](std::size_t L, std::uint64_t qs, double cutoff, std::uint32_t from,
                                            std::uint32_t to, std::uint32_t* found) {
                 // The largest indel distance that can still reach the cut-off at this length.
-                const long long total = static_cast<long long>(lq + L);
+                const long long total = static_cast<long long>(lq) + static_cast<long long>(L);
                 const long long most = last_true(
                     0, total, [&](long long d) { return indel_similarity(static_cast<int>(d), lq, L) >= cutoff; });
                 if (most < 0) return std::size_t{0};
