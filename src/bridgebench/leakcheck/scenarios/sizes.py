@@ -27,6 +27,7 @@ from bridgebench.arrays import capi as arrays_capi
 from bridgebench.leakcheck.scenarios import Scenario, cover_module, cover_symbols, fixture
 from bridgebench.scrape import capi as scrape_capi
 from bridgebench.spell import capi as spell_capi
+from bridgebench_rules import scrape as scrape_rules
 
 GIL_ELEMENTS = 8192  # src/bindings/arrays.cpp release_gil_from
 GIL_WORDS = 2048  # src/bindings/spell.cpp release_gil_from_words
@@ -245,7 +246,10 @@ def _scrape_scenarios() -> list[Scenario]:
             Scenario(
                 f"sizes.scrape.pybind.scrape.urls{n}",
                 lambda n=n: _checked(
-                    lambda u: _scrape.scrape(u, concurrency=8, **fast), [_page(i) for i in range(n)], same_values=False
+                    # The native module takes checked options (the facade's rules make them).
+                    lambda u: _scrape.scrape(u, scrape_rules.check_options(concurrency=8, **fast)),
+                    [_page(i) for i in range(n)],
+                    same_values=False,
                 ),
                 cover_module("bridgebench._scrape", "scrape"),
                 reduced=n == 33,
