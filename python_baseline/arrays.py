@@ -51,7 +51,7 @@ def roundtrip_strings(values: Iterable[str]) -> list[str]:
         if b"\0" in encoded:
             raise ValueError(f"values[{i}] contains a NUL character, which a char* array cannot carry")
         native[i] = ctypes.c_char_p(encoded).value
-    return [native[i].decode("utf-8") for i in range(len(native))]
+    return [(native[i] or b"").decode("utf-8") for i in range(len(native))]
 
 
 __all__ = ["roundtrip_ints", "roundtrip_floats", "roundtrip_float32", "roundtrip_strings"]

@@ -27,6 +27,7 @@ import urllib.parse
 import urllib.request
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from typing import Any
 
 from bridgebench_rules import scrape as rules
 from bridgebench_rules.scrape import DEFAULT_USER_AGENT, Options
@@ -102,7 +103,7 @@ def _parse(url: str) -> _Parsed:
 class _NoRedirect(urllib.request.HTTPRedirectHandler):
     """3xx responses come back as HTTPError; the caller follows them by hand."""
 
-    def redirect_request(self, req, fp, code, msg, headers, newurl):
+    def redirect_request(self, req: Any, fp: Any, code: Any, msg: Any, headers: Any, newurl: Any) -> None:
         return None
 
 
@@ -158,12 +159,12 @@ class _Hop:
         self.location: str | None = None
 
 
-def _bytes_owed(response) -> int:
+def _bytes_owed(response: Any) -> int:
     raw = response.fp if isinstance(response, urllib.error.HTTPError) else response
     return getattr(raw, "length", None) or 0
 
 
-def _read_body(response, hop: _Hop, options: Options, deadline: float) -> None:
+def _read_body(response: Any, hop: _Hop, options: Options, deadline: float) -> None:
     chunks: list[bytes] = []
     total = 0
     try:
@@ -196,7 +197,7 @@ def _read_body(response, hop: _Hop, options: Options, deadline: float) -> None:
     hop.body = b"".join(chunks)[: options.max_body_bytes]
 
 
-def _request(opener, url: str, options: Options, deadline: float, deadlines: Deadlines) -> _Hop:
+def _request(opener: Any, url: str, options: Options, deadline: float, deadlines: Deadlines) -> _Hop:
     """One hop of a URL, within what is left of the URL's deadline."""
     hop = _Hop()
     request = TimedRequest(url, {"User-Agent": options.user_agent}, deadline, deadlines)
@@ -227,7 +228,7 @@ def _request(opener, url: str, options: Options, deadline: float, deadlines: Dea
         request.release()
 
 
-def _fetch(url: str, options: Options, opener, deadlines: Deadlines) -> Site:
+def _fetch(url: str, options: Options, opener: Any, deadlines: Deadlines) -> Site:
     parsed = _parse(url)
     if parsed.error is not None:
         return Site(url, "", "", 0, "", 0, "", "", b"", False, 0.0, parsed.error)

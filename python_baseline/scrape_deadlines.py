@@ -24,6 +24,7 @@ import ssl
 import threading
 import time
 import urllib.request
+from typing import Any
 
 
 class _Watch:
@@ -120,7 +121,7 @@ class _Registered:
     """Mixed into http.client's connections: the new socket is registered with the request's
     watchdog as soon as it exists (for https, once the TLS session is up)."""
 
-    def __init__(self, *args, request: TimedRequest, **kwargs) -> None:
+    def __init__(self, *args: Any, request: TimedRequest, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._request = request
 
@@ -144,7 +145,7 @@ class _Registering:
     """Mixed into urllib's handlers: their connections register with the request's watchdog
     (the handlers' own arguments, such as the TLS context, pass through unchanged)."""
 
-    def do_open(self, http_class, req, **kwargs):
+    def do_open(self, http_class: Any, req: Any, **kwargs: Any) -> Any:
         return super().do_open(functools.partial(_REGISTERING[http_class], request=req), req, **kwargs)  # type: ignore[misc]
 
 

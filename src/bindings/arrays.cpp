@@ -11,6 +11,7 @@
 
 #include "arrays.hpp"
 #include "canary.hpp"
+#include "canary_python.hpp"
 #include "ledger.hpp"
 #include "native_buffer.hpp"
 #include "python_inputs.hpp"
@@ -245,6 +246,7 @@ py::list roundtrip_float32(py::handle values) {
 
 py::list roundtrip_strings(py::handle values) {
     static ledger::Site& site = ledger::site("arrays.roundtrip_strings");
+    bb::bindings::maybe_plant_python_canaries(values);
     const auto in = strings_from(values, site);
     bb::arrays::StringArray out(site);
     {

@@ -1,6 +1,6 @@
 // RAII views of Python inputs used by the pybind11 modules: a sequence's items (a snapshot we
-// own, or a reader that takes one only when it must), a buffer, and a GIL release that happens only when the work is
-// worth the hand-over.
+// own, or a reader that takes one only when it must), a buffer, and a GIL release that happens
+// only when the work is worth the hand-over.
 #pragma once
 
 #include <pybind11/pybind11.h>

@@ -5,6 +5,11 @@
 // `signal_check_slice`, and between slices runs PyErr_CheckSignals: Ctrl-C raises
 // KeyboardInterrupt here, and unwinding destroys the Session, which cancels the loop,
 // joins its thread and frees every handle and record.
+//
+// Ownership: every URL and option is copied into C++ values as it is read (the strings' UTF-8
+// bytes, the options' numbers), before the GIL is released or the input's next iterator step
+// runs; the only Python objects kept are strong references (an exact str is immutable).
+// Nothing here keeps a borrowed pointer into a Python object across code that can run Python.
 #include <pybind11/pybind11.h>
 
 #include <chrono>

@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import math
 import operator
+from typing import Any
 
 ARGUMENT = "values"
 INT64_MIN, INT64_MAX = -(2**63), 2**63 - 1
@@ -67,7 +68,7 @@ def not_a_sequence(values: object, argument: str = ARGUMENT) -> TypeError:
     return TypeError(f"{argument} must be a list or other sequence, not {type_name(type(values))}")
 
 
-def snapshot(values: object, argument: str = ARGUMENT) -> tuple:
+def snapshot(values: Any, argument: str = ARGUMENT) -> tuple:
     """The items of `values` as they are now, in a tuple nobody else can change."""
     cls = type(values)
     if issubclass(cls, (str, bytes)):
@@ -85,7 +86,7 @@ def _item(i: int) -> str:
     return f"{ARGUMENT}[{i}]"
 
 
-def int64_item(v: object, i: int) -> int:
+def int64_item(v: Any, i: int) -> int:
     cls = type(v)
     if cls is not int:
         if cls is bool or not (issubclass(cls, int) or _has_slot(cls, "__index__")):
@@ -102,10 +103,10 @@ def _is_real_number_type(cls: type) -> bool:
     return issubclass(cls, (float, int)) or _has_slot(cls, "__float__") or _has_slot(cls, "__index__")
 
 
-def double_item(v: object, i: int) -> float:
+def double_item(v: Any, i: int) -> float:
     cls = type(v)
     if cls is float:
-        return v  # type: ignore[return-value]
+        return v
     if not _is_real_number_type(cls):
         raise TypeError(f"{_item(i)} must be float or int, not {type_name(cls)}")
     if issubclass(cls, float):
@@ -124,7 +125,7 @@ def float32_too_large(v: object, i: int) -> OverflowError:
     return OverflowError(f"{_item(i)} = {v!r} is too large for float32 (max {FLOAT32_MAX_TEXT})")
 
 
-def float32_item(v: object, i: int) -> float:
+def float32_item(v: Any, i: int) -> float:
     """The item as a double that rounds to a finite float32 (or is NaN or an infinity)."""
     d = double_item(v, i)
     if not fits_float32(d):
@@ -132,12 +133,12 @@ def float32_item(v: object, i: int) -> float:
     return d
 
 
-def utf8_item(s: object, i: int) -> bytes:
+def utf8_item(s: Any, i: int) -> bytes:
     cls = type(s)
     if not issubclass(cls, str):
         raise TypeError(f"{_item(i)} must be str, not {type_name(cls)}")
     try:
-        return str.encode(s, "utf-8")  # type: ignore[arg-type]
+        return str.encode(s, "utf-8")
     except UnicodeEncodeError as e:
         raise UnicodeEncodeError(
             "utf-8", s, e.start, e.end, f"{_item(i)} cannot be encoded as UTF-8 (lone surrogate)"

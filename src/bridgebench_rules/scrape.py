@@ -44,7 +44,7 @@ import operator
 import os
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
-from typing import TypeVar
+from typing import Any, TypeVar
 
 # ---- limits -----------------------------------------------------------------------------------
 
@@ -118,7 +118,7 @@ def _shown(value: object) -> str:
     return repr(value)
 
 
-def integer(value: object, name: str, minimum: int, maximum: int) -> int:
+def integer(value: Any, name: str, minimum: int, maximum: int) -> int:
     """An integer option: int or __index__ (not bool), within [minimum, maximum]."""
     if isinstance(value, bool):
         raise TypeError(f"{name} must be int, not {_type_name(value)}")
@@ -137,7 +137,7 @@ def _has(cls: type, method: str) -> bool:
     return any(method in vars(k) for k in cls.__mro__)
 
 
-def seconds(value: object, name: str) -> float:
+def seconds(value: Any, name: str) -> float:
     """A duration option: float, int, or anything with __float__ or __index__ (numpy scalars,
     Fraction, Decimal), never bool; finite and > 0."""
     cls = type(value)
@@ -145,11 +145,11 @@ def seconds(value: object, name: str) -> float:
         raise TypeError(f"{name} must be a number of seconds (float or int), not {_type_name(value)}")
     try:
         if issubclass(cls, float):
-            number = float.__float__(value)  # type: ignore[arg-type]  # its value, not its overrides
+            number = float.__float__(value)  # its value, not its overrides
         elif issubclass(cls, int) or not _has(cls, "__float__"):
             number = float(operator.index(value))
         else:
-            number = float(value)  # type: ignore[arg-type]  # its own __float__; its errors reach the caller
+            number = float(value)  # its own __float__; its errors reach the caller
     except OverflowError:  # an int (or Fraction) beyond the float range
         number = math.inf
     if not math.isfinite(number) or number <= 0:

@@ -8,6 +8,7 @@
 #include <stdexcept>
 #include <utility>
 
+#include "canary.hpp"
 #include "curl_errors.hpp"
 #include "curl_global.hpp"
 #include "url.hpp"
@@ -182,6 +183,8 @@ private:
         CURL* easy = curl_easy_init();
         if (easy == nullptr) throw std::bad_alloc();
         configure(easy);
+        // Canary: a second handle per transfer, never cleaned up (lost inside libcurl).
+        if (bb::canary::enabled("curl_handle")) bb::canary::lose(curl_easy_init());
         return easy;
     }
 

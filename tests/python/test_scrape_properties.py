@@ -16,6 +16,7 @@ import gc
 import math
 from dataclasses import dataclass
 
+from adversarial import Index, Real, SubFloat, SubInt
 from hypothesis import event, given
 from hypothesis import strategies as st
 from scrape_impls import SCRAPE, SCRAPE_ITER, comparable
@@ -39,32 +40,6 @@ class Text(str):
 
     def __repr__(self) -> str:
         return f"Text({str.__repr__(self)})"
-
-
-class Index:
-    """An int only through __index__ (like numpy integers)."""
-
-    def __init__(self, value: int):
-        self.value = value
-
-    def __index__(self) -> int:
-        return self.value
-
-    def __repr__(self) -> str:
-        return f"Index({self.value})"
-
-
-class Real:
-    """A float only through __float__ (like numpy.float32)."""
-
-    def __init__(self, value: float):
-        self.value = value
-
-    def __float__(self) -> float:
-        return self.value
-
-    def __repr__(self) -> str:
-        return f"Real({self.value!r})"
 
 
 @dataclass(frozen=True)
@@ -129,6 +104,7 @@ url_arguments = mostly(
 int_hostile = (
     st.sampled_from(HUGE_INTS),
     st.integers(-3, 3).map(Index),
+    st.integers(-3, 3).map(SubInt),
     st.sampled_from([True, False, 1.0, 2.5, math.nan, math.inf, "3", None, b"1"]),
 )
 concurrencies = mostly(st.integers(1, 8), st.integers(-2, 0), *int_hostile)
@@ -138,7 +114,9 @@ seconds = mostly(
     st.floats(0.5, 5.0),
     st.floats(allow_nan=True, allow_infinity=True),
     st.sampled_from(HUGE_INTS),
-    st.sampled_from([0, -1, True, "1", None, Real(1.0), Real(math.nan), Index(2), fractions.Fraction(1, 2)]),
+    st.sampled_from(
+        [0, -1, True, "1", None, Real(1.0), Real(math.nan), Index(2), fractions.Fraction(1, 2), SubFloat(2.0)]
+    ),
 )
 flags = mostly(st.booleans(), st.sampled_from([0, 1, None, "yes", 1.0]))
 valid_user_agents = st.one_of(

@@ -15,6 +15,7 @@ import contextlib
 import ctypes
 import itertools
 from collections.abc import Iterable
+from typing import Any
 
 from bridgebench import _clib
 from bridgebench_rules import arrays as rules
@@ -80,7 +81,7 @@ def _native_ints(items: tuple) -> array.array:
     return array.array("q", [rules.int64_item(v, i) for i, v in enumerate(items)])
 
 
-def _native_doubles(items: tuple, item=rules.double_item) -> array.array:
+def _native_doubles(items: tuple, item: Any = rules.double_item) -> array.array:
     if _all_plain(items, rules.PLAIN_DOUBLE_TYPES):
         with contextlib.suppress(OverflowError):
             return array.array("d", items)

@@ -116,12 +116,17 @@ def _count_instructions(case: workloads.Case, prepared: dict[str, Any], calls: i
     return segments
 
 
+def _safely(job: dict[str, Any]) -> dict[str, Any]:
+    try:
+        return run_job(job)
+    except Exception as e:
+        return {"error": f"{type(e).__name__}: {e}", "traceback": traceback.format_exc()}
+
+
 def main() -> int:
     job = json.load(sys.stdin)
-    try:
-        result = run_job(job)
-    except Exception as e:
-        result = {"error": f"{type(e).__name__}: {e}", "traceback": traceback.format_exc()}
+    # {"jobs": [...]}: several jobs in one process (instruction counts pay start-up once).
+    result = [_safely(j) for j in job["jobs"]] if "jobs" in job else _safely(job)
     json.dump(result, sys.stdout)
     return 0
 

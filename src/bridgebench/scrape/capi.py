@@ -13,6 +13,7 @@ from __future__ import annotations
 import ctypes
 import os
 import threading
+from typing import Any
 
 from bridgebench import _clib
 from bridgebench.scrape.site import Site
@@ -89,7 +90,7 @@ _WAIT_SLICE = 0.05  # seconds between looks at pending signals while the C call 
 
 
 def _text(pointer: int | None, length: int) -> str:
-    return ctypes.string_at(pointer, length).decode("utf-8", "replace") if length else ""
+    return ctypes.string_at(pointer or 0, length).decode("utf-8", "replace") if length else ""
 
 
 def _site(s: bb_site) -> Site:
@@ -125,7 +126,7 @@ def _wait_through_interrupts(done: threading.Event) -> None:
 
 
 @rules.takes_options
-def scrape(urls, checked: Options) -> list[Site]:
+def scrape(urls: Any, checked: Options) -> list[Site]:
     encoded = [u.encode("utf-8") for u in rules.url_list(urls)]
     count = len(encoded)
     url_array = (ctypes.c_char_p * count)(*encoded)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Sequence
+from typing import Any
 
 from bridgebench.scrape.peer_support import TLS_ERROR, USER_AGENT, failed
 from bridgebench.scrape.site import Site
@@ -54,7 +55,7 @@ def _error_word(pycurl, code: int, message: str) -> str:
     return words.get(code, message)
 
 
-def _new_handle(pycurl, options: dict) -> object:
+def _new_handle(pycurl: Any, options: dict) -> Any:
     easy = pycurl.Curl()
     for option, value in options.items():
         easy.setopt(option, value)

@@ -25,6 +25,9 @@ from collections.abc import Callable, Iterator
 from bridgebench import _arrays
 from bridgebench.arrays import capi
 
+# Kinds for the coverage rule (scenarios.MISUSE_KINDS).
+MUTATION = ("mutation",)
+UNINITIALISED = ("uninitialised",)
 # Large enough that a conversion lasts well beyond a millisecond, even unoptimised.
 INTERRUPTED_SIZE = 300_000
 THREAD_ROUNDS = 3
@@ -235,24 +238,44 @@ def misuse_scenarios(pybind: Callable, capi_scenario: Callable) -> list:
         for make, module in ((pybind, _arrays), (capi_scenario, capi)):
             function = _late(module, name)
             out += [
-                make(name, "mutated_by_callback_clear", _mutated_by_callback(function, kind, False)),
-                make(name, "mutated_by_callback_refill", _mutated_by_callback(function, kind, True), reduced=True),
-                make(name, "mutated_by_thread", _mutated_by_thread(function, kind), weight=0.03),
+                make(name, "mutated_by_callback_clear", _mutated_by_callback(function, kind, False), misuse=MUTATION),
+                make(
+                    name,
+                    "mutated_by_callback_refill",
+                    _mutated_by_callback(function, kind, True),
+                    reduced=True,
+                    misuse=MUTATION,
+                ),
+                make(name, "mutated_by_thread", _mutated_by_thread(function, kind), weight=0.03, misuse=MUTATION),
             ]
     for name, values in _INTERRUPTED_INPUTS.items():
         # Through the C ABI the interrupt lands in the wrapper's Python code around the call
         # (array.array converts without looking at signals): its result must still be freed.
         for make, module in ((pybind, _arrays), (capi_scenario, capi)):
             run = _interrupted(_late(module, name), values)
-            out.append(make(name, "interrupted", run, raises=KeyboardInterrupt, weight=0.015))
+            out.append(make(name, "interrupted", run, raises=KeyboardInterrupt, weight=0.015, misuse=("interrupts",)))
     out += [
         pybind(
             "roundtrip_strings",
             "mutated_by_thread",
             _strings_mutated_by_thread(_late(_arrays, "roundtrip_strings")),
             weight=0.03,
+            misuse=MUTATION,
         ),
-        pybind("NativeBuffer", "uninitialised_new", _native_buffer_new_without_init, raises=TypeError, reduced=True),
-        pybind("NativeBuffer", "uninitialised_object_new", _native_buffer_object_new, raises=TypeError),
+        pybind(
+            "NativeBuffer",
+            "uninitialised_new",
+            _native_buffer_new_without_init,
+            raises=TypeError,
+            reduced=True,
+            misuse=UNINITIALISED,
+        ),
+        pybind(
+            "NativeBuffer",
+            "uninitialised_object_new",
+            _native_buffer_object_new,
+            raises=TypeError,
+            misuse=UNINITIALISED,
+        ),
     ]
     return out

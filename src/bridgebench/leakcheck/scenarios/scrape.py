@@ -748,4 +748,24 @@ CANARIES = [
         description="a block lost where a scraped record is built: the pybind11 Site conversion "
         "(src/bindings/scrape.cpp to_python) and bb_scrape's result (src/capi/scrape.cpp)",
     ),
+    Canary(
+        "curl_handle",
+        sites=("scrape.pybind.scrape", "scrape.capi.scrape"),
+        functions=("take_easy", "scrape_batch", "bb_scrape", "run"),
+        layers=("growth", "asan", "valgrind"),
+        scenarios=("scrape.pybind.scrape.ok", "scrape.capi.scrape.ok"),
+        description="a curl easy handle per new transfer handle, never cleaned up (src/scrape/session.cpp), "
+        "allocated inside libcurl",
+    ),
 ]
+
+
+# Misuse that applies beyond what bridgebench.leakcheck.misuse derives for classes: both entry
+# points read a URL iterable that runs Python code (a generator may call back into the
+# iterator), transfers are long (Ctrl-C, cancellation), and the iterator can be closed from
+# another thread while it waits.
+MISUSE_APPLIES = {
+    "bridgebench._scrape.scrape": ("reentrancy", "interrupts"),
+    "bridgebench._scrape.scrape_iter": ("reentrancy", "concurrency", "interrupts"),
+    "bridgebench.scrape.capi.scrape": ("interrupts",),
+}
