@@ -2,75 +2,25 @@
 
 Same API and same answers as ``bridgebench.spell`` (see docs/spell.md for the semantics):
 ``suggest``, ``suggest_k``, ``distance``, ``similarity``, ``spellcheck`` and ``Speller``.
-Distances are over code points (a Python str's characters), case-sensitive, unnormalised.
-Ties go to the word that comes first in the dictionary; duplicates count once, at their
-first position. This is the reference the native engine is tested against, so it favours
-being obviously right over being fast (its only shortcut is skipping words whose length
-alone rules them out).
+The default ranking, ``damerau``, is in ``python_baseline.spell_ranking``. The other metrics
+work over code points (a Python str's characters), case-sensitive, unnormalised, ties to the
+word that comes first in the dictionary. Duplicates count once, at their first position.
+This is the reference the native engine is tested against, so it favours being obviously
+right over being fast (its only shortcut is skipping words whose length alone rules them
+out).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from pathlib import Path
+from typing import Any
 
-METRICS = ("levenshtein", "indel", "jaro")
-DEFAULT_DICTIONARY_NAME = "american-english-huge.txt"
+from bridgebench_rules import spell as rules
+from python_baseline import spell_ranking
 
-
-# ---- argument checks (the messages name the argument, as the native module's do) ----------
-
-
-def _check_str(value, argument: str) -> str:
-    if not isinstance(value, str):
-        raise TypeError(f"{argument} must be str, not {type(value).__name__}")
-    return value
-
-
-def _check_count(value, argument: str, allow_none: bool = False):
-    if value is None and allow_none:
-        return None
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise TypeError(f"{argument} must be int, not {type(value).__name__}")
-    if value < 0:
-        raise ValueError(f"{argument} must be >= 0, got {value}")
-    return value
-
-
-def _check_metric(metric) -> str:
-    if not isinstance(metric, str):
-        raise TypeError(f"metric must be str, not {type(metric).__name__}")
-    if metric not in METRICS:
-        raise ValueError(f"metric must be one of {', '.join(METRICS)}, got {metric!r}")
-    return metric
-
-
-def _check_limits(metric: str, max_distance, min_similarity):
-    max_distance = _check_count(max_distance, "max_distance", allow_none=True)
-    if min_similarity is not None:
-        if isinstance(min_similarity, bool) or not isinstance(min_similarity, (int, float)):
-            raise TypeError(f"min_similarity must be float, not {type(min_similarity).__name__}")
-        min_similarity = float(min_similarity)
-        if min_similarity != min_similarity:
-            raise ValueError("min_similarity must not be NaN")
-    if metric == "levenshtein" and min_similarity is not None:
-        raise ValueError("min_similarity applies to metric='indel' or 'jaro'; use max_distance with 'levenshtein'")
-    if metric != "levenshtein" and max_distance is not None:
-        raise ValueError("max_distance applies to metric='levenshtein'; use min_similarity with 'indel' or 'jaro'")
-    return max_distance, min_similarity
-
-
-def _unique_words(words, argument: str = "dictionary") -> list[str]:
-    if isinstance(words, (str, bytes)):
-        raise TypeError(f"{argument} must be a list or other sequence, not {type(words).__name__}")
-    try:
-        items = list(words)
-    except TypeError:
-        raise TypeError(f"{argument} must be a list or other sequence, not {type(words).__name__}") from None
-    for i, w in enumerate(items):
-        if not isinstance(w, str):
-            raise TypeError(f"{argument}[{i}] must be str, not {type(w).__name__}")
-    return list(dict.fromkeys(items))
+METRICS = rules.METRIC_NAMES
+DEFAULT_DICTIONARY_NAME = rules.DEFAULT_DICTIONARY_NAME
 
 
 # ---- the measures ----------------------------------------------------------------------------
@@ -124,6 +74,9 @@ def _jaro(a: str, b: str) -> float:
 
 
 def _similarity(a: str, b: str, metric: str) -> float:
+    if metric == "damerau":
+        longer = max(len(a), len(b))
+        return 1.0 if longer == 0 else 1.0 - spell_ranking.osa(spell_ranking.fold(a), spell_ranking.fold(b)) / longer
     if metric == "levenshtein":
         longer = max(len(a), len(b))
         return 1.0 if longer == 0 else 1.0 - _levenshtein(a, b) / longer
@@ -136,13 +89,13 @@ def _similarity(a: str, b: str, metric: str) -> float:
 # ---- searches ----------------------------------------------------------------------------------
 
 
-def _search(words: list[str], query: str, k: int, metric: str, max_distance, min_similarity) -> list:
+def _search(words: list[str], query: str, k: int, metric: str, max_distance: Any, min_similarity: Any) -> list:
     """The k best (word, score) pairs, best first, ties in dictionary order."""
     if k == 0:
         return []
     if metric == "levenshtein":
         limit = max_distance
-        scored = []  # (distance, position, word)
+        scored: list[tuple[int, int, str]] = []  # (distance, position, word)
         for position, word in enumerate(words):
             # Length alone bounds the distance; skip words that cannot make the cut.
             worst = scored[-1][0] if len(scored) == k else limit
@@ -155,29 +108,31 @@ def _search(words: list[str], query: str, k: int, metric: str, max_distance, min
             scored.sort()
             del scored[k:]
         return [(word, d) for d, _, word in scored]
-    scored = []  # (-similarity, position, word)
+    ranked: list[tuple[float, int, str]] = []  # (-similarity, position, word)
     for position, word in enumerate(words):
         s = _similarity(query, word, metric)
         if min_similarity is not None and s < min_similarity:
             continue
-        scored.append((-s, position, word))
-        scored.sort()
-        del scored[k:]
-    return [(word, -s) for s, _, word in scored]
+        ranked.append((-s, position, word))
+        ranked.sort()
+        del ranked[k:]
+    return [(word, -s) for s, _, word in ranked]
 
 
 _default_words: list[str] | None = None
+_default_frequencies: dict[str, int] | None = None
+
+
+def _data_file(name: str) -> Path:
+    here = Path(__file__).resolve().parent
+    for candidate in (here.parent / "bridgebench" / "data" / name, here.parent / "data" / name):
+        if candidate.is_file():
+            return candidate
+    raise FileNotFoundError(f"{name} not found next to {here}")
 
 
 def default_dictionary_path() -> Path:
-    here = Path(__file__).resolve().parent
-    for candidate in (
-        here.parent / "bridgebench" / "data" / DEFAULT_DICTIONARY_NAME,
-        here.parent / "data" / DEFAULT_DICTIONARY_NAME,
-    ):
-        if candidate.is_file():
-            return candidate
-    raise FileNotFoundError(f"default dictionary {DEFAULT_DICTIONARY_NAME} not found next to {here}")
+    return _data_file(DEFAULT_DICTIONARY_NAME)
 
 
 def default_words() -> list[str]:
@@ -188,27 +143,62 @@ def default_words() -> list[str]:
     return _default_words
 
 
+def _default_frequency_of() -> dict[str, int]:
+    """Each default word's frequency (the list is keyed by lower-case words)."""
+    global _default_frequencies
+    if _default_frequencies is None:
+        table = rules.read_frequencies(_data_file(rules.FREQUENCY_LIST_NAME).read_text(encoding="utf-8"))
+        _default_frequencies = {w: table.get(w.lower(), 0) for w in default_words()}
+    return _default_frequencies
+
+
 class Speller:
     """A dictionary, deduplicated once (first position wins)."""
 
-    def __init__(self, words: Iterable[str]):
-        self.words = _unique_words(words, "words")
+    _words: list[str] | None = None  # set once, by __init__
+    _frequency: dict[str, int] | None = None  # word -> the largest frequency given for it
+    _keys: spell_ranking.Keys | None = None  # built on the first damerau search
+
+    def __init__(self, words: Iterable[str], *, frequencies: Sequence[int] | None = None):
+        checked = rules.words(words)
+        counts = rules.frequencies(frequencies, len(checked))
+        if self._words is not None:
+            raise TypeError(rules.ALREADY_INITIALISED)
+        self._frequency = {}
+        for w, f in zip(checked, counts or [], strict=False):
+            self._frequency[w] = max(self._frequency.get(w, 0), f)
+        self._words = list(dict.fromkeys(checked))
+
+    def _index(self) -> list[str]:
+        if self._words is None:
+            raise TypeError(rules.NOT_INITIALISED)
+        return self._words
+
+    @property
+    def words(self) -> list[str]:
+        """The unique words, in dictionary order (a copy: changing it changes nothing here)."""
+        return list(self._index())
 
     def __len__(self) -> int:
-        return len(self.words)
+        return len(self._index())
+
+    def _ranked(self, query: rules.Query) -> list:
+        o = query.options
+        if o.metric.name == "damerau":
+            if self._keys is None:
+                self._keys = spell_ranking.Keys(self._index(), self._frequency or {})
+            return spell_ranking.search(self._keys, query.word, query.k, o.max_distance)
+        return _search(self._index(), query.word, query.k, o.metric.name, o.max_distance, o.min_similarity)
 
     def suggest(
         self,
         word: str,
         *,
         max_distance: int | None = None,
-        metric: str = "levenshtein",
+        metric: str = rules.DEFAULT_METRIC,
         min_similarity: float | None = None,
     ) -> str | None:
-        _check_str(word, "word")
-        metric = _check_metric(metric)
-        max_distance, min_similarity = _check_limits(metric, max_distance, min_similarity)
-        best = _search(self.words, word, 1, metric, max_distance, min_similarity)
+        best = self._ranked(rules.suggest_arguments(word, max_distance, metric, min_similarity))
         return best[0][0] if best else None
 
     def suggest_k(
@@ -217,14 +207,10 @@ class Speller:
         k: int,
         *,
         max_distance: int | None = None,
-        metric: str = "levenshtein",
+        metric: str = rules.DEFAULT_METRIC,
         min_similarity: float | None = None,
     ) -> list[tuple[str, int | float]]:
-        _check_str(word, "word")
-        k = _check_count(k, "k")
-        metric = _check_metric(metric)
-        max_distance, min_similarity = _check_limits(metric, max_distance, min_similarity)
-        return _search(self.words, word, k, metric, max_distance, min_similarity)
+        return self._ranked(rules.suggest_k_arguments(word, k, max_distance, metric, min_similarity))
 
     def suggest_many(
         self,
@@ -232,30 +218,32 @@ class Speller:
         *,
         max_distance: int | None = None,
         threads: int | None = None,
-        metric: str = "levenshtein",
+        metric: str = rules.DEFAULT_METRIC,
         min_similarity: float | None = None,
     ) -> list[str | None]:
-        if isinstance(words, (str, bytes)):
-            raise TypeError(f"words must be a list or other sequence, not {type(words).__name__}")
-        queries = list(words)
-        for i, q in enumerate(queries):
-            if not isinstance(q, str):
-                raise TypeError(f"words[{i}] must be str, not {type(q).__name__}")
-        if threads is not None and _check_count(threads, "threads") == 0:
-            raise ValueError("threads must be >= 1 (or None for all cores)")
-        return [
-            self.suggest(q, max_distance=max_distance, metric=metric, min_similarity=min_similarity) for q in queries
-        ]
+        batch = rules.suggest_many_arguments(words, max_distance, threads, metric, min_similarity)
+        answers = []
+        for q in batch.words:
+            best = self._ranked(rules.Query(q, 1, batch.options))
+            answers.append(best[0][0] if best else None)
+        return answers
 
 
-def _speller(dictionary) -> Speller:
+_default_speller: Speller | None = None
+
+
+def _speller(dictionary: Any) -> Speller:
     if dictionary is None:
-        speller = Speller.__new__(Speller)
-        speller.words = default_words()
-        return speller
+        global _default_speller
+        if _default_speller is None:
+            speller = Speller.__new__(Speller)
+            speller._words = default_words()  # already unique: no need for a copy
+            speller._frequency = _default_frequency_of()
+            _default_speller = speller
+        return _default_speller
     if isinstance(dictionary, Speller):
         return dictionary
-    return Speller(_unique_words(dictionary))
+    return Speller(rules.dictionary(dictionary))
 
 
 def suggest(
@@ -263,10 +251,10 @@ def suggest(
     dictionary: Sequence[str] | None = None,
     *,
     max_distance: int | None = None,
-    metric: str = "levenshtein",
+    metric: str = rules.DEFAULT_METRIC,
     min_similarity: float | None = None,
 ) -> str | None:
-    _check_str(word, "word")
+    rules.suggest_arguments(word, max_distance, metric, min_similarity)
     return _speller(dictionary).suggest(word, max_distance=max_distance, metric=metric, min_similarity=min_similarity)
 
 
@@ -276,29 +264,32 @@ def suggest_k(
     dictionary: Sequence[str] | None = None,
     *,
     max_distance: int | None = None,
-    metric: str = "levenshtein",
+    metric: str = rules.DEFAULT_METRIC,
     min_similarity: float | None = None,
 ) -> list[tuple[str, int | float]]:
-    _check_str(word, "word")
-    _check_count(k, "k")
+    rules.suggest_k_arguments(word, k, max_distance, metric, min_similarity)
     return _speller(dictionary).suggest_k(
         word, k, max_distance=max_distance, metric=metric, min_similarity=min_similarity
     )
 
 
 def distance(a: str, b: str) -> int:
-    return _levenshtein(_check_str(a, "a"), _check_str(b, "b"))
+    x, y, _ = rules.pair_arguments(a, b)
+    return _levenshtein(x, y)
 
 
-def similarity(a: str, b: str, metric: str = "levenshtein") -> float:
-    return _similarity(_check_str(a, "a"), _check_str(b, "b"), _check_metric(metric))
+def similarity(a: str, b: str, metric: str = rules.PAIR_METRIC) -> float:
+    x, y, m = rules.pair_arguments(a, b, metric)
+    return _similarity(x, y, m.name)
 
 
-def spellcheck(word: str, dictionary: Sequence[str] | None = None, metric: str = "indel") -> tuple[str | None, float]:
+def spellcheck(
+    word: str, dictionary: Sequence[str] | None = None, metric: str = rules.SPELLCHECK_METRIC
+) -> tuple[str | None, float]:
     """The one-call form: (suggested_word, likelihood), the likelihood being the similarity."""
-    _check_str(word, "word")
-    best = _speller(dictionary).suggest(word, metric=_check_metric(metric))
-    return (None, 0.0) if best is None else (best, _similarity(word, best, metric))
+    query = rules.suggest_arguments(word, None, metric, None)
+    best = _speller(dictionary).suggest(word, metric=metric)
+    return (None, 0.0) if best is None else (best, _similarity(query.word, best, query.options.metric.name))
 
 
 __all__ = [

@@ -15,13 +15,15 @@ log() { printf '\033[1m[bootstrap]\033[0m %s\n' "$*" >&2; }
 # --- system packages ----------------------------------------------------------------------
 apt_packages=(
   g++ pkg-config            # compiler and dependency lookup for Meson
-  libcurl4-openssl-dev      # the scraper's HTTP client (libcurl multi)
+  libcurl4-openssl-dev      # the scraper's HTTP client (libcurl multi); also pycurl's build headers
+  libssl-dev                # OpenSSL headers: pycurl (a scrape peer) builds against them
   libgtest-dev              # GoogleTest suites
   libbenchmark-dev          # Google Benchmark benches
   valgrind                  # leak audit: memcheck layer
   clang-format clang-tidy   # C++ style and bug-pattern gates (tests/python/test_style.py)
   clang libclang-rt-14-dev  # leak audit: fuzz layer (libFuzzer and clang's ASan/UBSan runtimes, build/fuzz)
   nginx libnginx-mod-http-echo  # scraper fixture site (echo module for delayed responses)
+  wrk                       # scrape benchmark: the server's ceiling (a C load generator, same URLs)
 )
 missing=()
 for pkg in "${apt_packages[@]}"; do

@@ -111,6 +111,7 @@ void BM_Suggest(benchmark::State& state) {
     state.SetItemsProcessed(state.iterations());
     state.SetLabel(options.metric == spell::Metric::levenshtein ? "levenshtein"
                    : options.metric == spell::Metric::indel     ? "indel"
+                   : options.metric == spell::Metric::damerau   ? "damerau"
                                                                 : "jaro");
 }
 
@@ -157,7 +158,7 @@ void BM_KernelJaro(benchmark::State& state) {
 }  // namespace
 
 BENCHMARK(BM_BuildIndex)->Unit(benchmark::kMillisecond);
-BENCHMARK(BM_Suggest)->ArgName("metric")->DenseRange(0, 2)->Unit(benchmark::kMicrosecond);
+BENCHMARK(BM_Suggest)->ArgName("metric")->DenseRange(0, 3)->Unit(benchmark::kMicrosecond);
 BENCHMARK(BM_SuggestMany)->ArgName("threads")->Arg(1)->Arg(2)->Unit(benchmark::kMillisecond)->UseRealTime();
 BENCHMARK(BM_KernelLevenshtein)->RangeMultiplier(2)->Range(8, 256)->Complexity();
 BENCHMARK(BM_KernelLcs)->RangeMultiplier(2)->Range(8, 256)->Complexity();

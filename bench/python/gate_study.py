@@ -49,6 +49,12 @@ def scaled(run: RunResult, key: tuple[str, str, int, str], factor: float) -> Run
     return replace_measurements(run, {key: m})
 
 
+def scaled_instructions(run: RunResult, key: tuple, factor: float) -> RunResult:
+    row = next(r for r in run.rows() if r.key == key)
+    m = dataclasses.replace(row.measurement, instructions=row.measurement.instructions * factor)  # type: ignore[operator]
+    return replace_measurements(run, {key: m})
+
+
 def flagged(comparison: gate.Comparison, key: tuple[str, str, int, str]) -> bool:
     return any(r.new.key == key for r in comparison.failures)
 
@@ -59,6 +65,9 @@ def study_wall(runs: list[RunResult]) -> list[str]:
     aa = [gate.compare(a, b, wall) for a, b in pairs]
     ab10 = [flagged(gate.compare(a, scaled(b, SCALED, 1.10), wall), SCALED) for a, b in pairs]
     ab02 = [flagged(gate.compare(a, scaled(b, SCALED, 1.02), wall), SCALED) for a, b in pairs]
+    # The same scaling against a copy of the run itself: the test's power without run-to-run drift.
+    self10 = [flagged(gate.compare(b, scaled(b, SCALED, 1.10), wall), SCALED) for b in runs]
+    spreads = sorted(r.measurement.spread() for run in runs for r in run.rows() if r.key == SCALED)
     failing_rows = sorted({r.label for c in aa for r in c.failures})
     changes = sorted(abs(r.change) for c in aa for r in c.rows if r.gated)
     lines = [
@@ -69,6 +78,8 @@ def study_wall(runs: list[RunResult]) -> list[str]:
         + ", ".join(f"{v} {sum(r.verdict == v for c in aa for r in c.rows if r.gated)}" for v in _verdicts()),
         f"- A/B x1.10 on {'.'.join(map(str, SCALED))}: flagged in {sum(ab10)} of {len(ab10)}",
         f"- A/B x1.02 on {'.'.join(map(str, SCALED))}: flagged in {sum(ab02)} of {len(ab02)}",
+        f"- x1.10 against a scaled copy of the same run: flagged in {sum(self10)} of {len(self10)} "
+        f"(its within-run spread, IQR/median: median {spreads[len(spreads) // 2] * 100:.0f} %)",
     ]
     return lines
 
@@ -87,10 +98,31 @@ def study_instructions(runs: list[RunResult], cost: list[tuple[float, float]]) -
     worst = max(spreads.items(), key=lambda kv: kv[1]) if spreads else None
     pairs = list(zip(runs, runs[1:], strict=False))
     failures = sum(bool(gate.compare(a, b, gate.Thresholds()).failures) for a, b in pairs)
+    counted = next(
+        (r.key for r in runs[-1].rows() if r.measurement.kind == "native" and r.measurement.instructions), None
+    )
+    ab = (
+        {
+            factor: sum(
+                any(
+                    r.new.key == counted
+                    for r in gate.compare(a, scaled_instructions(b, counted, factor), gate.Thresholds()).failures
+                )
+                for a, b in pairs
+            )
+            for factor in (1.02, 1.005)
+        }
+        if counted
+        else {}
+    )
     lines = [
         f"- instructions: {len(spreads)} rows counted in {len(runs)} runs; largest run-to-run difference "
         + (f"{worst[1] * 100:.3f} % ({'.'.join(map(str, worst[0]))})" if worst else "n/a"),
         f"- instructions A/A: {failures} of {len(pairs)} compares failed the gate at 1 %",
+        *(
+            f"- instructions A/B x{factor} on {'.'.join(map(str, counted))}: flagged in {n} of {len(pairs)}"
+            for factor, n in ab.items()
+        ),
     ]
     for wall_s, instr_s in cost:
         lines.append(
@@ -120,7 +152,7 @@ def main() -> int:
     for i in range(args.instructions_runs):
         run, s = bench(args.out / f"instructions-{i:02d}", args.workloads, args.sizes, instructions=True)
         instr_runs.append(run)
-        cost.append((seconds[i], s))
+        cost.append((seconds[i % len(seconds)], s))
         print(f"instructions run {i + 1}/{args.instructions_runs}: {s:.0f} s", flush=True)
 
     lines = [

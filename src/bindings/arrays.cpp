@@ -11,14 +11,18 @@
 
 #include "arrays.hpp"
 #include "canary.hpp"
+#include "canary_python.hpp"
 #include "ledger.hpp"
+#include "native_buffer.hpp"
 #include "python_inputs.hpp"
 
 namespace py = pybind11;
 namespace ledger = bb::ledger;
 using bb::bindings::BufferView;
-using bb::bindings::FastSequence;
 using bb::bindings::GilReleaseIf;
+using bb::bindings::ItemReader;
+using bb::bindings::make_native_buffer;
+using bb::bindings::NewNativeBuffer;
 using bb::bindings::raise;
 
 namespace {
@@ -27,49 +31,124 @@ namespace {
 // more than releasing and re-taking the GIL costs; below it, holding on is cheaper.
 constexpr Py_ssize_t release_gil_from = 1 << 13;
 
+// A conversion of millions of items holds the GIL for a second or more, and CPython runs signal
+// handlers only between bytecodes: every this many items the loops ask whether Ctrl-C (or any
+// signal with a Python handler) arrived, a flag test when none did, so the call stops within a
+// millisecond or so with KeyboardInterrupt.
+constexpr std::size_t check_signals_every = 1 << 16;
+
+void check_signals(std::size_t i) {
+    if (i % check_signals_every == check_signals_every - 1 && PyErr_CheckSignals() != 0) {
+        throw py::error_already_set();
+    }
+}
+
 void maybe_plant_copy_canary(const char* site_name) {
     if (bb::canary::enabled("pybind_copy")) bb::canary::plant_leak(site_name, 96);
 }
 
 // ---- Python -> native ------------------------------------------------------------------
+//
+// Every input is read through an ItemReader (python_inputs.hpp): an item's __index__ or
+// __float__ is Python code that may clear or refill the caller's list, so from the first such
+// item on the loop reads a snapshot of the items we own; each item is converted exactly once and
+// in order, and the output is sized from the items as they were when the call started.
+// The rules (which items are accepted, the messages, the first bad index) are those of
+// bridgebench_rules/arrays.py, which the baseline and the C ABI wrapper import; the tests hold
+// the three to the same exception, message and index.
+
+// Items whose conversion runs no Python code (ItemReader reads a list in place while they last).
+bool is_exact_int(PyObject* item) {
+    return PyLong_CheckExact(item);
+}
+bool is_exact_number(PyObject* item) {
+    return PyFloat_CheckExact(item) || PyLong_CheckExact(item);
+}
+bool is_exact_str(PyObject* item) {
+    return PyUnicode_CheckExact(item);
+}
+
+// Python's bool is an int subclass, but True in a list of numbers is almost always a bug.
+bool is_integer_like(PyObject* item) {
+    if (PyBool_Check(item)) return false;
+    const PyNumberMethods* number = Py_TYPE(item)->tp_as_number;
+    return PyLong_Check(item) || (number != nullptr && number->nb_index != nullptr);
+}
+
+bool is_real_number(PyObject* item) {
+    if (PyBool_Check(item)) return false;
+    const PyNumberMethods* number = Py_TYPE(item)->tp_as_number;
+    return PyFloat_Check(item) || PyLong_Check(item) ||
+           (number != nullptr && (number->nb_float != nullptr || number->nb_index != nullptr));
+}
+
+std::int64_t int64_from(PyObject* item, Py_ssize_t i) {
+    if (!is_integer_like(item)) {
+        raise(PyExc_TypeError, "values[%zd] must be int, not %.100s", i, Py_TYPE(item)->tp_name);
+    }
+    // operator.index(): an int (or int subclass) as it is, anything else through its __index__,
+    // whose own exceptions reach the caller unchanged.
+    auto index = py::reinterpret_steal<py::object>(PyNumber_Index(item));
+    if (!index) throw py::error_already_set();
+    int overflow = 0;
+    const long long v = PyLong_AsLongLongAndOverflow(index.ptr(), &overflow);
+    if (overflow != 0) raise(PyExc_OverflowError, "values[%zd] = %R does not fit in int64", i, item);
+    if (v == -1 && PyErr_Occurred()) throw py::error_already_set();
+    return v;
+}
 
 ledger::vector<std::int64_t> ints_from(py::handle values, ledger::Site& site) {
-    FastSequence seq(values, "values");
-    ledger::vector<std::int64_t> out(static_cast<std::size_t>(seq.size()), ledger::Allocator<std::int64_t>(site));
-    PyObject* const* items = seq.items();
-    for (Py_ssize_t i = 0; i < seq.size(); ++i) {
-        PyObject* item = items[i];
-        // bool is an int subclass, but True in a list of ints is almost always a bug.
-        if (!PyLong_Check(item) || PyBool_Check(item)) {
-            raise(PyExc_TypeError, "values[%zd] must be int, not %.100s", i, Py_TYPE(item)->tp_name);
-        }
-        int overflow = 0;
-        const long long v = PyLong_AsLongLongAndOverflow(item, &overflow);
-        if (overflow != 0) raise(PyExc_OverflowError, "values[%zd] = %R does not fit in int64", i, item);
-        if (v == -1 && PyErr_Occurred()) throw py::error_already_set();
-        out[static_cast<std::size_t>(i)] = v;
+    ItemReader items(values, "values");
+    ledger::vector<std::int64_t> out(static_cast<std::size_t>(items.size()), ledger::Allocator<std::int64_t>(site));
+    for (Py_ssize_t i = 0; i < items.size(); ++i) {
+        out[static_cast<std::size_t>(i)] = int64_from(items.get(i, is_exact_int), i);
+        check_signals(static_cast<std::size_t>(i));
     }
     return out;
 }
 
 double double_from(PyObject* item, Py_ssize_t i) {
     if (PyFloat_CheckExact(item)) return PyFloat_AS_DOUBLE(item);
-    if (PyFloat_Check(item) || (PyLong_Check(item) && !PyBool_Check(item))) {
-        const double v = PyFloat_AsDouble(item);
-        if (v == -1.0 && PyErr_Occurred()) {
-            PyErr_Clear();
-            raise(PyExc_OverflowError, "values[%zd] = %R is too large for a double", i, item);
-        }
-        return v;
+    if (!is_real_number(item)) {
+        raise(PyExc_TypeError, "values[%zd] must be float or int, not %.100s", i, Py_TYPE(item)->tp_name);
     }
-    raise(PyExc_TypeError, "values[%zd] must be float or int, not %.100s", i, Py_TYPE(item)->tp_name);
+    // A float subclass is read as it is; anything else through __float__ (or __index__).
+    const double v = PyFloat_AsDouble(item);
+    if (v == -1.0 && PyErr_Occurred()) {
+        // Too large for a double is ours to name; any other exception came from the item's own
+        // __float__ or __index__ and reaches the caller unchanged.
+        if (!PyErr_ExceptionMatches(PyExc_OverflowError)) throw py::error_already_set();
+        PyErr_Clear();
+        raise(PyExc_OverflowError, "values[%zd] = %R is too large for a double", i, item);
+    }
+    return v;
 }
 
 ledger::vector<double> doubles_from(py::handle values, ledger::Site& site) {
-    FastSequence seq(values, "values");
-    ledger::vector<double> out(static_cast<std::size_t>(seq.size()), ledger::Allocator<double>(site));
-    PyObject* const* items = seq.items();
-    for (Py_ssize_t i = 0; i < seq.size(); ++i) out[static_cast<std::size_t>(i)] = double_from(items[i], i);
+    ItemReader items(values, "values");
+    ledger::vector<double> out(static_cast<std::size_t>(items.size()), ledger::Allocator<double>(site));
+    for (Py_ssize_t i = 0; i < items.size(); ++i) {
+        out[static_cast<std::size_t>(i)] = double_from(items.get(i, is_exact_number), i);
+        check_signals(static_cast<std::size_t>(i));
+    }
+    return out;
+}
+
+// Doubles that all fit in float32: an element too large for it is reported where it stands, so
+// the first bad element in order is the one named, whatever is wrong with the later ones.
+ledger::vector<double> float32_doubles_from(py::handle values, ledger::Site& site) {
+    ItemReader items(values, "values");
+    ledger::vector<double> out(static_cast<std::size_t>(items.size()), ledger::Allocator<double>(site));
+    for (Py_ssize_t i = 0; i < items.size(); ++i) {
+        PyObject* item = items.get(i, is_exact_number);
+        const double v = double_from(item, i);
+        if (!bb::arrays::fits_float32(v)) {
+            raise(PyExc_OverflowError, "values[%zd] = %R is too large for float32 (max 3.4028234663852886e+38)", i,
+                  item);
+        }
+        out[static_cast<std::size_t>(i)] = v;
+        check_signals(static_cast<std::size_t>(i));
+    }
     return out;
 }
 
@@ -95,28 +174,20 @@ ledger::vector<double> doubles_from(py::handle values, ledger::Site& site) {
 }
 
 bb::arrays::StringArray strings_from(py::handle values, ledger::Site& site) {
-    FastSequence seq(values, "values");
-    PyObject* const* items = seq.items();
+    ItemReader items(values, "values");
     bb::arrays::StringArray out(site);
-    out.offsets.resize(static_cast<std::size_t>(seq.size()) + 1);
-    // First pass: encode (CPython caches the UTF-8 form; ASCII needs no work) and size.
-    std::size_t total = 0;
-    for (Py_ssize_t i = 0; i < seq.size(); ++i) {
-        PyObject* item = items[i];
+    out.offsets.reserve(static_cast<std::size_t>(items.size()) + 1);
+    for (Py_ssize_t i = 0; i < items.size(); ++i) {
+        PyObject* item = items.get(i, is_exact_str);
         if (!PyUnicode_Check(item)) {
             raise(PyExc_TypeError, "values[%zd] must be str, not %.100s", i, Py_TYPE(item)->tp_name);
         }
+        // CPython caches the UTF-8 form in the str (ASCII needs no work); it is copied at once.
         Py_ssize_t length = 0;
-        if (PyUnicode_AsUTF8AndSize(item, &length) == nullptr) raise_with_index(item, i);
-        total += static_cast<std::size_t>(length);
-        out.offsets[static_cast<std::size_t>(i) + 1] = total;
-    }
-    out.bytes.resize(total);
-    for (Py_ssize_t i = 0; i < seq.size(); ++i) {
-        Py_ssize_t length = 0;
-        const char* utf8 = PyUnicode_AsUTF8AndSize(items[i], &length);  // cached: no failure now
-        std::memcpy(out.bytes.data() + out.offsets[static_cast<std::size_t>(i)], utf8,
-                    static_cast<std::size_t>(length));
+        const char* utf8 = PyUnicode_AsUTF8AndSize(item, &length);
+        if (utf8 == nullptr) raise_with_index(item, i);
+        out.push_back(std::string_view(utf8, static_cast<std::size_t>(length)));
+        check_signals(static_cast<std::size_t>(i));
     }
     return out;
 }
@@ -132,6 +203,7 @@ py::list list_from(const ledger::vector<T>& values, Convert convert) {
         PyObject* item = convert(values[i]);
         if (item == nullptr) throw py::error_already_set();
         PyList_SET_ITEM(list, static_cast<Py_ssize_t>(i), item);
+        check_signals(i);
     }
     return owned;
 }
@@ -163,11 +235,7 @@ py::list roundtrip_floats(py::handle values) {
 
 py::list roundtrip_float32(py::handle values) {
     static ledger::Site& site = ledger::site("arrays.roundtrip_float32");
-    const auto in = doubles_from(values, site);
-    if (auto bad = bb::arrays::first_float32_overflow(in)) {
-        raise(PyExc_OverflowError, "values[%zu] = %R is too large for float32 (max 3.4028234663852886e+38)", *bad,
-              FastSequence(values, "values").items()[*bad]);
-    }
+    const auto in = float32_doubles_from(values, site);
     ledger::vector<float> out{ledger::Allocator<float>(site)};
     {
         GilReleaseIf nogil(static_cast<Py_ssize_t>(in.size()) >= release_gil_from);
@@ -178,6 +246,7 @@ py::list roundtrip_float32(py::handle values) {
 
 py::list roundtrip_strings(py::handle values) {
     static ledger::Site& site = ledger::site("arrays.roundtrip_strings");
+    bb::bindings::maybe_plant_python_canaries(values);
     const auto in = strings_from(values, site);
     bb::arrays::StringArray out(site);
     {
@@ -192,42 +261,9 @@ py::list roundtrip_strings(py::handle values) {
         PyObject* item = PyUnicode_DecodeUTF8(s.data(), static_cast<Py_ssize_t>(s.size()), "strict");
         if (item == nullptr) throw py::error_already_set();
         PyList_SET_ITEM(list, static_cast<Py_ssize_t>(i), item);
+        check_signals(i);
     }
     return owned;
-}
-
-// A buffer allocated natively and owned by a capsule: when the last memoryview onto it is
-// released and the NativeBuffer is collected, the capsule's destructor frees it through the
-// ledger. Nothing else ever frees it.
-struct NativeBuffer {
-    py::capsule owner;
-    void* data;
-    std::size_t count;
-    std::size_t itemsize;
-    const char* format;
-};
-
-struct CapsulePayload {
-    ledger::Site* site;
-    std::size_t bytes;
-};
-
-void free_capsule_buffer(void* pointer) noexcept {
-    // The payload header sits in front of the data; one allocation, one free.
-    auto* payload = static_cast<CapsulePayload*>(pointer) - 1;
-    if (bb::canary::enabled("capsule_buffer")) bb::canary::plant_leak(payload->site->name.c_str(), 128);
-    ledger::release(*payload->site, payload, sizeof(CapsulePayload) + payload->bytes);
-}
-
-NativeBuffer allocate_native_buffer(ledger::Site& site, std::size_t count, std::size_t itemsize, const char* format) {
-    const std::size_t bytes = count * itemsize;
-    auto* payload = static_cast<CapsulePayload*>(ledger::allocate(site, sizeof(CapsulePayload) + bytes));
-    payload->site = &site;
-    payload->bytes = bytes;
-    void* data = payload + 1;
-    // From here the capsule owns the memory, also if anything below throws.
-    py::capsule owner(data, "bridgebench.native_buffer", &free_capsule_buffer);
-    return NativeBuffer{std::move(owner), data, count, itemsize, format};
 }
 
 bool format_is(const Py_buffer& view, std::initializer_list<std::string_view> accepted) {
@@ -249,12 +285,12 @@ py::memoryview roundtrip_buffer(py::handle values, const char* site_name, const 
     }
     if (!PyBuffer_IsContiguous(&*view, 'C')) raise(PyExc_ValueError, "values must be a C-contiguous buffer");
     const auto count = static_cast<std::size_t>(view->shape[0]);
-    NativeBuffer out = allocate_native_buffer(site, count, 8, format);
+    const NewNativeBuffer out = make_native_buffer(site, count, 8, format);
     {
         GilReleaseIf nogil(static_cast<Py_ssize_t>(count) >= release_gil_from);
         if (count != 0) std::memcpy(out.data, view->buf, count * 8);
     }
-    return py::memoryview(py::cast(std::move(out)));
+    return py::memoryview(out.buffer);
 }
 
 }  // namespace
@@ -262,14 +298,7 @@ py::memoryview roundtrip_buffer(py::handle values, const char* site_name, const 
 PYBIND11_MODULE(_arrays, m) {
     m.doc() = "Array round trips across the Python/native boundary (bridgebench.arrays).";
 
-    py::class_<NativeBuffer>(m, "NativeBuffer", py::buffer_protocol(),
-                             "Native memory owned by a capsule; read it through a memoryview.")
-        .def_buffer([](NativeBuffer& b) {
-            return py::buffer_info(b.data, static_cast<py::ssize_t>(b.itemsize), b.format, 1,
-                                   {static_cast<py::ssize_t>(b.count)}, {static_cast<py::ssize_t>(b.itemsize)},
-                                   /*readonly=*/false);
-        })
-        .def_property_readonly("nbytes", [](const NativeBuffer& b) { return b.count * b.itemsize; });
+    bb::bindings::add_native_buffer_type(m);
 
     m.def("roundtrip_ints", &roundtrip_ints, py::arg("values"),
           "Copy a list of ints (int64) into a native array and back into a new list.");

@@ -4,12 +4,15 @@ Checked against the compiled module by tests/python/test_types.py (mypy's stubte
 """
 
 from collections.abc import Iterable
-from typing import SupportsFloat, SupportsIndex
+from typing import SupportsFloat, SupportsIndex, final
 
 from typing_extensions import Buffer
 
+@final
 class NativeBuffer:
-    """Native memory owned by a capsule; read it through a memoryview."""
+    """Native memory owned by a capsule; read it through a memoryview. Made only by
+    roundtrip_ints_buffer and roundtrip_floats_buffer: it cannot be constructed, subclassed,
+    copied or pickled."""
 
     @property
     def nbytes(self) -> int: ...

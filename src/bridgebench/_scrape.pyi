@@ -1,4 +1,5 @@
-"""Concurrent scraping on the libcurl multi interface (bridgebench.scrape).
+"""Concurrent scraping on the libcurl multi interface: the native layer under the facade
+bridgebench.scrape, which checks every argument (bridgebench_rules.scrape) before calling here.
 
 Checked against the compiled module by tests/python/test_types.py (mypy's stubtest).
 """
@@ -7,8 +8,13 @@ from collections.abc import Iterable
 from types import TracebackType
 
 from bridgebench.scrape.site import Site
+from bridgebench_rules.scrape import Options
 
 DEFAULT_USER_AGENT: str
+ERROR_WORDS: tuple[str, ...]
+MAX_BODY_BYTES: int
+MAX_CONCURRENCY: int
+MAX_REDIRECTS: int
 
 class ScrapeIterator:
     """Records as they complete; see scrape_iter."""
@@ -19,25 +25,5 @@ class ScrapeIterator:
     def __next__(self) -> Site: ...
     def close(self) -> None: ...
 
-def scrape(
-    urls: Iterable[str],
-    *,
-    concurrency: int = 64,
-    timeout: float = 10.0,
-    connect_timeout: float = 5.0,
-    max_body_bytes: int = 10485760,
-    follow_redirects: bool = True,
-    max_redirects: int = 5,
-    user_agent: str | None = None,
-) -> list[Site]: ...
-def scrape_iter(
-    urls: Iterable[str],
-    *,
-    concurrency: int = 64,
-    timeout: float = 10.0,
-    connect_timeout: float = 5.0,
-    max_body_bytes: int = 10485760,
-    follow_redirects: bool = True,
-    max_redirects: int = 5,
-    user_agent: str | None = None,
-) -> ScrapeIterator: ...
+def scrape(urls: Iterable[str], options: Options) -> list[Site]: ...
+def scrape_iter(urls: Iterable[str], options: Options) -> ScrapeIterator: ...

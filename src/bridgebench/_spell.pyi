@@ -1,40 +1,26 @@
-"""Spell checker core: dictionary index and searches (see bridgebench.spell).
+"""Spell checker core: dictionary index and searches (use bridgebench.spell, which checks the
+arguments with bridgebench_rules.spell and passes them here in native form: the metric as its
+C ABI code, max_distance -1 for no limit, min_similarity NaN for no floor, threads 0 for all
+cores).
 
 Checked against the compiled module by tests/python/test_types.py (mypy's stubtest).
 """
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 class Speller:
     """A dictionary indexed once for fast nearest-word searches."""
 
-    def __init__(self, words: Iterable[str]) -> None: ...
+    def __init__(self, words: Iterable[str], *, frequencies: Sequence[int] | None = None) -> None: ...
     def __len__(self) -> int: ...
-    def suggest(
-        self,
-        word: str,
-        *,
-        max_distance: int | None = None,
-        metric: str = "levenshtein",
-        min_similarity: float | None = None,
-    ) -> str | None: ...
-    def suggest_k(
-        self,
-        word: str,
-        k: int,
-        *,
-        max_distance: int | None = None,
-        metric: str = "levenshtein",
-        min_similarity: float | None = None,
+    @property
+    def _initialised(self) -> bool: ...
+    def _suggest(self, word: str, metric: int, max_distance: int, min_similarity: float) -> str | None: ...
+    def _suggest_k(
+        self, word: str, k: int, metric: int, max_distance: int, min_similarity: float
     ) -> list[tuple[str, int | float]]: ...
-    def suggest_many(
-        self,
-        words: Iterable[str],
-        *,
-        max_distance: int | None = None,
-        threads: int | None = None,
-        metric: str = "levenshtein",
-        min_similarity: float | None = None,
+    def _suggest_many(
+        self, words: Iterable[str], threads: int, metric: int, max_distance: int, min_similarity: float
     ) -> list[str | None]: ...
     @property
     def memory_bytes(self) -> int: ...
@@ -42,4 +28,4 @@ class Speller:
     def words(self) -> list[str]: ...
 
 def distance(a: str, b: str) -> int: ...
-def similarity(a: str, b: str, metric: str = "levenshtein") -> float: ...
+def similarity(a: str, b: str, metric: int) -> float: ...

@@ -19,8 +19,23 @@ struct alignas(std::max_align_t) BlockHeader {
     static constexpr std::uint64_t freed_magic = 0xDEADB10CF4EEDull;
     std::uint64_t magic;
     ledger::Site* site;
-    std::size_t bytes;  // the whole block, header included
+    ledger::Site* results;  // see results_site
+    std::size_t bytes;      // the whole block, header included
 };
+
+// Results handed to the caller are also counted (count only, no second allocation) against
+// "<site> results": when that site is unbalanced, the blocks were handed out and the free path
+// (a bb_free_* function, or a caller that never called it) is what lost them, not the function
+// that allocated them. The last lookup is cached per thread: one map lookup per site change.
+inline ledger::Site& results_site(ledger::Site& site) {
+    thread_local ledger::Site* last_site = nullptr;
+    thread_local ledger::Site* last_results = nullptr;
+    if (last_site != &site) {
+        last_results = &ledger::site(site.name + " results");
+        last_site = &site;
+    }
+    return *last_results;
+}
 
 inline constexpr std::size_t round_up(std::size_t n, std::size_t align) {
     return (n + align - 1) / align * align;
@@ -36,7 +51,9 @@ Result* new_result(ledger::Site& site, std::size_t payload_bytes) {
     auto* header = static_cast<BlockHeader*>(ledger::allocate(site, bytes));
     header->magic = BlockHeader::live_magic;
     header->site = &site;
+    header->results = &results_site(site);
     header->bytes = bytes;
+    ledger::record_allocation(*header->results, bytes);
     return new (header + 1) Result{};
 }
 
@@ -57,6 +74,7 @@ void free_result(Result* result, const char* free_function) noexcept {
         std::abort();
     }
     header->magic = BlockHeader::freed_magic;
+    ledger::record_free(*header->results, header->bytes);
     ledger::release(*header->site, header, header->bytes);
 }
 

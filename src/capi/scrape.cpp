@@ -38,6 +38,9 @@ scrape::Options options_from(const bb_scrape_options* in) {
     o.follow_redirects = in->follow_redirects == 1;
     o.max_redirects = in->max_redirects;
     if (in->user_agent != nullptr) o.user_agent = in->user_agent;
+    if (in->ca_file != nullptr) o.ca_file = in->ca_file;
+    if (in->verify != 0 && in->verify != 1) throw Error(BB_ERR_INVALID_ARGUMENT, "verify must be 0 or 1");
+    o.verify = in->verify == 1;
     if (const std::string problem = scrape::validate(o); !problem.empty())
         throw Error(BB_ERR_INVALID_ARGUMENT, problem);
     return o;
@@ -97,7 +100,9 @@ void bb_scrape_options_init(bb_scrape_options* options) {
                                  d.follow_redirects ? 1 : 0,
                                  static_cast<int32_t>(d.max_redirects),
                                  nullptr,
-                                 nullptr};
+                                 nullptr,
+                                 nullptr,
+                                 d.verify ? 1 : 0};
 }
 
 bb_status bb_scrape(const char* const* urls, const size_t* url_lengths, size_t count, const bb_scrape_options* options,

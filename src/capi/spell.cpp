@@ -3,11 +3,13 @@
 #include "bridgebench/spell.h"
 
 #include <algorithm>
+#include <atomic>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <new>
+#include <span>
 #include <string>
 
 #include "canary.hpp"
@@ -20,12 +22,17 @@
 namespace spell = bb::spell;
 using bb::capi::Error;
 
-// The handle: a magic number (so a stray pointer is caught, not followed) and the index.
+// The handle: a magic number (so a stray pointer is caught, not followed), a reference count
+// and the index. The count is 1 for the owner until bb_speller_free, plus 1 for each call
+// running on the handle; the index is destroyed when it drops to zero, so bb_speller_free from
+// one thread never frees the index under a search running on another.
 struct bb_speller {
     static constexpr std::uint64_t live_magic = 0x5BE11E55A11CEull;
     static constexpr std::uint64_t freed_magic = 0xF5EEDDEADull;
-    bb_speller(const spell::PackedText& words, bb::ledger::Site& site) : core(words, site) {}
-    std::uint64_t magic = live_magic;
+    bb_speller(const spell::PackedText& words, std::span<const std::uint32_t> frequencies, bb::ledger::Site& site)
+        : core(words, frequencies, site) {}
+    mutable std::atomic<std::uint64_t> magic{live_magic};
+    mutable std::atomic<std::uint32_t> references{1};
     spell::Speller core;
 };
 
@@ -36,15 +43,35 @@ bb::ledger::Site& speller_site() {
     return site;
 }
 
-const spell::Speller& core_of(const bb_speller* speller) {
-    if (speller == nullptr) throw Error(BB_ERR_INVALID_ARGUMENT, "speller is NULL");
-    if (speller->magic != bb_speller::live_magic) {
-        throw Error(BB_ERR_INVALID_ARGUMENT, speller->magic == bb_speller::freed_magic
-                                                 ? "speller was already freed"
-                                                 : "speller was not created by bb_speller_create");
-    }
-    return speller->core;
+void drop_reference(const bb_speller* speller) noexcept {
+    if (speller->references.fetch_sub(1, std::memory_order_acq_rel) != 1) return;
+    auto* owned = const_cast<bb_speller*>(speller);
+    owned->~bb_speller();
+    bb::ledger::release(speller_site(), owned, sizeof(bb_speller));
 }
+
+// A call's hold on a handle: taken before the index is read, dropped when the call returns.
+class SpellerUse {
+public:
+    explicit SpellerUse(const bb_speller* speller) : speller_(speller) {
+        if (speller == nullptr) throw Error(BB_ERR_INVALID_ARGUMENT, "speller is NULL");
+        std::uint32_t count = speller->references.load(std::memory_order_relaxed);
+        do {
+            if (count == 0 || speller->magic.load(std::memory_order_acquire) != bb_speller::live_magic) {
+                throw Error(BB_ERR_INVALID_ARGUMENT, speller->magic.load() == bb_speller::freed_magic
+                                                         ? "speller was already freed"
+                                                         : "speller was not created by bb_speller_create");
+            }
+        } while (!speller->references.compare_exchange_weak(count, count + 1, std::memory_order_acquire));
+    }
+    SpellerUse(const SpellerUse&) = delete;
+    SpellerUse& operator=(const SpellerUse&) = delete;
+    ~SpellerUse() { drop_reference(speller_); }
+    const spell::Speller& core() const noexcept { return speller_->core; }
+
+private:
+    const bb_speller* speller_;
+};
 
 std::u32string decode(const char* bytes, std::size_t length, const char* argument) {
     if (bytes == nullptr && length != 0) throw Error(BB_ERR_INVALID_ARGUMENT, std::string(argument) + " is NULL");
@@ -66,17 +93,22 @@ spell::SearchOptions options_of(bb_spell_metric metric, std::int64_t max_distanc
         case BB_SPELL_JARO:
             options.metric = spell::Metric::jaro;
             break;
+        case BB_SPELL_DAMERAU:
+            options.metric = spell::Metric::damerau;
+            break;
         default:
             throw Error(BB_ERR_INVALID_ARGUMENT, "metric is not a bb_spell_metric");
     }
+    const bool by_distance = options.metric == spell::Metric::levenshtein || options.metric == spell::Metric::damerau;
     if (max_distance >= 0) {
-        if (options.metric != spell::Metric::levenshtein) {
-            throw Error(BB_ERR_INVALID_ARGUMENT, "max_distance applies to BB_SPELL_LEVENSHTEIN only");
+        if (!by_distance) {
+            throw Error(BB_ERR_INVALID_ARGUMENT,
+                        "max_distance applies to BB_SPELL_DAMERAU and BB_SPELL_LEVENSHTEIN only");
         }
         options.max_distance = static_cast<int>(std::min<std::int64_t>(max_distance, INT32_MAX));
     }
     if (!std::isnan(min_similarity)) {
-        if (options.metric == spell::Metric::levenshtein) {
+        if (by_distance) {
             throw Error(BB_ERR_INVALID_ARGUMENT, "min_similarity applies to BB_SPELL_INDEL and BB_SPELL_JARO only");
         }
         options.min_similarity = min_similarity;
@@ -87,7 +119,7 @@ spell::SearchOptions options_of(bb_spell_metric metric, std::int64_t max_distanc
 // Fills `s` from a hit; the word's bytes go to `storage` (room for the word and a NUL).
 char* fill(bb_spell_suggestion& s, const spell::Speller& core, const spell::Hit& hit, spell::Metric metric,
            char* storage) {
-    const std::string utf8 = spell::encode_utf8(core.word(hit.word));
+    const std::string utf8 = spell::encode_utf8(core.presented(hit));
     std::memcpy(storage, utf8.data(), utf8.size());
     storage[utf8.size()] = '\0';
     s.word = storage;
@@ -99,7 +131,7 @@ char* fill(bb_spell_suggestion& s, const spell::Speller& core, const spell::Hit&
 }
 
 std::size_t utf8_bytes(const spell::Speller& core, const spell::Hit& hit) {
-    return spell::encode_utf8(core.word(hit.word)).size() + 1;
+    return spell::encode_utf8(core.presented(hit)).size() + 1;
 }
 
 }  // namespace
@@ -107,6 +139,11 @@ std::size_t utf8_bytes(const spell::Speller& core, const spell::Hit& hit) {
 extern "C" {
 
 bb_status bb_speller_create(const uint64_t* offsets, const char* bytes, size_t count, bb_speller** out) {
+    return bb_speller_create_ranked(offsets, bytes, count, nullptr, out);
+}
+
+bb_status bb_speller_create_ranked(const uint64_t* offsets, const char* bytes, size_t count,
+                                   const uint32_t* frequencies, bb_speller** out) {
     return bb::capi::guarded([&] {
         if (out == nullptr) throw Error(BB_ERR_INVALID_ARGUMENT, "out is NULL");
         *out = nullptr;
@@ -127,7 +164,8 @@ bb_status bb_speller_create(const uint64_t* offsets, const char* bytes, size_t c
         }
         void* memory = bb::ledger::allocate(site, sizeof(bb_speller));
         try {
-            *out = new (memory) bb_speller(spell::PackedText{chars, starts}, site);
+            const std::span<const std::uint32_t> counts(frequencies, frequencies == nullptr ? 0 : count);
+            *out = new (memory) bb_speller(spell::PackedText{chars, starts}, counts, site);
         } catch (...) {
             bb::ledger::release(site, memory, sizeof(bb_speller));
             throw;
@@ -138,23 +176,31 @@ bb_status bb_speller_create(const uint64_t* offsets, const char* bytes, size_t c
 
 void bb_speller_free(bb_speller* speller) {
     if (speller == nullptr) return;
-    if (speller->magic != bb_speller::live_magic) {
+    std::uint64_t expected = bb_speller::live_magic;
+    if (!speller->magic.compare_exchange_strong(expected, bb_speller::freed_magic)) {
         std::fprintf(stderr, "bridgebench: bb_speller_free: %s\n",
-                     speller->magic == bb_speller::freed_magic ? "double free" : "pointer was not a bb_speller");
+                     expected == bb_speller::freed_magic ? "double free" : "pointer was not a bb_speller");
         std::abort();
     }
-    // Marked before the bytes go back, so a second free is caught (best effort, as for results).
-    speller->magic = bb_speller::freed_magic;
-    speller->~bb_speller();
-    bb::ledger::release(speller_site(), speller, sizeof(bb_speller));
+    // Marked freed first, so new calls are refused; calls already running keep the index
+    // alive, and the last one to return destroys it.
+    drop_reference(speller);
 }
 
 size_t bb_speller_size(const bb_speller* speller) {
-    return speller != nullptr && speller->magic == bb_speller::live_magic ? speller->core.size() : 0;
+    try {
+        return SpellerUse(speller).core().size();
+    } catch (const Error&) {
+        return 0;
+    }
 }
 
 size_t bb_speller_memory_bytes(const bb_speller* speller) {
-    return speller != nullptr && speller->magic == bb_speller::live_magic ? speller->core.memory_bytes() : 0;
+    try {
+        return SpellerUse(speller).core().memory_bytes();
+    } catch (const Error&) {
+        return 0;
+    }
 }
 
 bb_status bb_spell_suggest(const bb_speller* speller, const char* word, size_t length, bb_spell_metric metric,
@@ -162,7 +208,8 @@ bb_status bb_spell_suggest(const bb_speller* speller, const char* word, size_t l
     return bb::capi::guarded([&] {
         if (out == nullptr) throw Error(BB_ERR_INVALID_ARGUMENT, "out is NULL");
         *out = nullptr;
-        const spell::Speller& core = core_of(speller);
+        const SpellerUse use(speller);
+        const spell::Speller& core = use.core();
         const std::u32string query = decode(word, length, "word");
         const spell::SearchOptions options = options_of(metric, max_distance, min_similarity);
         static bb::ledger::Site& site = bb::ledger::site("capi.bb_spell_suggest");
@@ -188,7 +235,8 @@ bb_status bb_spell_suggest_k(const bb_speller* speller, const char* word, size_t
     return bb::capi::guarded([&] {
         if (out == nullptr) throw Error(BB_ERR_INVALID_ARGUMENT, "out is NULL");
         *out = nullptr;
-        const spell::Speller& core = core_of(speller);
+        const SpellerUse use(speller);
+        const spell::Speller& core = use.core();
         const std::u32string query = decode(word, length, "word");
         spell::SearchOptions options = options_of(metric, max_distance, min_similarity);
         options.k = std::min(k, core.size());

@@ -1,9 +1,12 @@
 #include "canary.hpp"
 
+#include <cstdint>
 #include <cstdlib>
 #include <cstring>
 #include <mutex>
+#include <new>
 #include <string>
+#include <vector>
 
 #include "ledger.hpp"
 
@@ -48,6 +51,25 @@ void plant_leak(const char* site_name, std::size_t bytes) noexcept {
     if (p != nullptr) std::memset(p, 0xAB, bytes);
     sink = p;
     sink = nullptr;
+}
+
+void lose(void* block) noexcept {
+    [[maybe_unused]] static void* volatile sink = nullptr;
+    sink = block;
+    sink = nullptr;
+}
+
+void remember_call() noexcept {
+    // Never destroyed: a cache that lives as long as the process, like the fault it stands for.
+    static auto* calls = new (std::nothrow) std::vector<std::uint64_t>();
+    if (calls == nullptr) return;
+    static std::mutex calls_mutex;
+    std::lock_guard lock(calls_mutex);
+    try {
+        calls->push_back(calls->size());
+    } catch (...) {
+        // Out of memory: the canary simply stops growing.
+    }
 }
 
 }  // namespace bb::canary

@@ -26,4 +26,14 @@ inline void set(std::string_view) {}
 // delete and an exit-time checker cannot mistake for reachable memory (see canary.cpp).
 void plant_leak(const char* site_name, std::size_t bytes) noexcept;
 
+// Drops the last pointer to a block some other library allocated (a Python object, a curl
+// handle) the same way: the leak is then only visible through that library's allocator, as
+// when a binding forgets a decref or a cleanup call.
+void lose(void* block) noexcept;
+
+// Records one call in a process-wide std::vector<std::uint64_t> that is never cleared: 8 bytes
+// per call, still reachable, and the heap grows in steps when the vector doubles its capacity
+// (exit-time checkers call it reachable; only the growth layer can see it).
+void remember_call() noexcept;
+
 }  // namespace bb::canary

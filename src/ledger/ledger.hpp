@@ -11,6 +11,7 @@
 #include <cstdint>
 #include <new>
 #include <string>
+#include <type_traits>
 #include <vector>
 
 namespace bb::ledger {
@@ -58,6 +59,10 @@ template <class T>
 class Allocator {
 public:
     using value_type = T;
+    // Memory moves with its site: a moved-into container frees against the site that counted
+    // the allocation, and moving never copies (so a move cannot allocate or throw).
+    using propagate_on_container_move_assignment = std::true_type;
+    using propagate_on_container_swap = std::true_type;
     explicit Allocator(Site& s) noexcept : site_(&s) {}
     template <class U>
     Allocator(const Allocator<U>& other) noexcept : site_(other.site()) {}

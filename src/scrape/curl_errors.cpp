@@ -1,13 +1,23 @@
 #include "curl_errors.hpp"
 
+#include <sys/socket.h>
+
+#include <cerrno>
+
 #include "record.hpp"
 
 namespace bb::scrape {
 
-std::string error_message(CURLcode code, bool body_overflowed) {
+extern "C" curl_socket_t open_socket_noting_errno(void* errno_out, curlsocktype, curl_sockaddr* address) {
+    const curl_socket_t s = socket(address->family, address->socktype | SOCK_CLOEXEC, address->protocol);
+    if (s == CURL_SOCKET_BAD) *static_cast<int*>(errno_out) = errno;
+    return s;
+}
+
+std::string error_message(CURLcode code, bool body_overflowed, long os_errno) {
+    if (code == CURLE_OK) return {};
+    if (os_errno == EMFILE || os_errno == ENFILE) return std::string(errors::too_many_open_files);
     switch (code) {
-        case CURLE_OK:
-            return {};
         case CURLE_WRITE_ERROR:
             if (body_overflowed) return std::string(errors::body_too_large);
             break;
@@ -26,10 +36,12 @@ std::string error_message(CURLcode code, bool body_overflowed) {
         case CURLE_RECV_ERROR:
         case CURLE_SEND_ERROR:
             return std::string(errors::connection_reset);
-        case CURLE_UNSUPPORTED_PROTOCOL:
-            return std::string(errors::unsupported_scheme);
         case CURLE_URL_MALFORMAT:
             return std::string(errors::invalid_url);
+        // Every URL's scheme (and every redirect target's) is checked before libcurl sees it,
+        // so during a transfer this code means the reply itself: a server answering without
+        // a status line (HTTP/0.9, which libcurl refuses as an unsupported protocol).
+        case CURLE_UNSUPPORTED_PROTOCOL:
         case CURLE_WEIRD_SERVER_REPLY:
         case CURLE_HTTP2:
         case CURLE_HTTP2_STREAM:

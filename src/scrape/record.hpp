@@ -11,7 +11,8 @@
 
 namespace bb::scrape {
 
-// The short error messages a record can carry (the Python baseline uses the same words).
+// The short error messages a record can carry. src/bridgebench_rules/scrape.py holds the same
+// table for the Python side (the baseline uses it); a test compares the two.
 namespace errors {
 inline constexpr std::string_view invalid_url = "invalid URL";
 inline constexpr std::string_view unsupported_scheme = "unsupported scheme";
@@ -25,6 +26,12 @@ inline constexpr std::string_view empty_reply = "empty reply";
 inline constexpr std::string_view connection_reset = "connection reset";
 inline constexpr std::string_view invalid_response = "invalid response";
 inline constexpr std::string_view tls_error = "TLS error";
+inline constexpr std::string_view too_many_open_files = "too many open files";
+inline constexpr std::string_view all[] = {
+    invalid_url,         unsupported_scheme, timeout,     connection_refused, could_not_resolve, too_many_redirects,
+    body_too_large,      incomplete_body,    empty_reply, connection_reset,   invalid_response,  tls_error,
+    too_many_open_files,
+};
 }  // namespace errors
 
 struct Record {

@@ -63,7 +63,7 @@ public:
     ledger::Site& site() const noexcept { return site_; }
 
 private:
-    struct Loop;
+    class Loop;  // the event loop (session.cpp): libcurl's handles and the transfers in flight
     void run() noexcept;
 
     const Options options_;

@@ -1,5 +1,7 @@
 #include "metrics.hpp"
 
+#include "casing.hpp"
+
 #include <algorithm>
 #include <bit>
 #include <unordered_map>
@@ -67,6 +69,60 @@ int levenshtein_blocked(const Pattern& pattern, std::span<const Symbol> text, in
         if (score - (n - 1 - j) > bound) return bound + 1;
     }
     return score <= bound ? score : bound + 1;
+}
+
+// Hyyrö 2003: Myers' recurrence plus a transposition term TR that marks where the text's
+// current and previous symbols match the pattern crosswise.
+int osa_single(const Pattern& pattern, std::span<const Symbol> text, int bound) {
+    const std::uint64_t last = pattern.last_bit();
+    std::uint64_t vp = ~std::uint64_t{0}, vn = 0, d0 = 0, previous_eq = 0;
+    int score = static_cast<int>(pattern.length());
+    const int n = static_cast<int>(text.size());
+    for (int j = 0; j < n; ++j) {
+        const std::uint64_t eq = pattern.row(text[static_cast<std::size_t>(j)])[0];
+        const std::uint64_t tr = (((~d0) & eq) << 1) & previous_eq;
+        d0 = (((eq & vp) + vp) ^ vp) | eq | vn | tr;
+        std::uint64_t hp = vn | ~(d0 | vp);
+        std::uint64_t hn = d0 & vp;
+        score += (hp & last) ? 1 : 0;
+        score -= (hn & last) ? 1 : 0;
+        // Neighbouring cells differ by at most one, as for Levenshtein.
+        if (score - (n - 1 - j) > bound) return bound + 1;
+        hp = (hp << 1) | 1;
+        hn <<= 1;
+        vp = hn | ~(d0 | hp);
+        vn = hp & d0;
+        previous_eq = eq;
+    }
+    return score <= bound ? score : bound + 1;
+}
+
+// The textbook three-row recurrence, for patterns over 64 symbols.
+template <class T>
+int osa_plain(std::span<const T> a, std::span<const T> b) {
+    const std::size_t n = b.size();
+    std::vector<int> before(n + 1), previous(n + 1), current(n + 1);
+    for (std::size_t j = 0; j <= n; ++j) previous[j] = static_cast<int>(j);
+    for (std::size_t i = 1; i <= a.size(); ++i) {
+        current[0] = static_cast<int>(i);
+        for (std::size_t j = 1; j <= n; ++j) {
+            int v = std::min({previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1)});
+            if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1]) v = std::min(v, before[j - 2] + 1);
+            current[j] = v;
+        }
+        std::swap(before, previous);
+        std::swap(previous, current);
+    }
+    return previous[n];
+}
+
+bool is_vowel(char32_t c) noexcept {
+    return c == U'a' || c == U'e' || c == U'i' || c == U'o' || c == U'u';
+}
+
+// Whether position i of s repeats a neighbour (a doubled letter).
+bool doubles_neighbour(std::u32string_view s, std::size_t i) noexcept {
+    return (i > 0 && s[i] == s[i - 1]) || (i + 1 < s.size() && s[i] == s[i + 1]);
 }
 
 std::uint64_t low_mask(std::size_t bits) noexcept {
@@ -138,6 +194,42 @@ int levenshtein(const Pattern& pattern, std::span<const Symbol> text, int bound)
     if (text.empty())
         return static_cast<int>(pattern.length()) <= bound ? static_cast<int>(pattern.length()) : bound + 1;
     return pattern.blocks() == 1 ? levenshtein_single(pattern, text, bound) : levenshtein_blocked(pattern, text, bound);
+}
+
+int osa(const Pattern& pattern, std::span<const Symbol> text, int bound) {
+    if (pattern.length() == 0)
+        return static_cast<int>(text.size()) <= bound ? static_cast<int>(text.size()) : bound + 1;
+    if (text.empty())
+        return static_cast<int>(pattern.length()) <= bound ? static_cast<int>(pattern.length()) : bound + 1;
+    if (pattern.blocks() == 1) return osa_single(pattern, text, bound);
+    const int d = osa_plain(pattern.symbols(), text);
+    return d <= bound ? d : bound + 1;
+}
+
+int typing_cost(std::u32string_view query, std::u32string_view word) {
+    constexpr int dropped = 7, dropped_double = 4, extra = 9, extra_double = 5, swapped = 7, wrong_vowel = 8,
+                  wrong = 10;
+    const std::size_t n = word.size();
+    std::vector<int> before(n + 1), previous(n + 1), current(n + 1);
+    previous[0] = 0;
+    for (std::size_t j = 1; j <= n; ++j)
+        previous[j] = previous[j - 1] + (doubles_neighbour(word, j - 1) ? dropped_double : dropped);
+    for (std::size_t i = 1; i <= query.size(); ++i) {
+        const char32_t q = query[i - 1];
+        const int remove = doubles_neighbour(query, i - 1) ? extra_double : extra;
+        current[0] = previous[0] + remove;
+        for (std::size_t j = 1; j <= n; ++j) {
+            const char32_t w = word[j - 1];
+            const int add = doubles_neighbour(word, j - 1) ? dropped_double : dropped;
+            const int replace = q == w ? 0 : (is_vowel(q) && is_vowel(w)) ? wrong_vowel : wrong;
+            int v = std::min({previous[j] + remove, current[j - 1] + add, previous[j - 1] + replace});
+            if (i > 1 && j > 1 && q == word[j - 2] && query[i - 2] == w) v = std::min(v, before[j - 2] + swapped);
+            current[j] = v;
+        }
+        std::swap(before, previous);
+        std::swap(previous, current);
+    }
+    return previous[n];
 }
 
 int lcs(const Pattern& pattern, std::span<const Symbol> text) {
@@ -236,8 +328,14 @@ int indel_distance(std::u32string_view a, std::u32string_view b) {
     return static_cast<int>(a.size() + b.size()) - 2 * lcs(pattern, s.b);
 }
 
+int osa_distance(std::u32string_view a, std::u32string_view b) {
+    return osa_plain(std::span<const char32_t>(a), std::span<const char32_t>(b));
+}
+
 double similarity(std::u32string_view a, std::u32string_view b, Metric metric) {
     switch (metric) {
+        case Metric::damerau:
+            return levenshtein_similarity(osa_distance(folded(a), folded(b)), a.size(), b.size());
         case Metric::levenshtein:
             return levenshtein_similarity(levenshtein(a, b), a.size(), b.size());
         case Metric::indel:

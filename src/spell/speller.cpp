@@ -2,512 +2,186 @@
 
 #include <algorithm>
 #include <atomic>
-#include <bit>
+#include <climits>
 #include <exception>
-#include <limits>
 #include <mutex>
 #include <thread>
-#include <unordered_map>
 
 #include "canary.hpp"
-#include "filter.hpp"
 
 namespace bb::spell {
 
-namespace {
-
-std::uint64_t hash_symbols(std::span<const Symbol> s) noexcept {
-    std::uint64_t h = 0x9E3779B97F4A7C15ull ^ s.size();
-    for (const Symbol c : s) h = (h ^ c) * 0xFF51AFD7ED558CCDull;
-    return h ^ (h >> 29);
-}
-
-std::size_t table_size_for(std::size_t count) {
-    return std::bit_ceil(std::max<std::size_t>(16, count * 2));
-}
-
-std::uint64_t signature_bit(Symbol s) noexcept {
-    return std::uint64_t{1} << std::min<Symbol>(s, 63);
-}
-
-std::uint64_t signature_of(std::span<const Symbol> s) noexcept {
-    std::uint64_t sig = 0;
-    for (const Symbol c : s) sig |= signature_bit(c);
-    return sig;
-}
-
-// The buckets that occur at least twice: with signature_of, a two-level character count.
-std::uint64_t repeat_signature_of(std::span<const Symbol> s) noexcept {
-    std::uint64_t once = 0, twice = 0;
-    for (const Symbol c : s) {
-        twice |= once & signature_bit(c);
-        once |= signature_bit(c);
-    }
-    return twice;
-}
-
-// Ordering of hits: for distances smaller is better, for similarities larger is better;
-// ties always go to the earlier word.
-bool closer(const Hit& a, const Hit& b) noexcept {
-    return a.distance != b.distance ? a.distance < b.distance : a.word < b.word;
-}
-bool more_similar(const Hit& a, const Hit& b) noexcept {
-    return a.similarity != b.similarity ? a.similarity > b.similarity : a.word < b.word;
-}
-
-constexpr std::uint32_t first_chunk = 16;
-constexpr std::uint32_t max_chunk = 1024;
-
-// The largest value in [lo, hi] for which `ok` holds, given ok is true up to some point and
-// false after it; lo - 1 when it holds nowhere.
-template <class Ok>
-long long last_true(long long lo, long long hi, Ok ok) {
-    long long answer = lo - 1;
-    while (lo <= hi) {
-        const long long mid = lo + (hi - lo) / 2;
-        if (ok(mid)) {
-            answer = mid;
-            lo = mid + 1;
-        } else {
-            hi = mid - 1;
-        }
-    }
-    return answer;
-}
-
-}  // namespace
-
-Speller::Speller(const PackedText& words, ledger::Site& site)
-    : alphabet_(ledger::Allocator<char32_t>(site)),
-      latin1_ids_(ledger::Allocator<Symbol>(site)),
-      other_ids_(ledger::Allocator<std::pair<char32_t, Symbol>>(site)),
-      symbols_(ledger::Allocator<Symbol>(site)),
-      entry_offsets_(ledger::Allocator<std::uint64_t>(site)),
-      signatures_(ledger::Allocator<std::uint64_t>(site)),
-      repeat_signatures_(ledger::Allocator<std::uint64_t>(site)),
-      entry_word_(ledger::Allocator<std::uint32_t>(site)),
-      word_entry_(ledger::Allocator<std::uint32_t>(site)),
-      lengths_(ledger::Allocator<std::uint32_t>(site)),
-      source_(ledger::Allocator<std::uint32_t>(site)),
-      buckets_(ledger::Allocator<Bucket>(site)),
-      bucket_of_length_(ledger::Allocator<std::uint32_t>(site)),
-      run_starts_(ledger::Allocator<std::uint32_t>(site)),
-      hash_slots_(ledger::Allocator<std::uint32_t>(site)) {
-    const std::size_t n = words.size();
-    if (n >= no_word) throw std::length_error("too many dictionary words");
-
-    // 1. Alphabet, most frequent characters first, so the signature's 63 single-character
-    //    bits go to the characters that discriminate most often.
-    std::vector<std::uint64_t> latin1_count(256, 0);
-    std::unordered_map<char32_t, std::uint64_t> other_count;
-    for (const char32_t c : words.chars) {
-        if (c < 256)
-            ++latin1_count[c];
-        else
-            ++other_count[c];
-    }
-    std::vector<std::pair<std::uint64_t, char32_t>> by_frequency;
-    for (char32_t c = 0; c < 256; ++c) {
-        if (latin1_count[c] != 0) by_frequency.emplace_back(latin1_count[c], c);
-    }
-    for (const auto& [c, count] : other_count) by_frequency.emplace_back(count, c);
-    std::sort(by_frequency.begin(), by_frequency.end(), [](const auto& a, const auto& b) {
-        return a.first != b.first ? a.first > b.first : a.second < b.second;
-    });
-    alphabet_size_ = by_frequency.size();
-    latin1_ids_.assign(256, static_cast<Symbol>(alphabet_size_));
-    for (std::size_t id = 0; id < by_frequency.size(); ++id) {
-        const char32_t c = by_frequency[id].second;
-        alphabet_.push_back(c);
-        if (c < 256)
-            latin1_ids_[c] = static_cast<Symbol>(id);
-        else
-            other_ids_.emplace_back(c, static_cast<Symbol>(id));
-    }
-    std::sort(other_ids_.begin(), other_ids_.end());
-
-    // 2. Every word as symbols, then duplicates dropped (the first position wins).
-    std::vector<Symbol> all(words.chars.size());
-    for (std::size_t i = 0; i < all.size(); ++i) {
-        const char32_t c = words.chars[i];
-        if (c < 256) {
-            all[i] = latin1_ids_[c];
-        } else {
-            auto it = std::lower_bound(other_ids_.begin(), other_ids_.end(), std::make_pair(c, Symbol{0}));
-            all[i] = it->second;
-        }
-    }
-    auto word_symbols = [&](std::size_t i) {
-        return std::span<const Symbol>(all.data() + words.offsets[i], all.data() + words.offsets[i + 1]);
-    };
-    std::vector<std::uint32_t> unique;  // input index of each unique word, in dictionary order
-    unique.reserve(n);
-    {
-        std::vector<std::uint32_t> table(table_size_for(n), 0);
-        const std::size_t mask = table.size() - 1;
-        for (std::size_t i = 0; i < n; ++i) {
-            const auto s = word_symbols(i);
-            std::size_t slot = hash_symbols(s) & mask;
-            bool seen = false;
-            while (table[slot] != 0) {
-                const auto other = word_symbols(table[slot] - 1);
-                if (std::equal(s.begin(), s.end(), other.begin(), other.end())) {
-                    seen = true;
-                    break;
-                }
-                slot = (slot + 1) & mask;
-            }
-            if (seen) continue;
-            table[slot] = static_cast<std::uint32_t>(i + 1);
-            unique.push_back(static_cast<std::uint32_t>(i));
-        }
-    }
-    word_count_ = unique.size();
-    source_.assign(unique.begin(), unique.end());
-
-    // 3. Length buckets, and inside each, runs by the number of distinct signature bits
-    //    (dictionary order inside a run): a counting sort on (length, bits). A word within
-    //    distance t of the query has between bits(query) - t and bits(query) + t bits, so a
-    //    pass reads only those runs. Ties never depend on this order: hits carry their word
-    //    index and compare by it.
-    constexpr std::size_t runs = 65;  // popcount 0..64
-    std::size_t max_length = 0;
-    lengths_.resize(word_count_);
-    std::vector<std::uint8_t> bits(word_count_);
-    for (std::size_t w = 0; w < word_count_; ++w) {
-        const auto s = word_symbols(unique[w]);
-        lengths_[w] = static_cast<std::uint32_t>(s.size());
-        bits[w] = static_cast<std::uint8_t>(std::popcount(signature_of(s)));
-        max_length = std::max<std::size_t>(max_length, lengths_[w]);
-    }
-    auto key = [&](std::size_t w) { return lengths_[w] * runs + bits[w]; };
-    std::vector<std::uint32_t> start((max_length + 1) * runs + 1, 0);
-    for (std::size_t w = 0; w < word_count_; ++w) ++start[key(w) + 1];
-    for (std::size_t i = 1; i < start.size(); ++i) start[i] += start[i - 1];
-    bucket_of_length_.assign(max_length + 1, UINT32_MAX);
-    for (std::size_t L = 0; L <= max_length; ++L) {
-        const std::uint32_t begin = start[L * runs], end = start[(L + 1) * runs];
-        if (end > begin) {
-            bucket_of_length_[L] = static_cast<std::uint32_t>(buckets_.size());
-            buckets_.push_back({static_cast<std::uint32_t>(L), begin, end});
-            for (std::size_t p = 0; p <= runs; ++p) run_starts_.push_back(start[L * runs + p]);
-        }
-    }
-    entry_word_.resize(word_count_);
-    word_entry_.resize(word_count_);
-    {
-        std::vector<std::uint32_t> next(start.begin(), start.end() - 1);
-        for (std::size_t w = 0; w < word_count_; ++w) {
-            const std::uint32_t e = next[key(w)]++;
-            entry_word_[e] = static_cast<std::uint32_t>(w);
-            word_entry_[w] = e;
-        }
-    }
-    std::size_t total_symbols = 0;
-    for (std::size_t w = 0; w < word_count_; ++w) total_symbols += lengths_[w];
-    symbols_.reserve(total_symbols);
-    entry_offsets_.reserve(word_count_ + 1);
-    signatures_.reserve(word_count_);
-    repeat_signatures_.reserve(word_count_);
-    entry_offsets_.push_back(0);
-    for (std::size_t e = 0; e < word_count_; ++e) {
-        const auto s = word_symbols(unique[entry_word_[e]]);
-        symbols_.insert(symbols_.end(), s.begin(), s.end());
-        entry_offsets_.push_back(symbols_.size());
-        signatures_.push_back(signature_of(s));
-        repeat_signatures_.push_back(repeat_signature_of(s));
-    }
-
-    // 4. Exact-match table over entries.
-    hash_slots_.assign(table_size_for(word_count_), 0);
-    const std::size_t mask = hash_slots_.size() - 1;
-    for (std::size_t e = 0; e < word_count_; ++e) {
-        std::size_t slot = hash_symbols(entry_symbols(e)) & mask;
-        while (hash_slots_[slot] != 0) slot = (slot + 1) & mask;
-        hash_slots_[slot] = static_cast<std::uint32_t>(e + 1);
-    }
-
+Speller::Speller(const PackedText& words, std::span<const std::uint32_t> frequencies, ledger::Site& site)
+    : spelling_offsets_(ledger::Allocator<std::uint32_t>(site)),
+      spellings_(ledger::Allocator<std::uint32_t>(site)),
+      frequency_(ledger::Allocator<std::uint32_t>(site)),
+      frequent_key_(ledger::Allocator<std::uint32_t>(site)) {
+    if (!frequencies.empty() && frequencies.size() != words.size())
+        throw std::invalid_argument("frequencies must have one entry per word");
+    std::vector<std::uint32_t> word_of_input;
+    written_.emplace(words, site, &word_of_input);
+    std::vector<std::uint32_t> key_of_word;
+    build_folded(site, key_of_word);
+    gather_spellings(key_of_word);
+    gather_frequencies(word_of_input, key_of_word, frequencies);
+    build_frequent(site);
     if (bb::canary::enabled("spell_index")) bb::canary::plant_leak(site.name.c_str(), 64);
 }
 
-std::u32string Speller::word(std::size_t i) const {
-    const auto s = entry_symbols(word_entry_[i]);
-    std::u32string out(s.size(), U'\0');
-    for (std::size_t j = 0; j < s.size(); ++j) out[j] = alphabet_[s[j]];
-    return out;
+// The unique words case-folded, in dictionary order, as a second index: its unique entries
+// are the keys a damerau search ranks.
+void Speller::build_folded(ledger::Site& site, std::vector<std::uint32_t>& key_of_word) {
+    std::vector<char32_t> chars;
+    std::vector<std::uint64_t> offsets{0};
+    offsets.reserve(size() + 1);
+    for (std::size_t w = 0; w < size(); ++w) {
+        for (const char32_t c : written_->word(w)) chars.push_back(fold_case(c));
+        offsets.push_back(chars.size());
+    }
+    folded_.emplace(PackedText{chars, offsets}, site, &key_of_word);
+}
+
+// Every key's spellings (unique words), in dictionary order: a counting sort by key.
+void Speller::gather_spellings(const std::vector<std::uint32_t>& key_of_word) {
+    spelling_offsets_.assign(folded_->size() + 1, 0);
+    for (const std::uint32_t key : key_of_word) ++spelling_offsets_[key + 1];
+    for (std::size_t i = 1; i < spelling_offsets_.size(); ++i) spelling_offsets_[i] += spelling_offsets_[i - 1];
+    spellings_.resize(key_of_word.size());
+    std::vector<std::uint32_t> next(spelling_offsets_.begin(), spelling_offsets_.end() - 1);
+    for (std::size_t w = 0; w < key_of_word.size(); ++w)
+        spellings_[next[key_of_word[w]]++] = static_cast<std::uint32_t>(w);
+}
+
+void Speller::gather_frequencies(const std::vector<std::uint32_t>& word_of_input,
+                                 const std::vector<std::uint32_t>& key_of_word,
+                                 std::span<const std::uint32_t> frequencies) {
+    frequency_.assign(folded_->size(), 0);
+    for (std::size_t i = 0; i < frequencies.size(); ++i) {
+        std::uint32_t& f = frequency_[key_of_word[word_of_input[i]]];
+        f = std::max(f, frequencies[i]);
+    }
+}
+
+void Speller::build_frequent(ledger::Site& site) {
+    std::vector<char32_t> chars;
+    std::vector<std::uint64_t> offsets{0};
+    for (std::uint32_t key = 0; key < folded_->size(); ++key) {
+        if (frequency_[key] <= frequent_floor) continue;
+        const std::u32string text = folded_->word(key);
+        chars.insert(chars.end(), text.begin(), text.end());
+        offsets.push_back(chars.size());
+        frequent_key_.push_back(key);
+    }
+    frequent_.emplace(PackedText{chars, offsets}, site);
 }
 
 std::size_t Speller::memory_bytes() const noexcept {
     auto bytes = [](const auto& v) { return v.capacity() * sizeof(typename std::decay_t<decltype(v)>::value_type); };
-    return sizeof(*this) + bytes(alphabet_) + bytes(latin1_ids_) + bytes(other_ids_) + bytes(symbols_) +
-           bytes(entry_offsets_) + bytes(signatures_) + bytes(repeat_signatures_) + bytes(entry_word_) +
-           bytes(word_entry_) + bytes(lengths_) + bytes(source_) + bytes(buckets_) + bytes(bucket_of_length_) +
-           bytes(run_starts_) + bytes(hash_slots_);
+    return sizeof(*this) + written_->memory_bytes() + folded_->memory_bytes() + frequent_->memory_bytes() +
+           bytes(spelling_offsets_) + bytes(spellings_) + bytes(frequency_) + bytes(frequent_key_);
 }
 
-void Speller::map_query(std::u32string_view query, Scratch& scratch) const {
-    scratch.query.resize(query.size());
-    const auto unknown = static_cast<Symbol>(alphabet_size_);
-    for (std::size_t i = 0; i < query.size(); ++i) {
-        const char32_t c = query[i];
-        if (c < 256) {
-            scratch.query[i] = latin1_ids_.empty() ? unknown : latin1_ids_[c];
-        } else {
-            auto it = std::lower_bound(other_ids_.begin(), other_ids_.end(), std::make_pair(c, Symbol{0}));
-            scratch.query[i] = (it != other_ids_.end() && it->first == c) ? it->second : unknown;
-        }
-    }
-}
-
-std::optional<std::uint32_t> Speller::exact(std::span<const Symbol> query) const {
-    if (hash_slots_.empty()) return std::nullopt;
-    for (const Symbol s : query) {
-        if (s >= alphabet_size_) return std::nullopt;
-    }
-    const std::size_t mask = hash_slots_.size() - 1;
-    for (std::size_t slot = hash_symbols(query) & mask; hash_slots_[slot] != 0; slot = (slot + 1) & mask) {
-        const auto s = entry_symbols(hash_slots_[slot] - 1);
-        if (std::equal(query.begin(), query.end(), s.begin(), s.end())) return entry_word_[hash_slots_[slot] - 1];
-    }
-    return std::nullopt;
+std::u32string Speller::presented(const Hit& hit) const {
+    return apply_casing(word(hit.word), static_cast<Casing>(hit.casing));
 }
 
 void Speller::search(std::u32string_view query, const SearchOptions& options, Scratch& scratch,
                      ledger::vector<Hit>& out) const {
     out.clear();
-    if (options.k == 0 || word_count_ == 0) return;
-    map_query(query, scratch);
-    const std::size_t lq = query.size();
-    if (options.k == 1) {  // an exact match is the unique best under every metric
-        const bool allowed = options.metric == Metric::levenshtein ? options.max_distance.value_or(0) >= 0
-                                                                   : options.min_similarity.value_or(0.0) <= 1.0;
-        if (allowed) {
-            if (auto w = exact(scratch.query)) {
-                out.push_back({*w, 0, 1.0});
-                return;
-            }
-        }
-    }
-    scratch.pattern.assign(scratch.query, alphabet_size_);
+    if (options.k == 0 || size() == 0) return;
     switch (options.metric) {
+        case Metric::damerau:
+            search_damerau(query, options, scratch, out);
+            return;
         case Metric::levenshtein:
-            search_levenshtein(options, scratch, out);
-            break;
+            written_->prepare(query, scratch);
+            written_->search_distance({false, options.max_distance.value_or(INT_MAX), -1}, options.k, scratch, out);
+            return;
         case Metric::indel:
-            search_similarity(
-                options, scratch,
-                [&](std::span<const Symbol> s, Hit& hit) {
-                    hit.distance = static_cast<int>(lq + s.size()) - 2 * lcs(scratch.pattern, s);
-                    hit.similarity = indel_similarity(hit.distance, lq, s.size());
-                },
-                [lq](std::size_t L, std::uint64_t qs, std::uint64_t ws) {
-                    // Every character bucket on one side only needs an insertion or deletion,
-                    // and indel distance has the parity of the total length.
-                    std::size_t lower = std::max<std::size_t>(lq > L ? lq - L : L - lq,
-                                                              static_cast<std::size_t>(std::popcount(qs ^ ws)));
-                    if ((lower ^ (lq + L)) & 1) ++lower;
-                    return indel_similarity(static_cast<int>(lower), lq, L);
-                },
-                [lq, sig = signatures_.data()](std::size_t L, std::uint64_t qs, double cutoff, std::uint32_t from,
-                                               std::uint32_t to, std::uint32_t* out) {
-                    // The largest indel distance that can still reach the cut-off at this length.
-                    const long long total = static_cast<long long>(lq + L);
-                    const long long most = last_true(
-                        0, total, [&](long long d) { return indel_similarity(static_cast<int>(d), lq, L) >= cutoff; });
-                    if (most < 0) return std::size_t{0};
-                    return filter_xor(sig, from, to, qs, static_cast<int>(std::min<long long>(most, 64)), out);
-                },
-                out);
-            break;
         case Metric::jaro:
-            search_similarity(
-                options, scratch,
-                [&](std::span<const Symbol> s, Hit& hit) {
-                    hit.distance = -1;
-                    hit.similarity = jaro(scratch.pattern, s);
-                },
-                [lq](std::size_t L, std::uint64_t qs, std::uint64_t ws) {
-                    if (lq == 0 && L == 0) return 1.0;
-                    // A character of a bucket the other side lacks can never be matched.
-                    const std::size_t q_only = static_cast<std::size_t>(std::popcount(qs & ~ws));
-                    const std::size_t w_only = static_cast<std::size_t>(std::popcount(ws & ~qs));
-                    const std::size_t m = std::min(lq - std::min(lq, q_only), L - std::min(L, w_only));
-                    return m == 0 ? 0.0 : jaro_formula(m, 0, lq, L);
-                },
-                [lq, sig = signatures_.data()](std::size_t L, std::uint64_t qs, double cutoff, std::uint32_t from,
-                                               std::uint32_t to, std::uint32_t* out) {
-                    if (lq == 0 || L == 0 || cutoff <= 0.0) return filter_sides(sig, from, to, qs, 64, 64, out);
-                    // The fewest matches that can still reach the cut-off at this length.
-                    const long long shortest = static_cast<long long>(std::min(lq, L));
-                    const long long fewest =
-                        shortest + 1 - (last_true(1, shortest, [&](long long m) {
-                            return jaro_formula(static_cast<std::size_t>(shortest + 1 - m), 0, lq, L) >= cutoff;
-                        }));
-                    if (fewest > shortest) return std::size_t{0};
-                    return filter_sides(sig, from, to, qs, static_cast<int>(static_cast<long long>(lq) - fewest),
-                                        static_cast<int>(static_cast<long long>(L) - fewest), out);
-                },
-                out);
-            break;
+            written_->prepare(query, scratch);
+            written_->search_similarity(options.metric, options.k,
+                                        options.min_similarity.value_or(-std::numeric_limits<double>::infinity()),
+                                        scratch, out);
+            return;
     }
 }
 
-void Speller::search_levenshtein(const SearchOptions& options, Scratch& scratch, ledger::vector<Hit>& out) const {
-    const auto query = std::span<const Symbol>(scratch.query);
-    const std::size_t lq = query.size();
-    const std::uint64_t qs = signature_of(query);
-    const std::size_t max_length = bucket_of_length_.size() - 1;
-    // No distance exceeds the longer length, so that is the natural "no limit".
-    const int ceiling = static_cast<int>(std::max(lq, max_length));
-    const int limit = std::min(options.max_distance.value_or(ceiling), ceiling);
-    if (limit < 0) return;
-    const std::size_t k = options.k;
-    auto& heap = scratch.heap;  // max-heap: the worst kept hit on top
-    heap.clear();
-    const std::uint64_t qs2 = repeat_signature_of(query);
-    int cutoff = limit;                // a new hit must have distance <= cutoff ...
-    std::uint32_t tie_word = no_word;  // ... and, at distance == cutoff, come before tie_word
-    int fresh_from = 0;                // distances below this were all found by an earlier pass
-    auto& candidates = scratch.candidates;
-    candidates.resize(max_chunk);
-    const int query_bits = std::popcount(qs);
-    // A word longer than the query by g needs g insertions more than deletions, so every
-    // query character it lacks costs a deletion or substitution on top of those g edits:
-    // d >= g + (query-only characters), while d >= (word-only characters) as usual; the
-    // mirror image holds for shorter words. So the shorter side gets g less slack.
-    auto scan = [&](std::uint32_t b, int length_gap, bool word_longer) {
-        if (length_gap > cutoff) return;
-        const int query_extra = word_longer ? length_gap : 0;
-        const int word_extra = word_longer ? 0 : length_gap;
-        const std::uint64_t* sig = signatures_.data();
-        const std::uint64_t* sig2 = repeat_signatures_.data();
-        const std::uint32_t* run = run_starts_.data() + b * 66;
-        // bits(word) = bits(query) - (query-only bits) + (word-only bits).
-        const std::uint32_t begin = run[std::clamp(query_bits - (cutoff - query_extra), 0, 65)];
-        const std::uint32_t end = run[std::clamp(query_bits + (cutoff - word_extra) + 1, 0, 65)];
-        // Small chunks first: the cut-off falls fast once the first close words are seen.
-        std::uint32_t chunk = first_chunk;
-        for (std::uint32_t from = begin; from < end; from += chunk, chunk = std::min(chunk * 2, max_chunk)) {
-            if (length_gap > cutoff) return;
-            const std::uint32_t to = std::min(end, from + chunk);
-            const std::size_t count =
-                filter_sides(sig, from, to, qs, cutoff - query_extra, cutoff - word_extra, candidates.data());
-            for (std::size_t c = 0; c < count; ++c) {
-                const std::uint32_t e = candidates[c];
-                // Characters the word lacks (or has once where the query has two), and back.
-                const int lower = signature_lower_bound(qs, qs2, sig[e], sig2[e], query_extra, word_extra);
-                const std::uint32_t w = entry_word_[e];
-                const int bound = w < tie_word ? cutoff : cutoff - 1;
-                if (lower > bound) continue;
-                const int d = levenshtein(scratch.pattern, entry_symbols(e), bound);
-                if (d > bound || d < fresh_from) continue;
-                const Hit hit{w, d, 0.0};
-                if (heap.size() == k) {
-                    std::pop_heap(heap.begin(), heap.end(), closer);
-                    heap.back() = hit;
-                } else {
-                    heap.push_back(hit);
-                }
-                std::push_heap(heap.begin(), heap.end(), closer);
-                if (heap.size() == k) {
-                    cutoff = heap.front().distance;
-                    tie_word = heap.front().word;
-                }
-            }
-        }
-    };
-    auto scan_band = [&] {
-        for (std::size_t gap = 0; static_cast<int>(gap) <= cutoff; ++gap) {
-            const bool below = gap <= lq, above = lq + gap <= max_length;
-            if (!below && !above) break;
-            if (below && bucket_of_length_.size() > lq - gap && bucket_of_length_[lq - gap] != UINT32_MAX) {
-                scan(bucket_of_length_[lq - gap], static_cast<int>(gap), false);
-            }
-            if (gap != 0 && above && bucket_of_length_[lq + gap] != UINT32_MAX) {
-                scan(bucket_of_length_[lq + gap], static_cast<int>(gap), true);
-            }
-        }
-    };
-    // Iterative deepening: a pass that only admits distance <= t rejects almost every word
-    // by its signature and stops each kernel run early, so passes at t = 0, 1, 2, 3 together
-    // cost less than one pass whose cut-off must first fall from "anything". Typos are
-    // mostly within 3 edits; beyond that, one running cut-off pass finishes the job.
-    constexpr int deepest_pass = 3;
-    // With k == 1, search() has already looked the query up exactly: no word is at distance 0.
-    const int first_pass = k == 1 ? 1 : 0;
-    for (int t = first_pass; t <= std::min(limit, deepest_pass) && heap.size() < k; ++t) {
-        cutoff = t;
-        scan_band();
-        fresh_from = t + 1;
+// See speller.hpp for the ranking. The candidates come in two passes: every key at the nearest
+// distance d over all keys, then the frequent keys at d + 1, from their own small index.
+void Speller::search_damerau(std::u32string_view query, const SearchOptions& options, Scratch& scratch,
+                             ledger::vector<Hit>& out) const {
+    if (!has_letter(query)) return;  // nothing to correct: "", "123", "--"
+    scratch.text = folded(query);
+    folded_->prepare(scratch.text, scratch);
+    const auto exact = folded_->exact(scratch);
+    const int limit = options.max_distance.value_or(INT_MAX);
+    if (exact && options.k == 1) {
+        out.push_back(present(query, Hit{*exact, 0, 1.0}));
+        return;
     }
-    if (heap.size() < k && limit > deepest_pass) {
-        cutoff = limit;
-        scan_band();
+    folded_->search_distance({true, limit, 0, -1}, SIZE_MAX, scratch, out);
+    if (out.empty()) return;
+    std::vector<Ranked> ranked;
+    rank_into(ranked, out, exact, scratch);
+    const int next = out.front().distance + near_tie_edits;
+    if (next <= limit && frequent_->size() != 0) {
+        frequent_->prepare(scratch.text, scratch);
+        frequent_->search_distance({true, limit, -1, next}, SIZE_MAX, scratch, out);
+        for (Hit& hit : out) hit.word = frequent_key_[hit.word];
+        rank_into(ranked, out, exact, scratch);
     }
-    std::sort_heap(heap.begin(), heap.end(), closer);
-    for (Hit hit : heap) {
-        hit.similarity = levenshtein_similarity(hit.distance, lq, lengths_[hit.word]);
-        out.push_back(hit);
+    const std::size_t best = std::min(options.k, ranked.size());
+    std::partial_sort(ranked.begin(), ranked.begin() + static_cast<std::ptrdiff_t>(best), ranked.end(),
+                      [](const Ranked& a, const Ranked& b) {
+                          if (a.exact != b.exact) return a.exact;
+                          if (a.score != b.score) return a.score < b.score;
+                          return a.hit.word < b.hit.word;
+                      });
+    out.clear();
+    for (std::size_t i = 0; i < best; ++i) out.push_back(present(query, ranked[i].hit));
+}
+
+// Appends the hits (on folded keys) with their scores: typing cost against frequency.
+void Speller::rank_into(std::vector<Ranked>& ranked, std::span<const Hit> hits, std::optional<std::uint32_t> exact,
+                        const Scratch& scratch) const {
+    for (const Hit& hit : hits) {
+        const bool is_exact = exact && hit.word == *exact;
+        const std::int64_t cost = is_exact ? 0 : typing_cost(scratch.text, folded_->word(hit.word));
+        ranked.push_back({is_exact, cost * cost_weight - static_cast<std::int64_t>(frequency_[hit.word]), hit});
     }
 }
 
-template <class Score, class Bound, class Filter>
-void Speller::search_similarity(const SearchOptions& options, Scratch& scratch, Score score, Bound bound, Filter filter,
-                                ledger::vector<Hit>& out) const {
-    const auto query = std::span<const Symbol>(scratch.query);
-    const std::uint64_t qs = signature_of(query);
-    const double floor = options.min_similarity.value_or(-std::numeric_limits<double>::infinity());
-    const std::size_t k = options.k;
-    // Buckets by their best possible score (from lengths alone), best first.
-    std::vector<std::pair<double, std::uint32_t>> order;
-    order.reserve(buckets_.size());
-    for (std::uint32_t b = 0; b < buckets_.size(); ++b) {
-        const std::size_t L = buckets_[b].length;
-        // A signature equal to the query's is the most favourable one.
-        order.emplace_back(bound(L, qs, qs), b);
-    }
-    std::sort(order.begin(), order.end(), [](const auto& a, const auto& b) {
-        return a.first != b.first ? a.first > b.first : a.second < b.second;
-    });
-    auto& heap = scratch.heap;  // min-heap on similarity: the worst kept hit on top
-    heap.clear();
-    double cutoff = floor;
-    std::uint32_t tie_word = no_word;
-    auto& candidates = scratch.candidates;
-    candidates.resize(max_chunk);
-    for (const auto& [best_possible, b] : order) {
-        if (best_possible < cutoff) break;
-        const Bucket& bucket = buckets_[b];
-        std::uint32_t chunk = first_chunk;
-        for (std::uint32_t from = bucket.begin; from < bucket.end;
-             from += chunk, chunk = std::min(chunk * 2, max_chunk)) {
-            const std::uint32_t to = std::min(bucket.end, from + chunk);
-            const std::size_t count = filter(bucket.length, qs, cutoff, from, to, candidates.data());
-            for (std::size_t c = 0; c < count; ++c) {
-                const std::uint32_t e = candidates[c];
-                const std::uint32_t w = entry_word_[e];
-                const double upper = bound(bucket.length, qs, signatures_[e]);
-                if (upper < cutoff || (upper == cutoff && w > tie_word && heap.size() == k)) continue;
-                Hit hit{w, 0, 0.0};
-                score(entry_symbols(e), hit);
-                if (hit.similarity < floor) continue;
-                if (heap.size() == k) {
-                    if (!more_similar(hit, heap.front())) continue;
-                    std::pop_heap(heap.begin(), heap.end(), more_similar);
-                    heap.back() = hit;
-                } else {
-                    heap.push_back(hit);
-                }
-                std::push_heap(heap.begin(), heap.end(), more_similar);
-                if (heap.size() == k) {
-                    cutoff = std::max(floor, heap.front().similarity);
-                    tie_word = heap.front().word;
-                }
-            }
+Hit Speller::present(std::u32string_view query, const Hit& key_hit) const {
+    const Shape want = shape_of(query);
+    const std::uint32_t first = spelling_offsets_[key_hit.word], last = spelling_offsets_[key_hit.word + 1];
+    // The spelling written exactly like the query, else the first of the query's shape,
+    // else the first in lower case, else the first.
+    std::uint32_t chosen = spellings_[first], same_shape = no_word, lower = no_word;
+    bool found = false;
+    for (std::uint32_t i = first; i < last && !found; ++i) {
+        const std::uint32_t w = spellings_[i];
+        const std::u32string text = word(w);
+        if (text == query) {
+            chosen = w;
+            found = true;
         }
+        const Shape shape = shape_of(text);
+        if (shape == want && same_shape == no_word) same_shape = w;
+        if (shape == Shape::lower && lower == no_word) lower = w;
     }
-    std::sort_heap(heap.begin(), heap.end(), more_similar);
-    out.assign(heap.begin(), heap.end());
+    if (!found) chosen = same_shape != no_word ? same_shape : lower != no_word ? lower : chosen;
+    Casing casing = Casing::as_written;
+    if (!found) {
+        const Shape got = shape_of(word(chosen));
+        if (want == Shape::upper && got != Shape::upper) casing = Casing::upper;
+        if (want == Shape::title && got == Shape::lower) casing = Casing::title;
+    }
+    Hit hit = key_hit;
+    hit.word = chosen;
+    hit.casing = static_cast<std::uint8_t>(casing);
+    hit.similarity = levenshtein_similarity(hit.distance, query.size(), written_->word_length(chosen));
+    return hit;
 }
 
 void Speller::search(std::u32string_view query, const SearchOptions& options, ledger::vector<Hit>& out) const {
@@ -516,7 +190,7 @@ void Speller::search(std::u32string_view query, const SearchOptions& options, le
 }
 
 void Speller::search_many(const PackedText& queries, const SearchOptions& options, unsigned threads, std::span<Hit> out,
-                          ledger::Site& site) const {
+                          ledger::Site& site, std::stop_token stop) const {
     const std::size_t n = queries.size();
     SearchOptions one = options;
     one.k = 1;
@@ -530,8 +204,8 @@ void Speller::search_many(const PackedText& queries, const SearchOptions& option
         try {
             Scratch scratch;
             ledger::vector<Hit> hits{ledger::Allocator<Hit>(site)};
-            for (std::size_t begin; (begin = next.fetch_add(chunk)) < n;) {
-                for (std::size_t i = begin; i < std::min(n, begin + chunk); ++i) {
+            for (std::size_t begin; !stop.stop_requested() && (begin = next.fetch_add(chunk)) < n;) {
+                for (std::size_t i = begin; i < std::min(n, begin + chunk) && !stop.stop_requested(); ++i) {
                     search(queries[i], one, scratch, hits);
                     out[i] = hits.empty() ? Hit{no_word, -1, 0.0} : hits.front();
                 }

@@ -1,9 +1,13 @@
 // The spell checker's C ABI: handles, results, errors, and the ledger.
 #include <gtest/gtest.h>
 
+#include <atomic>
+#include <chrono>
 #include <cmath>
 #include <cstring>
+#include <random>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "bridgebench/spell.h"
@@ -102,6 +106,43 @@ TEST(CapiSpell, DistanceAndSimilarity) {
     ASSERT_EQ(bb_spell_similarity("abc", 3, "abd", 3, BB_SPELL_INDEL, &similarity), BB_OK);
     EXPECT_DOUBLE_EQ(similarity, 1.0 - 2.0 / 6.0);
     EXPECT_EQ(bb_spell_distance(nullptr, 2, "a", 1, &d), BB_ERR_INVALID_ARGUMENT);
+}
+
+// bb_speller_free from one thread while another is inside a search: the index is freed only when
+// the running search returns, and that search completes normally. The search is seen to be
+// running by its own allocations in the ledger.
+TEST(CapiSpell, FreeWhileAnotherThreadSearchesWaitsForTheSearch) {
+    std::mt19937 rng(5);
+    std::uniform_int_distribution<int> letter('a', 'z'), length(3, 12);
+    std::vector<std::string> words(60'000);
+    for (auto& w : words) {
+        w.resize(static_cast<std::size_t>(length(rng)));
+        for (auto& c : w) c = static_cast<char>(letter(rng));
+    }
+    bb_speller* speller = make(words);
+    ASSERT_NE(speller, nullptr);
+    const std::string query = "qwertyuiopasdfghjklzxcvbnm";
+    std::atomic<bool> finished{false};
+    bb_status status = BB_ERR_INTERNAL;
+    bb_spell_suggestions* list = nullptr;
+    std::thread search([&] {
+        status = bb_spell_suggest_k(speller, query.data(), query.size(), words.size(), BB_SPELL_JARO, -1, std::nan(""),
+                                    &list);
+        finished = true;
+    });
+    while (outstanding("capi.bb_spell_suggest_k") == 0 && !finished) std::this_thread::yield();
+    const bool freed_during_search = !finished;
+    bb_speller_free(speller);
+    const bool still_searching = !finished;
+    if (still_searching) {
+        EXPECT_GT(outstanding("capi.bb_speller_create"), 0);  // held by the search
+    }
+    search.join();
+    ASSERT_EQ(status, BB_OK) << bb_last_error();
+    EXPECT_GT(list->count, 0u);
+    bb_free_spell_suggestions(list);
+    EXPECT_EQ(outstanding("capi.bb_speller_create"), 0);  // the search, the last user, freed it
+    EXPECT_TRUE(freed_during_search) << "the search ended before the free: make it longer";
 }
 
 }  // namespace

@@ -104,6 +104,9 @@ TEST(ScrapeErrors, CurlCodesBecomeShortWords) {
     EXPECT_EQ(scrape::error_message(CURLE_PARTIAL_FILE, false), "incomplete body");
     EXPECT_EQ(scrape::error_message(CURLE_GOT_NOTHING, false), "empty reply");
     EXPECT_EQ(scrape::error_message(CURLE_TOO_MANY_REDIRECTS, false), "too many redirects");
+    // A reply without a status line (HTTP/0.9): libcurl calls it an unsupported protocol, but
+    // the URL's scheme was fine; the reply was not HTTP.
+    EXPECT_EQ(scrape::error_message(CURLE_UNSUPPORTED_PROTOCOL, false), "invalid response");
 }
 
 TEST(ScrapeOptions, ValidateNamesTheField) {
@@ -116,7 +119,18 @@ TEST(ScrapeOptions, ValidateNamesTheField) {
     EXPECT_NE(scrape::validate(o).find("timeout"), std::string::npos);
     o = {};
     o.user_agent = "a\r\nb";
-    EXPECT_NE(scrape::validate(o).find("user_agent"), std::string::npos);
+    EXPECT_NE(scrape::validate(o).find("user_agent[1]"), std::string::npos);
+    o.user_agent = "caf\xc3\xa9";  // non-ASCII: clients would send it differently
+    EXPECT_NE(scrape::validate(o).find("user_agent[3]"), std::string::npos);
+    o.user_agent = "tab\tand spaces ~";
+    EXPECT_EQ(scrape::validate(o), "");
+    o.concurrency = scrape::max_concurrency + 1;
+    EXPECT_NE(scrape::validate(o).find("concurrency must be at most"), std::string::npos);
+    o = {};
+    o.max_redirects = scrape::max_redirects_limit + 1;
+    EXPECT_NE(scrape::validate(o).find("max_redirects must be at most"), std::string::npos);
+    o = {};
+    o.user_agent = "a\nb";
     EXPECT_THROW(scrape::Session(o, test_site()), std::invalid_argument);
 }
 

@@ -82,6 +82,28 @@ TEST(SpellKernels, LevenshteinAndLcsMatchTheTextbookDp) {
     }
 }
 
+TEST(SpellKernels, BitParallelOsaMatchesTheTextbookDp) {
+    // The bit-parallel kernel (patterns up to 64 symbols) against the plain recurrence.
+    std::mt19937 rng(13);
+    const std::u32string alphabet = U"abcd";
+    for (int i = 0; i < 3000; ++i) {
+        const std::size_t max_length = i % 10 == 0 ? 64 : 10;
+        const auto a = random_word(rng, max_length, alphabet), b = random_word(rng, max_length, alphabet);
+        std::vector<spell::Symbol> pa, pb;
+        for (const char32_t c : a) pa.push_back(static_cast<spell::Symbol>(c - U'a'));
+        for (const char32_t c : b) pb.push_back(static_cast<spell::Symbol>(c - U'a'));
+        spell::Pattern p;
+        p.assign(pa, 4);
+        const int expected = spell::osa_distance(a, b);
+        ASSERT_EQ(spell::osa(p, pb, 1000), expected) << i;
+        if (expected > 0) {
+            ASSERT_EQ(spell::osa(p, pb, expected - 1), expected) << i;  // "more than bound"
+        }
+    }
+    EXPECT_EQ(spell::osa_distance(U"ca", U"abc"), 3);  // no symbol edited twice
+    EXPECT_EQ(spell::osa_distance(U"recieve", U"receive"), 1);
+}
+
 TEST(SpellKernels, BoundedLevenshteinStopsAboveTheBound) {
     spell::Pattern p;
     const std::vector<spell::Symbol> q{0, 1, 2, 3, 4, 5};

@@ -2,11 +2,15 @@ import gc
 import os
 from pathlib import Path
 
+import hypothesis_profiles
 import pytest
 
 from bridgebench import ledger
 
 REPO = Path(__file__).resolve().parents[2]
+
+# Loads the hypothesis profile for every property test (see hypothesis_profiles.py).
+hypothesis_profiles.load()
 
 
 @pytest.fixture

@@ -1,6 +1,6 @@
-"""The CI gate: the quick leak audit (ledger, growth, ASan/LSan/UBSan, Valgrind on the reduced
-scenario set) must find nothing. The first run on a machine compiles build/audit and build/asan;
-later runs are incremental."""
+"""The CI gate: the quick leak audit (ledger and ASan/LSan/UBSan on every scenario, growth and
+Valgrind on the quick set, native coverage at or above its floors) must find nothing. The
+first run on a machine compiles build/audit and build/asan; later runs are incremental."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from bridgebench.leakcheck import run_audit
+from bridgebench.leakcheck.scenarios import all_scenarios
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -30,6 +31,14 @@ def test_quick_audit_finds_nothing(tmp_path):
     data = json.loads((tmp_path / "leaks.json").read_text())
     assert data["passed"] is True and data["coverage"]["missing"] == []
     assert "| ledger | pass |" in (tmp_path / "leaks.md").read_text()
+    # Native coverage was measured for every folder with a floor, and lists uncovered lines.
+    from bridgebench.leakcheck.native_coverage import FLOORS
+
+    assert set(FLOORS) <= set(data["native_coverage"]["folders"])
+    assert all("uncovered_lines" in f for f in data["native_coverage"]["files"])
+    # Quick mode still puts every export through every layer (the quick set).
+    covered = {name for s in all_scenarios() if s.name in result.layer("valgrind").scenarios for name in s.covers}
+    assert covered == {name for s in all_scenarios() for name in s.covers}
     suites = ET.parse(tmp_path / "leaks.junit.xml").getroot()
     assert suites.get("failures") == "0" and int(suites.get("tests")) > 100
 

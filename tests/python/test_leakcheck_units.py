@@ -152,55 +152,6 @@ def test_an_entry_without_a_comment_is_rejected(tmp_path):
     assert any("no comment" in p for p in suppressions.validate(tmp_path))
 
 
-# ---- the growth layer sees what the ledger cannot -------------------------------------------
-
-
-def _growth_findings(scenario):
-    from bridgebench.leakcheck import worker
-    from bridgebench.leakcheck.layers import growth
-    from bridgebench.leakcheck.model import LayerResult
-
-    data = worker.run_growth([scenario], n=growth.QUICK["n"], k=growth.QUICK["k"])
-    assert not data["errors"], data["errors"]
-    result = LayerResult("growth")
-    growth.evaluate(data, result)
-    return result.findings
-
-
-def test_growth_passes_a_clean_scenario():
-    from bridgebench import _arrays
-    from bridgebench.leakcheck.scenarios import Scenario
-
-    assert _growth_findings(Scenario("t.clean", lambda: _arrays.roundtrip_ints([1, 2, 3]), ())) == []
-
-
-def test_growth_sees_a_lost_python_reference():
-    from bridgebench import _arrays
-    from bridgebench.leakcheck.scenarios import Scenario
-
-    kept = []  # stands for a reference the bindings never drop
-    findings = _growth_findings(Scenario("t.keeps_results", lambda: kept.append(_arrays.roundtrip_ints([1, 2])), ()))
-    # The objects themselves live in pymalloc arenas (invisible to mallinfo2); the list that
-    # keeps them grows in malloc, so the heap may be flagged too.
-    assert "object-growth" in {f.kind for f in findings}
-    assert not any(f.kind == "ledger-growth" for f in findings)
-
-
-def test_growth_sees_native_memory_that_bypasses_the_ledger():
-    import ctypes
-
-    from bridgebench.leakcheck import heap
-    from bridgebench.leakcheck.scenarios import Scenario
-
-    if heap.metric() != "mallinfo2":
-        pytest.skip("needs glibc's mallinfo2")
-    libc = ctypes.CDLL(None)
-    libc.malloc.restype = ctypes.c_void_p
-    libc.malloc.argtypes = [ctypes.c_size_t]
-    findings = _growth_findings(Scenario("t.mallocs", lambda: libc.malloc(64), ()))
-    assert [f.kind for f in findings] == ["heap-growth"]
-
-
 def test_scenarios_call_what_they_claim_to_cover(monkeypatch):
     # Each scenario runs once with the functions it names wrapped by counters, with the
     # workloads' fixtures (the scrape site) running as under the audit.

@@ -16,3 +16,7 @@ def test_did_you_mean_example():
     exec(compile(block.group(1), "README.md", "exec"), namespace)
     assert namespace["unknown_command"]("inyt") == "unknown command 'inyt'; did you mean 'init'?"
     assert namespace["unknown_command"]("xyzzy") == "unknown command 'xyzzy'"
+    spell = namespace["spell"]
+    assert spell.suggest("speling") == "spelling"
+    assert spell.suggest("RECIEVE") == "RECEIVE"
+    assert [spell.suggest(w) for w in ("speling", "wrod")] == ["spelling", "word"]

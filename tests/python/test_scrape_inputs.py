@@ -114,7 +114,16 @@ BAD_OPTIONS = [
     ({"max_redirects": -1}, ValueError, "max_redirects must be at least 0"),
     ({"max_redirects": "5"}, TypeError, "max_redirects must be int, not str"),
     ({"user_agent": 7}, TypeError, "user_agent must be str or None, not int"),
-    ({"user_agent": "a\r\nX-Evil: 1"}, ValueError, "user_agent must not contain CR, LF or NUL"),
+    ({"user_agent": "a\r\nX-Evil: 1"}, ValueError, "user_agent[1] must be a printable ASCII character or tab"),
+    ({"user_agent": "caf\u00e9"}, ValueError, "user_agent[3] must be a printable ASCII character or tab"),
+    ({"user_agent": "\ud800"}, ValueError, "user_agent[0] must be a printable ASCII character or tab"),
+    ({"concurrency": 2**64}, ValueError, "concurrency must be at most 10000"),
+    ({"max_redirects": 2**63}, ValueError, "max_redirects must be at most 1000"),
+    ({"max_body_bytes": -(2**64)}, ValueError, "max_body_bytes must be at least 0"),
+    ({"concurrency": math.nan}, TypeError, "concurrency must be int, not float"),
+    ({"timeout": 10**400}, ValueError, "timeout must be a finite number of seconds > 0"),
+    ({"timeout": True}, TypeError, "timeout must be a number of seconds"),
+    ({"max_body_bytes": False}, TypeError, "max_body_bytes must be int, not bool"),
 ]
 
 

@@ -3,6 +3,8 @@ distances, same tie-breaks, for every metric and the option combinations."""
 
 from __future__ import annotations
 
+import random
+
 import pytest
 from spell_cases import queries, small_dictionary
 
@@ -24,11 +26,12 @@ def baseline_speller():
     return baseline.Speller(WORDS)
 
 
-def test_levenshtein_suggest_matches_baseline(native_speller, baseline_speller):
+@pytest.mark.parametrize("metric", ["damerau", "levenshtein"])
+def test_distance_suggest_matches_baseline(native_speller, baseline_speller, metric):
     mismatches = [
-        (q, native_speller.suggest(q), baseline_speller.suggest(q))
+        (q, native_speller.suggest(q, metric=metric), baseline_speller.suggest(q, metric=metric))
         for q in QUERIES
-        if native_speller.suggest(q) != baseline_speller.suggest(q)
+        if native_speller.suggest(q, metric=metric) != baseline_speller.suggest(q, metric=metric)
     ]
     assert not mismatches, mismatches[:5]
 
@@ -42,7 +45,7 @@ def test_similarity_suggest_matches_baseline(native_speller, baseline_speller, m
     assert not mismatches, mismatches[:5]
 
 
-@pytest.mark.parametrize("metric", ["levenshtein", "indel", "jaro"])
+@pytest.mark.parametrize("metric", ["damerau", "levenshtein", "indel", "jaro"])
 def test_suggest_k_matches_baseline(native_speller, baseline_speller, metric):
     for q in QUERIES[::20]:
         assert native_speller.suggest_k(q, 7, metric=metric) == baseline_speller.suggest_k(q, 7, metric=metric), q
@@ -92,7 +95,7 @@ def test_ascii_only_dictionary_matches_baseline():
     assert [native.suggest(q) for q in qs] == [base.suggest(q) for q in qs]
 
 
-@pytest.mark.parametrize("metric", ["levenshtein", "indel", "jaro"])
+@pytest.mark.parametrize("metric", ["damerau", "levenshtein", "indel", "jaro"])
 def test_capi_matches_pybind11(native_speller, metric):
     with capi.Speller(WORDS) as speller:
         for q in QUERIES[::10]:
@@ -100,3 +103,20 @@ def test_capi_matches_pybind11(native_speller, metric):
         assert [capi.similarity(a, b, metric) for a, b in zip(QUERIES[:100], QUERIES[100:200], strict=True)] == [
             spell.similarity(a, b, metric) for a, b in zip(QUERIES[:100], QUERIES[100:200], strict=True)
         ]
+
+
+def test_default_ranking_with_frequencies_and_capitals_matches_baseline():
+    # Spellings that differ only in case, frequencies on some words, queries in all shapes.
+    rng = random.Random(11)
+    words = list(WORDS[:1500])
+    words += [w.capitalize() for w in words[::7]] + [w.upper() for w in words[::11]]
+    frequencies = [rng.choice([0, 0, 0, rng.randint(1, 800)]) for _ in words]
+    qs = [rng.choice([q, q.upper(), q.capitalize()]) for q in queries(words, 400, seed=12)]
+    native = spell.Speller(words, frequencies=frequencies)
+    base = baseline.Speller(words, frequencies=frequencies)
+    with capi.Speller(words, frequencies=frequencies) as ctypes_speller:
+        for q in qs:
+            expected = base.suggest_k(q, 4)
+            assert native.suggest_k(q, 4) == expected, q
+            assert ctypes_speller.suggest_k(q, 4) == expected, q
+            assert native.suggest(q, max_distance=1) == base.suggest(q, max_distance=1), q

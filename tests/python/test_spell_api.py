@@ -18,6 +18,11 @@ IMPLEMENTATIONS = [
 ]
 
 
+# The plain metric, case-sensitive with dictionary-order ties (the default ranking has its own
+# tests in test_spell_ranking.py).
+LEV = {"metric": "levenshtein"}
+
+
 @pytest.fixture(params=IMPLEMENTATIONS)
 def impl(request):
     return request.param
@@ -36,18 +41,18 @@ def test_exact_match_returns_itself(impl):
 
 
 def test_ties_go_to_the_first_word(impl):
-    assert impl.suggest("xat", ["hat", "cat", "bat"]) == "hat"
-    assert impl.suggest("xat", ["bat", "cat", "hat"]) == "bat"
+    assert impl.suggest("xat", ["hat", "cat", "bat"], **LEV) == "hat"
+    assert impl.suggest("xat", ["bat", "cat", "hat"], **LEV) == "bat"
     # Across lengths too: "ca" (deletion) and "cab" (substitution) are both 1 away.
-    assert impl.suggest("cax", ["cab", "ca"]) == "cab"
-    assert impl.suggest("cax", ["ca", "cab"]) == "ca"
-    assert impl.suggest_k("xat", 3, ["hat", "cat", "bat"]) == [("hat", 1), ("cat", 1), ("bat", 1)]
+    assert impl.suggest("cax", ["cab", "ca"], **LEV) == "cab"
+    assert impl.suggest("cax", ["ca", "cab"], **LEV) == "ca"
+    assert impl.suggest_k("xat", 3, ["hat", "cat", "bat"], **LEV) == [("hat", 1), ("cat", 1), ("bat", 1)]
 
 
 def test_duplicates_count_once_at_their_first_position(impl):
     words = ["dog", "cat", "dog", "cat", "bat"]
-    assert impl.suggest_k("cot", 5, words) == [("cat", 1), ("dog", 2), ("bat", 2)]
-    assert impl.Speller(words).suggest_k("dot", 10) == [("dog", 1), ("cat", 2), ("bat", 2)]
+    assert impl.suggest_k("cot", 5, words, **LEV) == [("cat", 1), ("dog", 2), ("bat", 2)]
+    assert impl.Speller(words).suggest_k("dot", 10, **LEV) == [("dog", 1), ("cat", 2), ("bat", 2)]
 
 
 def test_empty_dictionary(impl):
@@ -59,23 +64,24 @@ def test_empty_dictionary(impl):
 
 def test_max_distance(impl):
     words = ["kitten", "sitting", "mitten"]
-    assert impl.suggest("sitten", words, max_distance=0) is None
-    assert impl.suggest("kitten", words, max_distance=0) == "kitten"
-    assert impl.suggest("sittn", words, max_distance=1) is None
-    assert impl.suggest("sittn", words, max_distance=2) == "kitten"  # kitten, sitting, mitten: all 2
-    assert impl.suggest("xyz", words, max_distance=2) is None
-    assert impl.suggest_k("sitten", 3, words, max_distance=1) == [("kitten", 1), ("mitten", 1)]
+    assert impl.suggest("sitten", words, max_distance=0, **LEV) is None
+    assert impl.suggest("kitten", words, max_distance=0, **LEV) == "kitten"
+    assert impl.suggest("sittn", words, max_distance=1, **LEV) is None
+    assert impl.suggest("sittn", words, max_distance=2, **LEV) == "kitten"  # kitten, sitting, mitten: all 2
+    assert impl.suggest("xyz", words, max_distance=2, **LEV) is None
+    assert impl.suggest_k("sitten", 3, words, max_distance=1, **LEV) == [("kitten", 1), ("mitten", 1)]
 
 
 def test_k_larger_than_the_dictionary_and_zero(impl):
     words = ["a", "bb", "ccc"]
-    assert impl.suggest_k("b", 10, words) == [("a", 1), ("bb", 1), ("ccc", 3)]
-    assert impl.suggest_k("b", 0, words) == []
+    assert impl.suggest_k("b", 10, words, **LEV) == [("a", 1), ("bb", 1), ("ccc", 3)]
+    assert impl.suggest_k("b", 0, words, **LEV) == []
 
 
 def test_empty_query(impl):
-    assert impl.suggest("", ["abc", "de", "f"]) == "f"
-    assert impl.suggest("", ["", "a"]) == ""
+    assert impl.suggest("", ["abc", "de", "f"], **LEV) == "f"
+    assert impl.suggest("", ["", "a"], **LEV) == ""
+    assert impl.suggest("", ["abc", "de", "f"]) is None  # the default ranking: nothing to correct
     assert impl.distance("", "") == 0
     assert impl.similarity("", "", "levenshtein") == 1.0
     assert impl.similarity("", "", "indel") == 1.0
@@ -88,8 +94,8 @@ def test_unicode_code_points(impl):
     assert impl.distance("naïve", "naive") == 1
     assert impl.distance("🐍", "") == 1
     assert impl.distance("a🐍b", "a🐎b") == 1
-    assert impl.suggest("żółw", ["zolw", "żółty", "żółw"]) == "żółw"
-    assert impl.suggest("zółw", ["zolw", "żółw"]) == "żółw"
+    assert impl.suggest("żółw", ["zolw", "żółty", "żółw"], **LEV) == "żółw"
+    assert impl.suggest("zółw", ["zolw", "żółw"], **LEV) == "żółw"
     # Case-sensitive, no normalisation: "é" composed vs "e" + combining accent differ.
     assert impl.distance("é", "e\u0301") == 2
     assert impl.distance("A", "a") == 1
@@ -103,7 +109,9 @@ def test_long_words(impl):
     assert impl.suggest(long_word, words) == long_word
     assert impl.suggest(long_word + "q", words) == long_word
     # "ab" * 598 + "abab" vs "ab" * 598 + "xyz": three substitutions and a deletion.
-    assert impl.suggest_k("ab" * 600, 2, words) == [(long_word, 1), (long_word[:-5] + "xyz", 4)]
+    assert impl.suggest_k("ab" * 600, 2, words, **LEV) == [(long_word, 1), (long_word[:-5] + "xyz", 4)]
+    # The default ranking keeps only near ties of the nearest word.
+    assert impl.suggest_k("ab" * 600, 2, words) == [(long_word, 1)]
 
 
 def test_long_words_native_vs_baseline():
@@ -117,8 +125,8 @@ def test_long_words_native_vs_baseline():
 def test_query_longer_than_every_dictionary_word(impl):
     words = ["alpha", "beta", "gamma", "delta"]
     query = "gammadeltaepsilonzeta" * 4
-    assert impl.suggest(query, words) == baseline.suggest(query, words)
-    assert impl.suggest_k(query, 4, words) == baseline.suggest_k(query, 4, words)
+    assert impl.suggest(query, words, **LEV) == baseline.suggest(query, words, **LEV)
+    assert impl.suggest_k(query, 4, words, **LEV) == baseline.suggest_k(query, 4, words, **LEV)
 
 
 def test_metrics_rank_by_their_own_score(impl):
@@ -134,6 +142,8 @@ def test_metrics_rank_by_their_own_score(impl):
 def test_spellcheck_is_the_seeds_call(impl):
     word, likelihood = impl.spellcheck("helo", ["hello", "help", "halo"])
     assert word in {"hello", "help", "halo"}
+    assert likelihood == impl.similarity("helo", word, "damerau")
+    word, likelihood = impl.spellcheck("helo", ["hello", "help", "halo"], metric="indel")
     assert likelihood == impl.similarity("helo", word, "indel")
     assert impl.spellcheck("help", ["hello", "help"], metric="jaro") == ("help", 1.0)
 
@@ -188,8 +198,8 @@ def test_default_dictionary_is_loaded_once_and_agrees_with_a_brute_force_scan():
     for word in ("speling", "recieve", "Caf\u00e9x", "z" * 70):
         distances = [spell.distance(word, w) for w in words]
         best = min(distances)
-        assert spell.suggest(word) == words[distances.index(best)]
-        assert spell.suggest_k(word, 1) == [(words[distances.index(best)], best)]
+        assert spell.suggest(word, **LEV) == words[distances.index(best)]
+        assert spell.suggest_k(word, 1, **LEV) == [(words[distances.index(best)], best)]
 
 
 def test_ledger_balanced_and_counted(balanced_ledger):

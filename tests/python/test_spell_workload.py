@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import pytest
+
 from bridgebench import spell, workloads
 from bridgebench.runners import worker
+from bridgebench.workloads import _spell_accuracy as accuracy
 from bridgebench.workloads import spell as entry
 
 
@@ -18,7 +21,7 @@ def test_queries_are_deterministic_typos():
     assert a == entry.make_queries(50, 3) and a != entry.make_queries(50, 4)
     speller = spell.default_speller()
     # Every query is 1-3 edits from some dictionary word.
-    assert all(spell.suggest_k(q, 1, speller)[0][1] <= entry.MAX_EDITS for q in a)
+    assert all(spell.suggest_k(q, 1, speller, metric="levenshtein")[0][1] <= entry.MAX_EDITS for q in a)
 
 
 def test_agree_requires_equal_scores_and_words_when_both_keep_our_tie_break():
@@ -49,6 +52,22 @@ def test_worker_runs_and_checks_the_batch_case():
 
 
 def test_facts_report_build_time_and_memory():
-    facts = entry.facts()
+    facts = entry.engine_facts()
     assert facts["unique words"] == facts["dictionary words"] > 300_000
     assert facts["index build (s)"] > 0 and facts["index memory (MiB)"] > 1
+    assert facts["default suggest median (ms)"] <= facts["default suggest p99 (ms)"]
+
+
+def test_codespell_pairs_are_a_fixed_sample_of_single_word_corrections():
+    words = set(spell.default_words())
+    pairs = accuracy.codespell_pairs(words, 40)
+    assert pairs == accuracy.codespell_pairs(words, 40) and len(pairs) == 40
+    assert all(p.correction in words and p.typo != p.correction for p in pairs)
+    assert entry.make_misspellings(40, 1) == [p.typo for p in pairs]
+
+
+def test_accuracy_is_scored_against_the_correction():
+    pairs = [accuracy.Pair("speling", "spelling"), accuracy.Pair("wrod", "word"), accuracy.Pair("zzzzqx", "cat")]
+    result = accuracy.measure(accuracy.checker("bridgebench"), pairs)
+    assert (result.top1, result.top3) == (pytest.approx(200 / 3), pytest.approx(200 / 3))
+    assert result.ms_per_query > 0 and result.build_s > 0

@@ -16,6 +16,7 @@ import pytest
 REPO = Path(__file__).resolve().parents[2]
 PYTHON_TREES = ["src/bridgebench", "python_baseline", "tests", "bench"]
 CPP_SUFFIXES = {".cpp", ".hpp", ".h"}
+TIDY_FOLDERS = {"arrays", "spell", "scrape", "ledger", "capi"}
 
 
 def venv_tool(name: str) -> Path:
@@ -61,3 +62,26 @@ def test_clang_format_is_clean():
         [system_tool("clang-format"), "--dry-run", "--Werror", *files], cwd=REPO, capture_output=True, text=True
     )
     assert proc.returncode == 0, "run `clang-format -i` on:\n" + proc.stderr[-5000:]
+
+
+def test_clang_tidy_is_clean(build_dir: Path):
+    """The bug-finding checks of .clang-tidy over the C++ cores and the C ABI (the bindings are
+    mostly pybind11 templates: slow to analyse and checked by the sanitizer layers instead)."""
+    database = build_dir / "compile_commands.json"
+    if not database.is_file():
+        pytest.fail(f"{database} is missing; scripts/bootstrap.sh configures build/release")
+    sources = [f for f in tracked_files({".cpp"}) if f.split("/")[1] in TIDY_FOLDERS and f.startswith("src/")]
+    assert sources, "no C++ sources found"
+    jobs = [
+        subprocess.Popen(
+            [system_tool("clang-tidy"), "-p", str(build_dir), "--quiet", *chunk],
+            cwd=REPO,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+            text=True,
+        )
+        for chunk in (sources[0::2], sources[1::2])
+    ]
+    reports = [job.communicate()[0] for job in jobs]
+    failed = [job.returncode for job in jobs if job.returncode != 0]
+    assert not failed, "\n".join(reports)[-6000:]

@@ -2,17 +2,23 @@
 crossing the boundary, with its defects fixed (64-bit ints, explicit string lengths, and every
 result struct freed exactly once, in ``finally``, after it has been read).
 
-Same functions and answers as ``bridgebench.arrays``.
+Same functions, answers and errors as ``bridgebench.arrays``: which items are accepted and the
+messages are the workload's shared rules (``bridgebench_rules.arrays``). The items are taken
+once (a snapshot) before anything is converted, so an item's ``__float__`` that changes the
+caller's list cannot change what crosses the boundary.
 """
 
 from __future__ import annotations
 
 import array
+import contextlib
 import ctypes
 import itertools
-from collections.abc import Sequence
+from collections.abc import Iterable
+from typing import Any
 
 from bridgebench import _clib
+from bridgebench_rules import arrays as rules
 
 
 class bb_int64_array(ctypes.Structure):
@@ -62,53 +68,25 @@ def _declare(lib: ctypes.CDLL) -> ctypes.CDLL:
 _lib = _declare(_clib.library())
 
 
-def _as_list(values: Sequence, argument: str = "values") -> list:
-    if isinstance(values, (str, bytes)) or not hasattr(values, "__iter__"):
-        raise TypeError(f"{argument} must be a list or other sequence, not {type(values).__name__}")
-    return values if isinstance(values, list) else list(values)
+def _all_plain(items: tuple, plain: frozenset) -> bool:
+    return set(map(type, items)) <= plain
 
 
-def _check_int_items(values: list) -> None:
-    """Finds the first item that array('q') would reject or silently accept (bool)."""
-    for i, v in enumerate(values):
-        if type(v) is bool or not isinstance(v, int):
-            raise TypeError(f"values[{i}] must be int, not {type(v).__name__}")
-        if not -(2**63) <= v < 2**63:
-            raise OverflowError(f"values[{i}] = {v!r} does not fit in int64")
+def _native_ints(items: tuple) -> array.array:
+    if _all_plain(items, rules.PLAIN_INT_TYPES):
+        # array('q') checks and packs plain ints at C speed; an int beyond int64 falls through
+        # to the item-by-item checks, which name the first one.
+        with contextlib.suppress(OverflowError):
+            return array.array("q", items)
+    return array.array("q", [rules.int64_item(v, i) for i, v in enumerate(items)])
 
 
-def _check_float_items(values: list) -> None:
-    for i, v in enumerate(values):
-        if type(v) is bool or not isinstance(v, (int, float)):
-            raise TypeError(f"values[{i}] must be float or int, not {type(v).__name__}")
-        try:
-            float(v)
-        except OverflowError:
-            raise OverflowError(f"values[{i}] = {v!r} is too large for a double") from None
-
-
-def _native_ints(values: Sequence) -> array.array:
-    values = _as_list(values)
-    # array('q') validates and packs at C speed; bool would slip through it, so look for it.
-    if bool in set(map(type, values)):
-        _check_int_items(values)
-    try:
-        return array.array("q", values)
-    except (TypeError, OverflowError):
-        _check_int_items(values)
-        raise
-
-
-def _native_doubles(values: Sequence) -> array.array:
-    values = _as_list(values)
-    kinds = set(map(type, values))
-    if not kinds <= {float, int}:
-        _check_float_items(values)
-    try:
-        return array.array("d", values)
-    except (TypeError, OverflowError):
-        _check_float_items(values)
-        raise
+def _native_doubles(items: tuple, item: Any = rules.double_item) -> array.array:
+    if _all_plain(items, rules.PLAIN_DOUBLE_TYPES):
+        with contextlib.suppress(OverflowError):
+            return array.array("d", items)
+    # Anything else is converted once, in order, by the rules (an item's __float__ runs once).
+    return array.array("d", [item(v, i) for i, v in enumerate(items)])
 
 
 def _address(buffer: array.array) -> int:
@@ -116,59 +94,53 @@ def _address(buffer: array.array) -> int:
 
 
 _RESULT_TYPES = {"int64": bb_int64_array, "double": bb_double_array, "float32": bb_float32_array}
-_LIMITS = {"float32": "float32 (max 3.4028234663852886e+38)"}
 
 
-def _roundtrip_numeric(kind: str, data: array.array, function: str) -> list:
-    """Calls bb_roundtrip_<kind> on `data`, reads the result struct and frees it in finally."""
+def _roundtrip_numeric(kind: str, items: tuple, data: array.array, function: str) -> list:
+    """Calls bb_roundtrip_<kind> on `data` (converted from `items`), reads the result struct and
+    frees it in finally."""
     out = ctypes.POINTER(_RESULT_TYPES[kind])()
-    status = getattr(_lib, f"bb_roundtrip_{kind}")(_address(data), len(data), ctypes.byref(out))
-    if status == _clib.BB_ERR_OVERFLOW:
-        index = _lib.bb_last_error_index()
-        raise OverflowError(f"values[{index}] = {data[index]!r} is too large for {_LIMITS.get(kind, kind)}")
-    _clib.raise_for_status(status, function)
+    # The call is inside the try: an exception (Ctrl-C) arriving as it returns must not lose the
+    # result. bb_free_* takes NULL, which is what `out` holds when the call failed.
     try:
+        status = getattr(_lib, f"bb_roundtrip_{kind}")(_address(data), len(data), ctypes.byref(out))
+        if status == _clib.BB_ERR_OVERFLOW:
+            # Only float32 overflows here, and every item converted: this is the first bad one.
+            index = _lib.bb_last_error_index()
+            raise rules.float32_too_large(items[index], index)
+        _clib.raise_for_status(status, function)
         result = out.contents
         return result.data[: result.count]
     finally:
         getattr(_lib, f"bb_free_{kind}_array")(out)
 
 
-def roundtrip_ints(values: Sequence[int]) -> list[int]:
-    return _roundtrip_numeric("int64", _native_ints(values), "roundtrip_ints")
+def roundtrip_ints(values: Iterable[int]) -> list[int]:
+    items = rules.snapshot(values)
+    return _roundtrip_numeric("int64", items, _native_ints(items), "roundtrip_ints")
 
 
-def roundtrip_floats(values: Sequence[float]) -> list[float]:
-    return _roundtrip_numeric("double", _native_doubles(values), "roundtrip_floats")
+def roundtrip_floats(values: Iterable[float]) -> list[float]:
+    items = rules.snapshot(values)
+    return _roundtrip_numeric("double", items, _native_doubles(items), "roundtrip_floats")
 
 
-def roundtrip_float32(values: Sequence[float]) -> list[float]:
-    return _roundtrip_numeric("float32", _native_doubles(values), "roundtrip_float32")
+def roundtrip_float32(values: Iterable[float]) -> list[float]:
+    items = rules.snapshot(values)
+    # Plain items that overflow float32 are found by the C ABI (first index); any other item
+    # is checked in order here, so an overflow before a bad type is reported first.
+    return _roundtrip_numeric("float32", items, _native_doubles(items, rules.float32_item), "roundtrip_float32")
 
 
-def _encode_all(values: list) -> list[bytes]:
-    encoded = []
-    for i, s in enumerate(values):
-        if not isinstance(s, str):
-            raise TypeError(f"values[{i}] must be str, not {type(s).__name__}")
-        try:
-            encoded.append(s.encode("utf-8"))
-        except UnicodeEncodeError as e:
-            raise UnicodeEncodeError(
-                "utf-8", s, e.start, e.end, f"values[{i}] cannot be encoded as UTF-8 (lone surrogate)"
-            ) from None
-    return encoded
-
-
-def roundtrip_strings(values: Sequence[str]) -> list[str]:
-    encoded = _encode_all(_as_list(values))
+def roundtrip_strings(values: Iterable[str]) -> list[str]:
+    encoded = [rules.utf8_item(s, i) for i, s in enumerate(rules.snapshot(values))]
     offsets = array.array("Q", [0])
     offsets.extend(itertools.accumulate(map(len, encoded)))
     blob = b"".join(encoded)
     out = ctypes.POINTER(bb_string_array)()
-    status = _lib.bb_roundtrip_strings(_address(offsets), blob, len(encoded), ctypes.byref(out))
-    _clib.raise_for_status(status, "roundtrip_strings")
-    try:
+    try:  # as in _roundtrip_numeric: the call inside, a NULL result is a no-op to free
+        status = _lib.bb_roundtrip_strings(_address(offsets), blob, len(encoded), ctypes.byref(out))
+        _clib.raise_for_status(status, "roundtrip_strings")
         result = out.contents
         count = result.count
         bounds = result.offsets[: count + 1]

@@ -18,6 +18,7 @@ from pathlib import Path
 
 from bridgebench import textfiles
 from bridgebench.errors import UsageError
+from bridgebench_rules import spell as rules
 
 ORDER = 80
 
@@ -54,13 +55,13 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         type=_non_negative,
         default=None,
         metavar="D",
-        help="only words within this Levenshtein distance (metric levenshtein)",
+        help="only words within this many edits (metrics damerau and levenshtein)",
     )
     parser.add_argument(
         "--metric",
-        choices=("levenshtein", "indel", "jaro"),
-        default="levenshtein",
-        help="how closeness is measured (default: levenshtein)",
+        choices=rules.METRIC_NAMES,
+        default=rules.DEFAULT_METRIC,
+        help=f"how closeness is measured (default: {rules.DEFAULT_METRIC}: what a person means, see docs/spell.md)",
     )
     parser.set_defaults(func=main)
 
@@ -79,8 +80,9 @@ def _format_score(score) -> str:
 
 
 def main(args: argparse.Namespace) -> int:
-    if args.max_distance is not None and args.metric != "levenshtein":
-        raise UsageError("--max-distance applies to --metric levenshtein")
+    if args.max_distance is not None and not rules.METRICS[args.metric].by_distance:
+        distance_metrics = " or ".join(n for n, m in rules.METRICS.items() if m.by_distance)
+        raise UsageError(f"--max-distance applies to --metric {distance_metrics}")
     textfiles.check_arguments(args.words, "WORD")
     speller = _load(args.dictionary)
     all_exact = True

@@ -9,7 +9,7 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from bridgebench.errors import SetupError
-from bridgebench.leakcheck import builds, coverage, suppressions
+from bridgebench.leakcheck import builds, coverage, misuse, native_coverage, suppressions
 from bridgebench.leakcheck.layers import Context, attribute
 from bridgebench.leakcheck.layers import asan as asan_layer
 from bridgebench.leakcheck.layers import fuzz as fuzz_layer
@@ -33,6 +33,9 @@ BUILD_OF = {"ledger": "audit", "growth": "audit", "valgrind": "audit", "asan": "
 # fuzzing, which generates its own inputs. The quick audit (the CI gate) runs the scenario
 # layers only unless asked; the test suite replays the fuzz regressions instead.
 AUDIT_LAYERS = (*LAYERS, "fuzz")
+# Missing misuse kinds fail the audit (True) or are listed as warnings in the report (False)
+# while the workloads' misuse scenarios are still being written.
+MISUSE_GATE = False
 
 
 def default_output_dir(root: Path) -> Path:
@@ -115,6 +118,7 @@ def run_audit(
         result.findings.append(Finding("audit", "coverage", name, "exported, but no scenario covers it"))
     for name in cov.unknown:
         result.findings.append(Finding("audit", "coverage", name, "a scenario covers it, but nothing exports it"))
+    check_misuse(result, scenarios, set(cov.exports))
 
     # The builds the requested layers need.
     build_started = time.perf_counter()
@@ -141,6 +145,10 @@ def run_audit(
             ctx.fixtures = start_fixtures(stack)
         except Exception as e:  # noqa: BLE001 - any failure to start a fixture is a set-up problem
             raise SetupError(f"cannot start the audit's fixtures: {type(e).__name__}: {e}") from e
+        # Native coverage counts the whole scenario set only: not a subset, not with canaries on.
+        measure_coverage = "audit" in ctx.sites and not only and not canaries
+        if measure_coverage:
+            native_coverage.reset(builds.build_dir(root, "audit"))
         for name in layers:
             if BUILD_OF[name] not in ctx.sites:
                 continue
@@ -148,7 +156,33 @@ def run_audit(
             layer_result = RUNNERS[name](ctx)
             attribute(layer_result.findings, canaries)
             result.layers.append(layer_result)
+    if measure_coverage and any(BUILD_OF[name] == "audit" for name in layers):
+        say("measuring native coverage")
+        check_native_coverage(result, root, work_dir)
     result.seconds = time.perf_counter() - started
     if write:
         result.write(output_dir)
     return result
+
+
+def check_misuse(result: AuditResult, scenarios, exports: set[str]) -> None:
+    """Each export has scenarios of the misuse kinds that apply to it (bridgebench.leakcheck.misuse)."""
+    gaps = misuse.missing(scenarios, exports)
+    result.coverage["misuse_missing"] = [str(gap) for gap in gaps]
+    for gap in gaps:
+        if MISUSE_GATE:
+            result.findings.append(Finding("audit", "misuse-coverage", gap.export, str(gap)))
+        else:
+            result.warnings.append(f"misuse coverage: {gap}")
+
+
+def check_native_coverage(result: AuditResult, root: Path, work_dir: Path) -> None:
+    """Lines of src/ the scenarios reached, per file; each folder at or above its floor."""
+    try:
+        measured = native_coverage.measure(root, builds.build_dir(root, "audit"), work_dir)
+    except (RuntimeError, OSError) as e:
+        result.findings.append(Finding("audit", "native-coverage", "gcovr", str(e)))
+        return
+    result.native_coverage = measured.to_dict()
+    for problem in measured.below_floor():
+        result.findings.append(Finding("audit", "coverage-floor", problem.split(":", 1)[0], problem))

@@ -1,8 +1,13 @@
 """The audit builds, each in its own Meson build dir and installed into <build dir>/site, which
 the workers put first on PYTHONPATH:
 
-- build/audit: -Dcanaries=true, -O2 -g (debugoptimized): ledger, growth and Valgrind layers;
-- build/asan:  the same plus -Db_sanitize=address,undefined -Db_lundef=false: ASan layer;
+- build/audit: -Dcanaries=true, -O2 -g (debugoptimized), with gcov coverage (-Db_coverage=true):
+  ledger, growth and Valgrind layers, and the native coverage of the scenarios
+  (bridgebench.leakcheck.native_coverage). Counters are plain increments, not atomic ones (GCC
+  picks atomic with -pthread; they made the audit build 4 times slower): a count racing with
+  another thread may be off, but a line that ran never reads zero;
+- build/asan:  -Dcanaries=true, -O2 -g plus -Db_sanitize=address,undefined -Db_lundef=false and
+  -fsanitize-recover=address (an invalid access is reported and the run goes on): ASan layer.
 - build/fuzz:  clang, ASan + UBSan, -Dfuzzing=true (the libFuzzer targets): fuzz layer.
 
 GoogleTest and Google Benchmark are not built there. Rebuilds are incremental (ninja), so only
@@ -21,12 +26,14 @@ from bridgebench.errors import SetupError
 
 COMMON = ["--buildtype=debugoptimized", "-Dcanaries=true", "-Dnative_tests=disabled", "-Dnative_benchmarks=disabled"]
 KINDS = {
-    "audit": [],
-    "asan": ["-Db_sanitize=address,undefined", "-Db_lundef=false"],
+    "audit": ["-Db_coverage=true", "-Dcpp_args=-fprofile-update=single"],
+    "asan": ["-Db_sanitize=address,undefined", "-Db_lundef=false", "-Dcpp_args=-fsanitize-recover=address"],
     "fuzz": ["-Db_sanitize=address,undefined", "-Db_lundef=false", "-Dfuzzing=true"],
 }
 # Builds that need another compiler than the default (libFuzzer comes with clang only).
 COMPILERS = {"fuzz": {"CC": "clang", "CXX": "clang++"}}
+# Written into each build dir: a build configured with other options is configured again.
+OPTIONS_STAMP = "bridgebench-audit-options.txt"
 
 
 NEEDS_SOURCE_TREE = "needs the source tree; run from a checkout or set BRIDGEBENCH_ROOT"
@@ -81,15 +88,18 @@ def ensure(root: Path, kind: str, log: Path) -> Path:
     env.update(COMPILERS.get(kind, {}))
     meson = _tool("meson")
     steps = []
-    if not (bdir / "build.ninja").is_file():
+    options = [*COMMON, *KINDS[kind]]
+    stamp = bdir / OPTIONS_STAMP
+    configured = (bdir / "build.ninja").is_file()
+    if not configured or not stamp.is_file() or stamp.read_text() != "\n".join(options):
         steps.append(
             [
                 meson,
                 "setup",
+                *(["--reconfigure"] if configured else []),
                 str(bdir),
                 str(root),
-                *COMMON,
-                *KINDS[kind],
+                *options,
                 f"-Dpython.platlibdir={site}",
                 f"-Dpython.purelibdir={site}",
                 f"--prefix={bdir / 'prefix'}",
@@ -104,6 +114,7 @@ def ensure(root: Path, kind: str, log: Path) -> Path:
             proc = subprocess.run(step, cwd=root, env=env, stdout=f, stderr=subprocess.STDOUT)
             if proc.returncode != 0:
                 raise SetupError(f"building {bdir} failed ({' '.join(step[:2])}); see {log}")
+    stamp.write_text("\n".join(options))
     return site
 
 

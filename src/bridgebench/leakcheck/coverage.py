@@ -12,6 +12,7 @@ from __future__ import annotations
 import importlib
 import shutil
 import subprocess
+import types
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -53,7 +54,8 @@ def pybind_exports(module_name: str) -> set[str]:
 
 def _is_function_like(value, owner: type) -> bool:
     """Methods and properties (code that runs), not constants or instances of the class."""
-    if isinstance(value, (property, staticmethod, classmethod)):
+    # A getset descriptor is a property written in C (a type built with the C API has them).
+    if isinstance(value, (property, staticmethod, classmethod, types.GetSetDescriptorType)):
         return True
     return callable(value) and not isinstance(value, owner)
 

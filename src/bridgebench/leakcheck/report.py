@@ -19,6 +19,10 @@ class AuditResult:
     # Audit-level findings: coverage gaps, bad suppression entries, build failures.
     findings: list[Finding] = field(default_factory=list)
     coverage: dict = field(default_factory=dict)
+    # Lines and branches of src/ the scenarios reached (bridgebench.leakcheck.native_coverage).
+    native_coverage: dict = field(default_factory=dict)
+    # Shortfalls reported without failing the audit (see audit.MISUSE_GATE).
+    warnings: list[str] = field(default_factory=list)
     seconds: float = 0.0
     build_seconds: float = 0.0
     output_dir: str | None = None
@@ -56,6 +60,8 @@ class AuditResult:
             "seconds": round(self.seconds, 2),
             "build_seconds": round(self.build_seconds, 2),
             "coverage": self.coverage,
+            "native_coverage": self.native_coverage,
+            "warnings": self.warnings,
             "findings": [asdict(f) for f in self.findings],
             "layers": [layer.to_dict() for layer in self.layers],
         }
@@ -97,6 +103,12 @@ class AuditResult:
                 )
             if len(findings) > max_findings:
                 lines.append(f"| ... | {len(findings) - max_findings} more in leaks.json | | | | | |")
+        lines += self._native_coverage_markdown()
+        if self.warnings:
+            lines += ["", f"Warnings ({len(self.warnings)}, not failing the audit):", ""]
+            lines += [f"- {w}" for w in self.warnings[:max_findings]]
+            if len(self.warnings) > max_findings:
+                lines.append(f"- ... {len(self.warnings) - max_findings} more in leaks.json")
         ledger = self.layer("ledger")
         if ledger is not None and ledger.details.get("per_function"):
             lines += [
@@ -112,6 +124,29 @@ class AuditResult:
                     f"{row['bytes_outstanding']} |"
                 )
         return "\n".join(lines) + "\n"
+
+    def _native_coverage_markdown(self) -> list[str]:
+        if not self.native_coverage:
+            return []
+        floors = self.native_coverage.get("floors", {})
+        lines = [
+            "",
+            "Native coverage of the scenarios (lines and branches of src/ reached; floor per folder):",
+            "",
+            "| folder | lines | branches | floor |",
+            "|---|---|---|---|",
+        ]
+        for folder, row in self.native_coverage["folders"].items():
+            floor = floors.get(folder)
+            lines.append(
+                f"| `{folder}` | {row['line_percent']} % of {row['lines']} | {row['branch_percent']} % of "
+                f"{row['branches']} | {'' if floor is None else f'{floor:.0f} %'} |"
+            )
+        lines += ["", "| file | lines | uncovered lines |", "|---|---|---|"]
+        for f in self.native_coverage["files"]:
+            percent = 100.0 * f["lines_covered"] / f["lines"] if f["lines"] else 100.0
+            lines.append(f"| `{f['file']}` | {percent:.1f} % of {f['lines']} | {f['uncovered_lines']} |")
+        return lines
 
     # ---- JUnit --------------------------------------------------------------------------------
     def to_junit(self) -> str:

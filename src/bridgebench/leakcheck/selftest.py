@@ -21,7 +21,7 @@ from bridgebench.leakcheck.scenarios import LAYERS, Canary, all_canaries
 # The kinds that count as "seen" per layer: exit-time checkers must call it definitely lost.
 CAUGHT_KINDS = {
     "ledger": {"unbalanced"},
-    "growth": {"ledger-growth", "heap-growth"},
+    "growth": {"ledger-growth", "heap-growth", "object-growth"},
     "asan": {"leak"},
     "valgrind": {"leak"},
 }

@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 
 # Frames of the ledger and canary machinery: never the function a finding is about.
-_PLUMBING = re.compile(r"bb::ledger::|bb::canary::|maybe_plant_\w+_canary")
+_PLUMBING = re.compile(r"bb::ledger::|bb::canary::|maybe_plant_\w+_canar(y|ies)")
 
 
 @dataclass(frozen=True)

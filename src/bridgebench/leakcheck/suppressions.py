@@ -103,7 +103,7 @@ def _pattern_matches(pattern: str, name: str) -> bool:
     return glob in name
 
 
-def problems(entries: list[Entry], our_functions: set[str] = frozenset()) -> list[str]:
+def problems(entries: list[Entry], our_functions: frozenset[str] | set[str] = frozenset()) -> list[str]:
     """Why entries are not acceptable (empty: all fine)."""
     out = []
     for e in entries:
@@ -120,6 +120,6 @@ def problems(entries: list[Entry], our_functions: set[str] = frozenset()) -> lis
     return out
 
 
-def validate(leakcheck_dir: Path, our_functions: set[str] = frozenset()) -> list[str]:
+def validate(leakcheck_dir: Path, our_functions: frozenset[str] | set[str] = frozenset()) -> list[str]:
     entries = lsan_entries(leakcheck_dir / "lsan.supp") + valgrind_entries(leakcheck_dir / "valgrind.supp")
     return problems(entries, our_functions)

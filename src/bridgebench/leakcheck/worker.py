@@ -2,16 +2,21 @@
 PYTHONPATH (the audit builds in build/audit or build/asan), and writes what it saw as JSON.
 
     python -m bridgebench.leakcheck.worker --mode ledger|growth|exercise --out FILE
-        [--reduced] [--only PREFIX,...] [--n N] [--k K] [--repeat R]
+        [--quick-set] [--only PREFIX,...] [--after NAME] [--unit T] [--doublings R]
+        [--repeat R] [--in-thread] [--mark-stderr]
 
 Modes:
 - ledger: every site must be balanced after each scenario (allocations == frees, 0 bytes
   outstanding); records each scenario's per-site activity;
-- growth: runs each scenario N times (warm-up), then measures after 0, N, k*N and (2k-1)*N
-  more calls: native heap in use (bridgebench.leakcheck.heap), Python objects alive
-  (sys.getallocatedblocks) and ledger bytes outstanding per site;
+- growth: runs each scenario T times (warm-up), then doubles the number of calls R times
+  (after 2T, 4T, ..., 2^R T calls in all), measuring after each: native heap in use
+  (bridgebench.leakcheck.heap), Python objects alive (sys.getallocatedblocks), open file
+  descriptors, threads, and ledger bytes outstanding per site;
 - exercise: runs each scenario a few times and exits, for an exit-time checker (LSan, Valgrind)
   watching the process.
+Each scenario's result is also appended to FILE.partial as it completes, and the scenario about
+to run is written to FILE.progress: when a scenario crashes the process, the layer reads both
+and starts a new worker with --after that scenario.
 Canaries are switched on by the caller with BRIDGEBENCH_CANARY.
 """
 
@@ -20,6 +25,7 @@ from __future__ import annotations
 import argparse
 import gc
 import json
+import os
 import sys
 import threading
 import time
@@ -27,21 +33,39 @@ import traceback
 
 from bridgebench import ledger
 from bridgebench.leakcheck import heap
-from bridgebench.leakcheck.scenarios import Scenario, all_scenarios, select
+from bridgebench.leakcheck.scenarios import Scenario, all_scenarios, quick_set, select
+
+# Marks each scenario on stderr, for layers whose tools report there (ASan, UBSan): a report is
+# then pinned on the scenario that printed the last marker before it.
+STDERR_MARK = "leakcheck-scenario: "
 
 _progress_path: str | None = None
+_partial_path: str | None = None
 _progress_last: str | None = None
+_mark_stderr = False
 
 
 def _mark(scenario: Scenario) -> None:
     """Records the scenario about to run, so a crash (a segfault, an ASan abort) can be pinned
     on it: the parent reads <out>.progress when no result was written."""
     global _progress_last
-    if _progress_path is None or _progress_last == scenario.name:
+    if _progress_last == scenario.name:
         return
-    with open(_progress_path, "w") as f:
-        f.write(scenario.name)
+    if _mark_stderr:
+        sys.stderr.write(f"{STDERR_MARK}{scenario.name}\n")
+        sys.stderr.flush()
+    if _progress_path is not None:
+        with open(_progress_path, "w") as f:
+            f.write(scenario.name)
     _progress_last = scenario.name
+
+
+def _record(kind: str, value: dict) -> dict:
+    """Appends one scenario result or error to <out>.partial (what survives a crash)."""
+    if _partial_path is not None:
+        with open(_partial_path, "a") as f:
+            f.write(json.dumps({"kind": kind, "value": value}) + "\n")
+    return value
 
 
 def _run_checked(scenario: Scenario, errors: list[dict]) -> bool:
@@ -53,7 +77,14 @@ def _run_checked(scenario: Scenario, errors: list[dict]) -> bool:
         if isinstance(e, KeyboardInterrupt):
             raise
         errors.append(
-            {"scenario": scenario.name, "error": f"{type(e).__name__}: {e}", "traceback": traceback.format_exc(limit=6)}
+            _record(
+                "error",
+                {
+                    "scenario": scenario.name,
+                    "error": f"{type(e).__name__}: {e}",
+                    "traceback": traceback.format_exc(limit=6),
+                },
+            )
         )
         return False
 
@@ -76,54 +107,72 @@ def run_ledger(scenarios: list[Scenario]) -> dict:
         _run_checked(s, errors)
         gc.collect()
         activity = ledger.delta(before, ledger.snapshot())
-        results.append({"scenario": s.name, "sites": {n: _site_dict(site) for n, site in activity.items()}})
+        results.append(
+            _record("scenario", {"scenario": s.name, "sites": {n: _site_dict(site) for n, site in activity.items()}})
+        )
     return {"scenarios": results, "errors": errors}
 
 
-def run_growth(scenarios: list[Scenario], n: int, k: int) -> dict:
+def _count_entries(folder: str) -> int | None:
+    try:
+        return len(os.listdir(folder))
+    except OSError:
+        return None  # not Linux: this figure is not tracked
+
+
+def _measure() -> dict:
+    """One point of the growth curve, after a full collection."""
+    gc.collect()
+    return {
+        "heap": heap.in_use(),
+        "python_blocks": sys.getallocatedblocks(),
+        "fds": _count_entries("/proc/self/fd"),
+        "threads": _count_entries("/proc/self/task"),
+        "ledger": {n: site.bytes_outstanding for n, site in ledger.snapshot().items()},
+    }
+
+
+def run_growth(scenarios: list[Scenario], unit: int, doublings: int) -> dict:
     errors: list[dict] = []
     results = []
     for s in scenarios:
-        calls = max(2, round(n * s.growth_weight))
+        calls = max(2, round(unit * s.growth_weight))
 
-        def batch(count: int, s: Scenario = s) -> tuple[int, int, dict[str, int]]:
+        def batch(count: int, s: Scenario = s) -> None:
             for _ in range(count):
                 if not _run_checked(s, errors):
                     break
-            gc.collect()
-            return (
-                heap.in_use(),
-                sys.getallocatedblocks(),
-                {n: site.bytes_outstanding for n, site in ledger.snapshot().items()},
-            )
 
         started = time.perf_counter()
         batch(calls)  # warm-up: first-use caches, interned names, new ledger sites
+        _measure()  # and measuring's own first-use caches
         # Two measurements with no call in between: what measuring itself keeps alive (the
         # earlier points' numbers and site names), subtracted from every later step.
-        calibration = [batch(0), batch(0)]
-        points = [calibration[1], batch(calls), batch((k - 1) * calls), batch((k - 1) * calls)]
-        heaps = [p[0] for p in points]
-        blocks = [p[1] for p in points]
-        names = set().union(*(p[2] for p in points))
-        moved = {n: [p[2].get(n, 0) for p in points] for n in sorted(names)}
+        calibration = [_measure(), _measure()]
+        points, totals = [calibration[1]], [calls]
+        for _ in range(doublings):
+            batch(totals[-1])  # as many calls again: the total doubles
+            totals.append(2 * totals[-1])
+            points.append(_measure())
+        names = set().union(*(p["ledger"] for p in points))
+        moved = {n: [p["ledger"].get(n, 0) for p in points] for n in sorted(names)}
         moved = {n: v for n, v in moved.items() if len(set(v)) > 1}
         results.append(
-            {
-                "scenario": s.name,
-                "calls": calls,
-                "k": k,
-                "heap": heaps,
-                "python_blocks": blocks,
-                "slack_factor": s.growth_slack_factor,
-                "measuring_overhead": {
-                    "heap": calibration[1][0] - calibration[0][0],
-                    "python_blocks": calibration[1][1] - calibration[0][1],
+            _record(
+                "scenario",
+                {
+                    "scenario": s.name,
+                    "calls": totals,
+                    **{metric: [p[metric] for p in points] for metric in ("heap", "python_blocks", "fds", "threads")},
+                    "slack_factor": s.growth_slack_factor,
+                    "measuring_overhead": {
+                        metric: calibration[1][metric] - calibration[0][metric] for metric in ("heap", "python_blocks")
+                    },
+                    "ledger_outstanding": [sum(p["ledger"].values()) for p in points],
+                    "sites_moved": moved,
+                    "seconds": round(time.perf_counter() - started, 4),
                 },
-                "ledger_outstanding": [sum(p[2].values()) for p in points],
-                "sites_moved": moved,
-                "seconds": round(time.perf_counter() - started, 4),
-            }
+            )
         )
     return {"scenarios": results, "errors": errors, "heap_metric": heap.metric()}
 
@@ -135,7 +184,11 @@ def run_exercise(scenarios: list[Scenario], repeat: int, in_thread: bool) -> dic
         for s in scenarios:
             for _ in range(repeat):
                 _run_checked(s, errors)
+            _record("scenario", {"scenario": s.name})
         gc.collect()
+        if _mark_stderr:  # what the tools print from here on (LSan at exit) is no scenario's
+            sys.stderr.write(f"{STDERR_MARK}-\n")
+            sys.stderr.flush()
 
     if in_thread:
         # LSan scans the stacks of live threads only: once this thread has finished, no stale
@@ -152,23 +205,30 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bridgebench.leakcheck.worker")
     parser.add_argument("--mode", choices=["ledger", "growth", "exercise"], required=True)
     parser.add_argument("--out", required=True)
-    parser.add_argument("--reduced", action="store_true", help="only the reduced scenario set")
+    parser.add_argument("--quick-set", action="store_true", help="only the quick set (scenarios.quick_set)")
     parser.add_argument("--only", default="", help="comma-separated scenario name prefixes")
-    parser.add_argument("--n", type=int, default=200)
-    parser.add_argument("--k", type=int, default=3)
+    parser.add_argument("--after", default="", help="skip the scenarios up to and including this one")
+    parser.add_argument("--unit", type=int, default=64, help="growth: calls in the warm-up, the first step")
+    parser.add_argument("--doublings", type=int, default=4, help="growth: how many times the calls double")
     parser.add_argument("--repeat", type=int, default=2)
     parser.add_argument("--in-thread", action="store_true", help="exercise: run the scenarios in a thread")
+    parser.add_argument("--mark-stderr", action="store_true", help="print each scenario's name to stderr first")
     args = parser.parse_args(argv)
 
-    global _progress_path
-    _progress_path = args.out + ".progress"
+    global _progress_path, _partial_path, _mark_stderr
+    _progress_path, _partial_path, _mark_stderr = args.out + ".progress", args.out + ".partial", args.mark_stderr
     prefixes = [p for p in args.only.split(",") if p]
-    scenarios = select(all_scenarios(), reduced=args.reduced, prefixes=prefixes)
+    scenarios = select(all_scenarios(), prefixes=prefixes)
+    if args.quick_set:
+        scenarios = quick_set(scenarios)
+    if args.after:
+        names = [s.name for s in scenarios]
+        scenarios = scenarios[names.index(args.after) + 1 :] if args.after in names else scenarios
     started = time.perf_counter()
     if args.mode == "ledger":
         result = run_ledger(scenarios)
     elif args.mode == "growth":
-        result = run_growth(scenarios, args.n, args.k)
+        result = run_growth(scenarios, args.unit, args.doublings)
     else:
         result = run_exercise(scenarios, args.repeat, args.in_thread)
     result.update(

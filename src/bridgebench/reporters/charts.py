@@ -15,6 +15,7 @@ import matplotlib.pyplot as plt  # noqa: E402  (the backend must be chosen first
 
 from bridgebench.reporters import format as fmt  # noqa: E402
 from bridgebench.runners.results import REFERENCE, CaseResult, Measurement, RunResult, WorkloadResult  # noqa: E402
+from bridgebench.workloads import LineChart, sections_of  # noqa: E402
 
 STYLE = {"native": "-", "peer": "--"}
 LOG_NOTE = "(log scale)"
@@ -186,8 +187,32 @@ def trend_chart(name: str, history: Sequence[RunResult], folder: Path) -> Path |
     return path
 
 
+def line_chart(chart: LineChart, folder: Path) -> Path | None:
+    """A chart a workload asked for in one of its report sections (workloads.LineChart)."""
+    series = {name: sorted(points) for name, points in chart.series.items() if points}
+    if not series:
+        return None
+    fig, ax = plt.subplots(figsize=(7.2, 4.4))
+    for name, points in sorted(series.items()):
+        xs, ys = zip(*points, strict=True)
+        ax.plot(xs, ys, marker="o", label=name)
+    if chart.log_x:
+        ax.set_xscale("log")
+    ax.set_title(chart.title)
+    ax.set_xlabel(chart.x_label)
+    ax.set_ylabel(chart.y_label)
+    ax.grid(True, which="both", alpha=0.3)
+    ax.legend(fontsize="small")
+    fig.tight_layout()
+    path = folder / f"{chart.name}.png"
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+    return path
+
+
 def write_all(run: RunResult, folder: Path, history: Sequence[RunResult] = ()) -> list[Path]:
     paths = [overview_chart(run, folder)]
     paths += [speedup_chart(w, folder) for w in run.workloads]
     paths += [trend_chart(w.name, [*history, run], folder) for w in run.workloads]
+    paths += [line_chart(s.chart, folder) for w in run.workloads for s in sections_of(w) if s.chart is not None]
     return [p for p in paths if p is not None]

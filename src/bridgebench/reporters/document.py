@@ -9,7 +9,8 @@ from typing import Any
 
 from bridgebench.reporters import format as fmt
 from bridgebench.reporters import verdict as verdict_mod
-from bridgebench.runners.results import CaseResult, NativeBench, RunResult
+from bridgebench.runners.results import CaseResult, NativeBench, RunResult, WorkloadResult
+from bridgebench.workloads import sections_of
 
 
 @dataclass
@@ -167,6 +168,19 @@ def native_blocks(native: NativeBench) -> list[Block]:
     return blocks
 
 
+def section_blocks(workload: WorkloadResult, charts: dict[str, str]) -> list[Block]:
+    """The workload's own sections (workloads.ReportSection): heading, text, chart, table."""
+    blocks: list[Block] = []
+    for section in sections_of(workload):
+        blocks.append(Heading(3, f"{workload.name}: {section.title}"))
+        if section.text:
+            blocks.append(Paragraph(section.text))
+        if section.chart is not None and section.chart.name in charts:
+            blocks.append(Image(charts[section.chart.name], section.chart.title))
+        blocks.append(Table(section.header, section.rows))
+    return blocks
+
+
 def build(run: RunResult, charts: dict[str, str], regression_gate: str | None = None) -> list[Block]:
     settings = run.settings
     blocks: list[Block] = [Heading(1, "bridgebench run"), *verdict_blocks(run, regression_gate)]
@@ -203,6 +217,7 @@ def build(run: RunResult, charts: dict[str, str], regression_gate: str | None = 
             flagged = disagreement(case)
             if flagged is not None:
                 blocks.append(flagged)
+        blocks += section_blocks(workload, charts)
         if workload.native_bench is not None:
             appendix.append(Heading(3, f"{workload.name}: C++ side (Google Benchmark)"))
             appendix += native_blocks(workload.native_bench)

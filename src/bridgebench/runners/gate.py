@@ -2,7 +2,7 @@
 an old one, beyond noise and beyond a threshold?
 
 Wall time: a Mann-Whitney U test on the raw per-item samples of both runs, with a Bonferroni
-correction for the number of rows tested (so 30 rows of noise do not produce one "significant"
+correction for the number of gated rows (so 30 rows of noise do not produce one "significant"
 row by chance), and a 95 % bootstrap interval of the ratio of medians. A row is a regression
 only when the test is significant **and** the change is larger than the threshold; a
 significant change below the threshold is "no change", too few samples or a non-significant
@@ -98,9 +98,11 @@ def common_rows(old: RunResult, new: RunResult) -> list[tuple[Row, Row]]:
 
 def compare(old: RunResult, new: RunResult, thresholds: Thresholds) -> Comparison:
     pairs = common_rows(old, new)
-    tests = max(1, len(pairs))
     both_counted = old.has_instructions and new.has_instructions
     gated_kinds = GATED_KINDS[thresholds.gate]
+    # The family of tests is the rows that can fail the gate: peers shown for context do not
+    # make the correction stricter for our own rows.
+    tests = max(1, sum(b.measurement.kind in gated_kinds for _, b in pairs))
     rows = tuple(_row(a, b, tests, thresholds, both_counted, b.measurement.kind in gated_kinds) for a, b in pairs)
     return Comparison(rows, thresholds, both_counted)
 

@@ -65,7 +65,7 @@ def bench_from_dict(data: dict[str, Any]) -> NativeBench:
     return NativeBench(
         executable=data["executable"],
         rows=tuple(NativeBenchRow(**r) for r in data.get("rows", ())),
-        complexity=tuple(tuple(c) for c in data.get("complexity", ())),  # type: ignore[misc]
+        complexity=tuple(tuple(c) for c in data.get("complexity", ())),
         skipped=data.get("skipped", ""),
         context=data.get("context") or {},
     )

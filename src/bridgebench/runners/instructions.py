@@ -1,8 +1,8 @@
 """Instruction counts per item under Valgrind's Callgrind (cache and branch simulation off, so
 it costs tens of times the native speed, not hundreds).
 
-For each (case, size) one worker runs under Callgrind with the same inputs as the timing run
-and checks the answers again; then, for each implementation, it zeroes the counters, makes one
+One worker per workload runs under Callgrind; for each (case, size) it makes the same inputs as
+the timing run and checks the answers again; then, for each implementation, it zeroes the counters, makes one
 warm call and dumps them (runners.client_requests), so each dump holds exactly one call. An empty
 segment at the end measures the requests' own cost, which is subtracted.
 
@@ -23,7 +23,8 @@ import shutil
 import subprocess
 import sys
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -55,27 +56,51 @@ def worth_counting(size: SizeResult) -> list[str]:
     return [m.name for m in size.implementations if m.ok and m.per_item * min(m.items, MAX_ITEMS) <= MAX_NATIVE_SECONDS]
 
 
+@dataclass(frozen=True)
+class CountJob:
+    case: str
+    size: int
+    implementations: tuple[str, ...] = ()  # all when empty
+
+
 def count_case(
     workload: str, case: str, size: int, seed: int, fixture: Any = None, implementations: list[str] | None = None
 ) -> dict[str, Any]:
     """{implementation: instructions per call} plus the worker's statuses, for one (case, size)."""
-    job = {"workload": workload, "case": case, "size": size, "seed": seed, "fixture": fixture}
-    job |= {"count_instructions": True, "calls": 1, "max_items": MAX_ITEMS, "implementations": implementations or []}
+    return count_workload(workload, [CountJob(case, size, tuple(implementations or ()))], seed, fixture)[0]
+
+
+def count_workload(workload: str, jobs: list[CountJob], seed: int, fixture: Any = None) -> list[dict[str, Any]]:
+    """One Callgrind process for all of a workload's (case, size) jobs: Python's start-up and the
+    imports, the slowest part under Valgrind, are paid once. One result per job, in order."""
+    payload = [
+        {"workload": workload, "case": j.case, "size": j.size, "seed": seed, "fixture": fixture}
+        | {"count_instructions": True, "calls": 1, "max_items": MAX_ITEMS, "implementations": list(j.implementations)}
+        for j in jobs
+    ]
     with tempfile.TemporaryDirectory(prefix="bridgebench-callgrind-") as tmp:
         out = Path(tmp) / "callgrind.out"
         proc = subprocess.run(
             [valgrind(), *CALLGRIND, f"--callgrind-out-file={out}", sys.executable, "-m", "bridgebench.runners.worker"],
-            input=json.dumps(job),
+            input=json.dumps({"jobs": payload}),
             capture_output=True,
             text=True,
             env=dict(os.environ, PYTHONHASHSEED="0"),
         )
-        result = json.loads(proc.stdout) if proc.stdout.strip() else {"error": proc.stderr[-2000:]}
-        if "error" in result:
-            raise RuntimeError(f"instruction count of {workload}.{case} n={size:,} failed: {result['error']}")
-        counts = [_summary(Path(f"{out}.{i}")) for i in range(1, len(result["segments"]) + 1)]
-    overhead = counts[-1]
-    per_call = {name: max(0, count - overhead) for name, count in zip(result["segments"], counts, strict=True) if name}
+        results = json.loads(proc.stdout) if proc.stdout.strip() else {"error": proc.stderr[-2000:]}
+        if isinstance(results, dict):
+            raise RuntimeError(f"instruction count of {workload} failed: {results.get('error')}")
+        dumps = sum(len(r.get("segments", ())) for r in results)
+        counts = iter([_summary(Path(f"{out}.{i}")) for i in range(1, dumps + 1)])
+    return [_per_call(job, result, counts) for job, result in zip(jobs, results, strict=True)]
+
+
+def _per_call(job: CountJob, result: dict[str, Any], counts: Iterator[int]) -> dict[str, Any]:
+    if "error" in result:
+        raise RuntimeError(f"instruction count of {job.case} n={job.size:,} failed: {result['error']}")
+    mine = [next(counts) for _ in result["segments"]]
+    overhead = mine[-1]  # the empty segment: the client requests' own cost
+    per_call = {name: max(0, n - overhead) for name, n in zip(result["segments"], mine, strict=True) if name}
     return {"per_call": per_call, "implementations": result["implementations"]}
 
 
@@ -101,15 +126,13 @@ def add_counts(
         if not workload.count_instructions:
             out.append(result)
             continue
-        cases = []
-        for case in result.cases:
-            sizes = []
-            for size in case.sizes:
-                if on_job:
-                    on_job(f"{result.name}.{case.name} n={size.size:,}: instructions (Valgrind)")
-                counted = count_case(result.name, case.name, size.size, seed, implementations=worth_counting(size))
-                sizes.append(with_counts(size, counted))
-            cases.append(dataclasses.replace(case, sizes=tuple(sizes)))
+        if on_job:
+            on_job(f"{result.name}: instructions under Valgrind ({sum(len(c.sizes) for c in result.cases)} jobs)")
+        jobs = [CountJob(c.name, s.size, tuple(worth_counting(s))) for c in result.cases for s in c.sizes]
+        counted = iter(count_workload(result.name, jobs, seed))
+        cases = [
+            dataclasses.replace(c, sizes=tuple(with_counts(s, next(counted)) for s in c.sizes)) for c in result.cases
+        ]
         out.append(dataclasses.replace(result, cases=tuple(cases)))
     return out
 

@@ -19,15 +19,14 @@ from bridgebench import workloads
 from bridgebench.runners import agreement, client_requests, timing
 
 
-def _available(impl: workloads.Implementation) -> str | None:
+def _available(impl: workloads.Implementation, fixture: Any) -> str | None:
     """None when the implementation can run here, else why not."""
-    if impl.requires is None:
-        return None
-    try:
-        importlib.import_module(impl.requires)
-    except ImportError as e:
-        return f"{impl.requires} is not installed ({e.__class__.__name__})"
-    return None
+    if impl.requires is not None:
+        try:
+            importlib.import_module(impl.requires)
+        except ImportError as e:
+            return f"{impl.requires} is not installed ({e.__class__.__name__})"
+    return impl.available(fixture) if impl.available is not None else None
 
 
 def run_job(job: dict[str, Any]) -> dict[str, Any]:
@@ -43,7 +42,7 @@ def run_job(job: dict[str, Any]) -> dict[str, Any]:
     for impl in case.implementations:
         if impl.name not in wanted:
             continue
-        reason = _available(impl)
+        reason = _available(impl, job.get("fixture"))
         if reason is not None:
             results[impl.name] = {"status": "skipped", "reason": reason}
             continue
@@ -117,12 +116,17 @@ def _count_instructions(case: workloads.Case, prepared: dict[str, Any], calls: i
     return segments
 
 
+def _safely(job: dict[str, Any]) -> dict[str, Any]:
+    try:
+        return run_job(job)
+    except Exception as e:
+        return {"error": f"{type(e).__name__}: {e}", "traceback": traceback.format_exc()}
+
+
 def main() -> int:
     job = json.load(sys.stdin)
-    try:
-        result = run_job(job)
-    except Exception as e:
-        result = {"error": f"{type(e).__name__}: {e}", "traceback": traceback.format_exc()}
+    # {"jobs": [...]}: several jobs in one process (instruction counts pay start-up once).
+    result = [_safely(j) for j in job["jobs"]] if "jobs" in job else _safely(job)
     json.dump(result, sys.stdout)
     return 0
 

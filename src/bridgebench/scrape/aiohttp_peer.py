@@ -1,9 +1,9 @@
 """The aiohttp peer: what an asyncio user would write. One ClientSession per batch (so
 connections are reused, as in the native code), a TCPConnector limited to `concurrency`
-connections, and the same per-transfer timeouts, body cap and redirect limit.
+connections, and the same per-transfer timeouts, body cap and redirect limit. aiohttp speaks
+HTTP/1.1 only, also over TLS.
 
-Used by the benchmark only (records are compared on status, Server, Content-Type and body);
-it does not try to reproduce every error word of the native code.
+Used by the benchmark only (see peer_support for what the peers share).
 """
 
 from __future__ import annotations
@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Sequence
 
+from bridgebench.scrape.peer_support import TLS_ERROR, USER_AGENT, failed, ssl_context
 from bridgebench.scrape.site import Site
 
 
@@ -46,11 +47,13 @@ async def _fetch(session, url: str, max_body_bytes: int, max_redirects: int, sta
         error = "timeout"
     except aiohttp.TooManyRedirects:
         error = "too many redirects"
+    except (aiohttp.ClientConnectorCertificateError, aiohttp.ClientSSLError):
+        error = TLS_ERROR
     except aiohttp.ClientConnectorError:
         error = "connection refused"
     except (aiohttp.ClientError, ValueError) as e:
         error = type(e).__name__
-    return Site(url, "", "", 0, "", 0, "", "", b"", False, start_clock() - start, error)
+    return failed(url, error, start_clock() - start)
 
 
 async def _scrape(
@@ -60,18 +63,20 @@ async def _scrape(
     connect_timeout: float,
     max_body_bytes: int,
     max_redirects: int,
+    ca_file: str | None,
+    verify: bool,
 ) -> list[Site]:
     import aiohttp
 
     loop = asyncio.get_running_loop()
-    connector = aiohttp.TCPConnector(limit=concurrency, limit_per_host=concurrency)
+    connector = aiohttp.TCPConnector(limit=concurrency, limit_per_host=concurrency, ssl=ssl_context(ca_file, verify))
     client_timeout = aiohttp.ClientTimeout(total=timeout, connect=connect_timeout)
     semaphore = asyncio.Semaphore(concurrency)
     async with aiohttp.ClientSession(
         connector=connector,
         timeout=client_timeout,
         auto_decompress=False,
-        headers={"User-Agent": "bridgebench-scrape/0.1"},
+        headers={"User-Agent": USER_AGENT},
     ) as session:
 
         async def bounded(url: str) -> Site:
@@ -89,5 +94,9 @@ def scrape(
     connect_timeout: float = 5.0,
     max_body_bytes: int = 10_485_760,
     max_redirects: int = 5,
+    ca_file: str | None = None,
+    verify: bool = True,
 ) -> list[Site]:
-    return asyncio.run(_scrape(list(urls), concurrency, timeout, connect_timeout, max_body_bytes, max_redirects))
+    return asyncio.run(
+        _scrape(list(urls), concurrency, timeout, connect_timeout, max_body_bytes, max_redirects, ca_file, verify)
+    )

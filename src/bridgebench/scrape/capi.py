@@ -11,11 +11,14 @@ whatever it handed out and re-raises.
 from __future__ import annotations
 
 import ctypes
+import os
 import threading
+from typing import Any
 
-import python_baseline.scrape as _arguments  # the same argument checks and messages, pure Python
 from bridgebench import _clib
 from bridgebench.scrape.site import Site
+from bridgebench_rules import scrape as rules
+from bridgebench_rules.scrape import Options
 
 
 class bb_scrape_options(ctypes.Structure):
@@ -28,6 +31,8 @@ class bb_scrape_options(ctypes.Structure):
         ("max_redirects", ctypes.c_int32),
         ("user_agent", ctypes.c_char_p),
         ("cancel", ctypes.POINTER(ctypes.c_int32)),
+        ("ca_file", ctypes.c_char_p),
+        ("verify", ctypes.c_int32),
     ]
 
 
@@ -85,7 +90,7 @@ _WAIT_SLICE = 0.05  # seconds between looks at pending signals while the C call 
 
 
 def _text(pointer: int | None, length: int) -> str:
-    return ctypes.string_at(pointer, length).decode("utf-8", "replace") if length else ""
+    return ctypes.string_at(pointer or 0, length).decode("utf-8", "replace") if length else ""
 
 
 def _site(s: bb_site) -> Site:
@@ -120,21 +125,9 @@ def _wait_through_interrupts(done: threading.Event) -> None:
             continue
 
 
-def scrape(
-    urls,
-    *,
-    concurrency: int = 64,
-    timeout: float = 10.0,
-    connect_timeout: float = 5.0,
-    max_body_bytes: int = 10_485_760,
-    follow_redirects: bool = True,
-    max_redirects: int = 5,
-    user_agent: str | None = None,
-) -> list[Site]:
-    checked = _arguments._options(
-        concurrency, timeout, connect_timeout, max_body_bytes, follow_redirects, max_redirects, user_agent
-    )
-    encoded = [_arguments._check_url(u, i).encode("utf-8") for i, u in enumerate(_arguments._iterate(urls))]
+@rules.takes_options
+def scrape(urls: Any, checked: Options) -> list[Site]:
+    encoded = [u.encode("utf-8") for u in rules.url_list(urls)]
     count = len(encoded)
     url_array = (ctypes.c_char_p * count)(*encoded)
     lengths = (ctypes.c_size_t * count)(*map(len, encoded))
@@ -150,6 +143,9 @@ def scrape(
     user_agent_bytes = checked.user_agent.encode("utf-8")  # kept alive for the call
     options.user_agent = user_agent_bytes
     options.cancel = ctypes.pointer(cancel)
+    ca_file_bytes = os.fsencode(checked.ca_file) if checked.ca_file else None  # kept alive for the call
+    options.ca_file = ca_file_bytes
+    options.verify = int(checked.verify)
 
     out = ctypes.POINTER(bb_site_array)()
     status: list[int] = []

@@ -12,14 +12,13 @@ from __future__ import annotations
 import array
 import ctypes
 import itertools
-import math
 import threading
 import weakref
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
+from typing import Any
 
 from bridgebench import _clib
-
-_METRICS = {"levenshtein": 0, "indel": 1, "jaro": 2}
+from bridgebench_rules import spell as rules
 
 
 class bb_spell_suggestion(ctypes.Structure):
@@ -40,6 +39,8 @@ def _declare(lib: ctypes.CDLL) -> ctypes.CDLL:
     c = ctypes
     lib.bb_speller_create.restype = c.c_int
     lib.bb_speller_create.argtypes = [c.c_void_p, c.c_char_p, c.c_size_t, c.POINTER(c.c_void_p)]
+    lib.bb_speller_create_ranked.restype = c.c_int
+    lib.bb_speller_create_ranked.argtypes = [c.c_void_p, c.c_char_p, c.c_size_t, c.c_void_p, c.POINTER(c.c_void_p)]
     lib.bb_speller_free.restype = None
     lib.bb_speller_free.argtypes = [c.c_void_p]
     for name in ("bb_speller_size", "bb_speller_memory_bytes"):
@@ -80,108 +81,177 @@ def _declare(lib: ctypes.CDLL) -> ctypes.CDLL:
 _lib = _declare(_clib.library())
 
 
-# ---- argument checks (same messages as the pybind11 module) --------------------------------
+# ---- Python str <-> the C ABI's UTF-8 ------------------------------------------------------
 
 
-def _encode(value, argument: str) -> bytes:
-    if not isinstance(value, str):
-        raise TypeError(f"{argument} must be str, not {type(value).__name__}")
+def _utf8(word: str) -> bytes:
+    # str.encode, not word.encode: a str subclass is encoded as the str it is. The rules
+    # already refused lone surrogates.
+    return str.encode(word, "utf-8")
+
+
+def _decode(item: bb_spell_suggestion) -> str:
+    return ctypes.string_at(item.word, item.word_length).decode("utf-8")
+
+
+def _score(item: bb_spell_suggestion, metric: rules.Metric) -> int | float:
+    return item.distance if metric.by_distance else item.likelihood
+
+
+class _Handle:
+    """The native index's handle and the calls running on it. A call holds the handle from
+    before it enters native code until it has read its result; ``close()`` during a call raises,
+    and the finalizer during a call (at interpreter exit, with a daemon thread still searching)
+    leaves the free to the last call, so the index is never freed under a search."""
+
+    def __init__(self, address: int):
+        self._lock = threading.Lock()
+        self._address: int | None = address  # None once closed
+        self._calls = 0
+        self._free_when_idle = False
+
+    def acquire(self) -> int:
+        with self._lock:
+            if self._address is None or self._free_when_idle:
+                raise ValueError(rules.CLOSED)
+            self._calls += 1
+            return self._address
+
+    def release(self) -> None:
+        with self._lock:
+            self._calls -= 1
+            address = self._take() if self._free_when_idle and not self._calls else None
+        self._free(address)
+
+    def close(self) -> None:
+        with self._lock:
+            if self._calls:
+                raise ValueError(rules.IN_USE)
+            address = self._take()
+        self._free(address)
+
+    def discard(self) -> None:
+        """The finalizer: frees now, or when the last running call returns."""
+        with self._lock:
+            self._free_when_idle = True
+            address = None if self._calls else self._take()
+        self._free(address)
+
+    def _take(self) -> int | None:
+        address, self._address = self._address, None
+        return address
+
+    @staticmethod
+    def _free(address: int | None) -> None:
+        if address is not None:
+            _lib.bb_speller_free(address)
+
+
+def _create(words: list[str], frequencies: list[int] | None) -> int:
+    encoded = [_utf8(w) for w in words]
+    offsets = array.array("Q", [0])
+    offsets.extend(itertools.accumulate(map(len, encoded)))
+    counts = None if frequencies is None else array.array("I", frequencies)
+    handle = ctypes.c_void_p()
     try:
-        return value.encode("utf-8")
-    except UnicodeEncodeError as e:
-        raise UnicodeEncodeError(
-            "utf-8", value, e.start, e.end, f"{argument} cannot be encoded as UTF-8 (lone surrogate)"
-        ) from None
+        status = _lib.bb_speller_create_ranked(
+            offsets.buffer_info()[0],
+            b"".join(encoded),
+            len(encoded),
+            None if counts is None else counts.buffer_info()[0],
+            ctypes.byref(handle),
+        )
+        _clib.raise_for_status(status, "Speller", "words")
+        return int(handle.value or 0)
+    except BaseException:  # KeyboardInterrupt as the call returns included: nothing else owns it yet
+        _lib.bb_speller_free(handle.value)  # NULL after an error: nothing to free
+        raise
 
 
-def _count(value, argument: str) -> int:
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise TypeError(f"{argument} must be int, not {type(value).__name__}")
-    if value < 0:
-        raise ValueError(f"{argument} must be >= 0, got {value}")
-    return value
+def _suggest(address: int, word: str, options: rules.SearchOptions) -> tuple[str, int | float, float] | None:
+    """(word, score, likelihood) of the best suggestion for `word`, or None."""
+    query = _utf8(word)
+    out = ctypes.POINTER(bb_spell_suggestion)()
+    # The call is inside the try: a KeyboardInterrupt arriving as it returns (Python checks for
+    # signals right after) must not skip the free. Freeing NULL (after an error) does nothing.
+    try:
+        status = _lib.bb_spell_suggest(address, query, len(query), *options.native, ctypes.byref(out))
+        _clib.raise_for_status(status, "suggest", "word")
+        item = out.contents
+        return None if not item.word else (_decode(item), _score(item, options.metric), item.likelihood)
+    finally:
+        _lib.bb_free_spell_suggestion(out)
 
 
-def _options(metric, max_distance, min_similarity) -> tuple[int, int, float]:
-    if not isinstance(metric, str):
-        raise TypeError(f"metric must be str, not {type(metric).__name__}")
-    if metric not in _METRICS:
-        raise ValueError(f"metric must be one of levenshtein, indel, jaro, got {metric!r}")
-    limit = -1 if max_distance is None else min(_count(max_distance, "max_distance"), 2**31 - 1)
-    floor = math.nan
-    if min_similarity is not None:
-        if isinstance(min_similarity, bool) or not isinstance(min_similarity, (int, float)):
-            raise TypeError(f"min_similarity must be float, not {type(min_similarity).__name__}")
-        floor = float(min_similarity)
-        if math.isnan(floor):
-            raise ValueError("min_similarity must not be NaN")
-    if metric == "levenshtein" and min_similarity is not None:
-        raise ValueError("min_similarity applies to metric='indel' or 'jaro'; use max_distance with 'levenshtein'")
-    if metric != "levenshtein" and max_distance is not None:
-        raise ValueError("max_distance applies to metric='levenshtein'; use min_similarity with 'indel' or 'jaro'")
-    return _METRICS[metric], limit, floor
-
-
-def _score(item: bb_spell_suggestion, metric: str):
-    return item.distance if metric == "levenshtein" else item.likelihood
+def _suggest_k(address: int, word: str, k: int, options: rules.SearchOptions) -> list[tuple[str, int | float]]:
+    query = _utf8(word)
+    out = ctypes.POINTER(bb_spell_suggestions)()
+    try:  # the call inside the try, as in _suggest
+        status = _lib.bb_spell_suggest_k(address, query, len(query), k, *options.native, ctypes.byref(out))
+        _clib.raise_for_status(status, "suggest_k", "word")
+        result = out.contents
+        return [(_decode(item), _score(item, options.metric)) for item in result.items[: result.count]]
+    finally:
+        _lib.bb_free_spell_suggestions(out)
 
 
 class Speller:
-    """A native index behind an opaque C handle."""
+    """A native index behind an opaque C handle. Safe to search from many threads at once;
+    ``close()`` while another thread is searching raises ``ValueError``."""
 
-    def __init__(self, words: Sequence[str]):
-        if isinstance(words, (str, bytes)) or not hasattr(words, "__iter__"):
-            raise TypeError(f"words must be a list or other sequence, not {type(words).__name__}")
-        items = list(words)
-        encoded = [_encode(w, f"words[{i}]") for i, w in enumerate(items)]
-        offsets = array.array("Q", [0])
-        offsets.extend(itertools.accumulate(map(len, encoded)))
-        handle = ctypes.c_void_p()
-        status = _lib.bb_speller_create(offsets.buffer_info()[0], b"".join(encoded), len(encoded), ctypes.byref(handle))
-        _clib.raise_for_status(status, "Speller", "words")
-        self._handle = handle.value
-        self._finalizer = weakref.finalize(self, _lib.bb_speller_free, handle.value)
+    _handle: _Handle | None = None  # set once, by __init__
+
+    def __init__(self, words: Iterable[str], *, frequencies: Sequence[int] | None = None):
+        checked = rules.words(words)
+        counts = rules.frequencies(frequencies, len(checked))
+        if self._handle is not None:
+            raise TypeError(rules.ALREADY_INITIALISED)
+        handle = _Handle(_create(checked, counts))
+        self._handle = handle
+        self._finalizer = weakref.finalize(self, handle.discard)
+
+    def _state(self) -> _Handle:
+        if self._handle is None:
+            raise TypeError(rules.NOT_INITIALISED)
+        return self._handle
+
+    def _call(self, function: Any, *args: Any) -> Any:
+        """Runs function(address, *args) while holding the handle."""
+        handle = self._state()
+        address = handle.acquire()
+        try:
+            return function(address, *args)
+        finally:
+            handle.release()
 
     def close(self) -> None:
         """Frees the native index now (also done automatically when the object goes away)."""
-        self._finalizer()
+        self._state().close()
 
     def __enter__(self) -> Speller:
         return self
 
-    def __exit__(self, *exc) -> None:
+    def __exit__(self, *exc: Any) -> None:
         self.close()
 
-    def _live(self) -> int:
-        if not self._finalizer.alive:
-            raise ValueError("Speller is closed")
-        return self._handle
-
     def __len__(self) -> int:
-        return _lib.bb_speller_size(self._live())
+        return self._call(_lib.bb_speller_size)
 
     @property
     def memory_bytes(self) -> int:
-        return _lib.bb_speller_memory_bytes(self._live())
+        return self._call(_lib.bb_speller_memory_bytes)
 
     def suggest(
         self,
         word: str,
         *,
         max_distance: int | None = None,
-        metric: str = "levenshtein",
+        metric: str = rules.DEFAULT_METRIC,
         min_similarity: float | None = None,
     ) -> str | None:
-        query = _encode(word, "word")
-        options = _options(metric, max_distance, min_similarity)
-        out = ctypes.POINTER(bb_spell_suggestion)()
-        status = _lib.bb_spell_suggest(self._live(), query, len(query), *options, ctypes.byref(out))
-        _clib.raise_for_status(status, "suggest", "word")
-        try:
-            item = out.contents
-            return None if not item.word else ctypes.string_at(item.word, item.word_length).decode("utf-8")
-        finally:
-            _lib.bb_free_spell_suggestion(out)
+        query = rules.suggest_arguments(word, max_distance, metric, min_similarity)
+        best = self._call(_suggest, query.word, query.options)
+        return None if best is None else best[0]
 
     def suggest_k(
         self,
@@ -189,23 +259,11 @@ class Speller:
         k: int,
         *,
         max_distance: int | None = None,
-        metric: str = "levenshtein",
+        metric: str = rules.DEFAULT_METRIC,
         min_similarity: float | None = None,
     ) -> list[tuple[str, int | float]]:
-        query = _encode(word, "word")
-        k = _count(k, "k")
-        options = _options(metric, max_distance, min_similarity)
-        out = ctypes.POINTER(bb_spell_suggestions)()
-        status = _lib.bb_spell_suggest_k(self._live(), query, len(query), k, *options, ctypes.byref(out))
-        _clib.raise_for_status(status, "suggest_k", "word")
-        try:
-            result = out.contents
-            return [
-                (ctypes.string_at(item.word, item.word_length).decode("utf-8"), _score(item, metric))
-                for item in result.items[: result.count]
-            ]
-        finally:
-            _lib.bb_free_spell_suggestions(out)
+        query = rules.suggest_k_arguments(word, k, max_distance, metric, min_similarity)
+        return self._call(_suggest_k, query.word, query.k, query.options)
 
     def suggest_many(
         self,
@@ -213,22 +271,25 @@ class Speller:
         *,
         max_distance: int | None = None,
         threads: int | None = None,
-        metric: str = "levenshtein",
+        metric: str = rules.DEFAULT_METRIC,
         min_similarity: float | None = None,
     ) -> list[str | None]:
         """One query at a time through the C ABI (the C ABI has no batch call; ``threads`` is
-        checked and accepted for API compatibility)."""
-        if isinstance(words, (str, bytes)) or not hasattr(words, "__iter__"):
-            raise TypeError(f"words must be a list or other sequence, not {type(words).__name__}")
-        if threads is not None and _count(threads, "threads") == 0:
-            raise ValueError("threads must be >= 1 (or None for all cores)")
-        queries = list(words)
-        for i, q in enumerate(queries):
-            if not isinstance(q, str):
-                raise TypeError(f"words[{i}] must be str, not {type(q).__name__}")
-        return [
-            self.suggest(q, max_distance=max_distance, metric=metric, min_similarity=min_similarity) for q in queries
-        ]
+        checked and accepted for API compatibility). The handle is held for the whole batch."""
+        batch = rules.suggest_many_arguments(words, max_distance, threads, metric, min_similarity)
+
+        def run(address: int) -> list[str | None]:
+            answers = []
+            for q in batch.words:
+                best = _suggest(address, q, batch.options)
+                answers.append(None if best is None else best[0])
+            return answers
+
+        return self._call(run)
+
+    def _spellcheck(self, word: str, options: rules.SearchOptions) -> tuple[str | None, float]:
+        best = self._call(_suggest, word, options)
+        return (None, 0.0) if best is None else (best[0], best[2])
 
 
 _default_lock = threading.Lock()
@@ -238,27 +299,22 @@ _default: Speller | None = None
 def default_speller() -> Speller:
     """The bundled dictionary's index through the C ABI, built once and kept."""
     global _default
-    from bridgebench.spell import default_words  # the word list is shared with the pybind11 path
+    # The word and frequency lists are shared with the pybind11 path.
+    from bridgebench.spell import default_frequencies, default_words
 
-    words = default_words()
+    words, frequencies = default_words(), default_frequencies()
     with _default_lock:
         if _default is None:
-            _default = Speller(words)
+            _default = Speller(words, frequencies=frequencies)
         return _default
 
 
-def _with_speller(dictionary, use):
+def _with_speller(dictionary: Any, use: Any) -> Any:
     if dictionary is None:
         return use(default_speller())
     if isinstance(dictionary, Speller):
         return use(dictionary)
-    if isinstance(dictionary, (str, bytes)) or not hasattr(dictionary, "__iter__"):
-        raise TypeError(f"dictionary must be a list or other sequence, not {type(dictionary).__name__}")
-    items = list(dictionary)
-    for i, w in enumerate(items):
-        if not isinstance(w, str):
-            raise TypeError(f"dictionary[{i}] must be str, not {type(w).__name__}")
-    with Speller(items) as speller:  # a one-off index is freed as soon as the answer is read
+    with Speller(rules.dictionary(dictionary)) as speller:  # a one-off index, freed once the answer is read
         return use(speller)
 
 
@@ -267,10 +323,10 @@ def suggest(
     dictionary: Sequence[str] | Speller | None = None,
     *,
     max_distance: int | None = None,
-    metric: str = "levenshtein",
+    metric: str = rules.DEFAULT_METRIC,
     min_similarity: float | None = None,
 ) -> str | None:
-    _encode(word, "word")
+    rules.suggest_arguments(word, max_distance, metric, min_similarity)
     return _with_speller(
         dictionary, lambda s: s.suggest(word, max_distance=max_distance, metric=metric, min_similarity=min_similarity)
     )
@@ -282,11 +338,10 @@ def suggest_k(
     dictionary: Sequence[str] | Speller | None = None,
     *,
     max_distance: int | None = None,
-    metric: str = "levenshtein",
+    metric: str = rules.DEFAULT_METRIC,
     min_similarity: float | None = None,
 ) -> list[tuple[str, int | float]]:
-    _encode(word, "word")
-    _count(k, "k")
+    rules.suggest_k_arguments(word, k, max_distance, metric, min_similarity)
     return _with_speller(
         dictionary,
         lambda s: s.suggest_k(word, k, max_distance=max_distance, metric=metric, min_similarity=min_similarity),
@@ -294,40 +349,27 @@ def suggest_k(
 
 
 def distance(a: str, b: str) -> int:
-    x, y = _encode(a, "a"), _encode(b, "b")
+    x, y = (_utf8(s) for s in rules.pair_arguments(a, b)[:2])
     out = ctypes.c_int64()
     _clib.raise_for_status(_lib.bb_spell_distance(x, len(x), y, len(y), ctypes.byref(out)), "distance", "a")
     return out.value
 
 
-def similarity(a: str, b: str, metric: str = "levenshtein") -> float:
-    x, y = _encode(a, "a"), _encode(b, "b")
-    code = _options(metric, None, None)[0]
+def similarity(a: str, b: str, metric: str = rules.PAIR_METRIC) -> float:
+    first, second, m = rules.pair_arguments(a, b, metric)
+    x, y = _utf8(first), _utf8(second)
     out = ctypes.c_double()
-    _clib.raise_for_status(_lib.bb_spell_similarity(x, len(x), y, len(y), code, ctypes.byref(out)), "similarity", "a")
+    status = _lib.bb_spell_similarity(x, len(x), y, len(y), m.code, ctypes.byref(out))
+    _clib.raise_for_status(status, "similarity", "a")
     return out.value
 
 
 def spellcheck(
-    word: str, dictionary: Sequence[str] | Speller | None = None, metric: str = "indel"
+    word: str, dictionary: Sequence[str] | Speller | None = None, metric: str = rules.SPELLCHECK_METRIC
 ) -> tuple[str | None, float]:
     """The one-call form: ``(suggested_word, likelihood)``."""
-    query = _encode(word, "word")
-    code = _options(metric, None, None)[0]
-
-    def use(speller: Speller):
-        out = ctypes.POINTER(bb_spell_suggestion)()
-        status = _lib.bb_spell_suggest(speller._live(), query, len(query), code, -1, math.nan, ctypes.byref(out))
-        _clib.raise_for_status(status, "spellcheck", "word")
-        try:
-            item = out.contents
-            if not item.word:
-                return (None, 0.0)
-            return (ctypes.string_at(item.word, item.word_length).decode("utf-8"), item.likelihood)
-        finally:
-            _lib.bb_free_spell_suggestion(out)
-
-    return _with_speller(dictionary, use)
+    query = rules.suggest_arguments(word, None, metric, None)
+    return _with_speller(dictionary, lambda s: s._spellcheck(query.word, query.options))
 
 
 # default_speller() is public but not part of the audited export list: it builds a

@@ -59,6 +59,9 @@ class Implementation:
     requires: str | None = None
     # One line for the report: how it is configured, so the comparison can be judged fair.
     note: str = ""
+    # Untimed, in the worker, given the fixture value: None when this implementation can run
+    # here, else why not (a missing program, a fixture without TLS); reported as skipped.
+    available: Callable[[Any], str | None] | None = None
 
 
 @dataclass(frozen=True)
@@ -100,6 +103,30 @@ class Case:
 
 
 @dataclass(frozen=True)
+class LineChart:
+    """A chart a workload asks the report for: one line per series of (x, y) points."""
+
+    name: str  # file name stem, unique within the run
+    title: str
+    x_label: str
+    y_label: str
+    series: dict[str, list[tuple[float, float]]]
+    log_x: bool = True
+
+
+@dataclass(frozen=True)
+class ReportSection:
+    """A workload's own table (and chart) derived from its measured cases: a ceiling, a
+    comparison across cases. Computed by the reporters from the results (see sections_of)."""
+
+    title: str
+    text: str
+    header: list[str]
+    rows: list[list[str]]
+    chart: LineChart | None = None
+
+
+@dataclass(frozen=True)
 class Workload:
     name: str
     description: str
@@ -109,6 +136,9 @@ class Workload:
     native_bench: str | None = None
     # Extra facts for the report (e.g. index build time and memory), computed once per run.
     facts: Callable[[], dict[str, Any]] | None = field(default=None)
+    # Extra report sections computed from the measured cases (a runners.results.WorkloadResult)
+    # when the report is written: a ceiling table, a chart across cases.
+    sections: Callable[[Any], list[ReportSection]] | None = field(default=None)
     # Instruction counts (--instructions) say little about work that mostly waits (sockets, a
     # server Valgrind does not see): such workloads keep wall time only.
     count_instructions: bool = True
@@ -131,6 +161,15 @@ def discover() -> dict[str, Workload]:
         if isinstance(workload, Workload):
             found[workload.name] = workload
     return found
+
+
+def sections_of(result: Any) -> list[ReportSection]:
+    """The report sections a measured workload (runners.results.WorkloadResult) asks for; none
+    when its definition is not installed here (a results file from another project)."""
+    workload = discover().get(result.name)
+    if workload is None or workload.sections is None:
+        return []
+    return list(workload.sections(result))
 
 
 def get(name: str) -> Workload:

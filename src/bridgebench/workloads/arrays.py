@@ -5,6 +5,7 @@ from __future__ import annotations
 import array
 import random
 import struct
+from functools import partial
 
 import python_baseline.arrays as baseline
 from bridgebench import arrays as native
@@ -15,6 +16,11 @@ SIZES = {"quick": [1_000, 100_000, 1_000_000], "full": [10, 1_000, 100_000, 1_00
 # The plain-ctypes baseline costs microseconds per element; its per-element time is flat with
 # size, so it is timed on a prefix at the large sizes.
 BASELINE_ITEMS = 200_000
+
+
+def _array_tolist(typecode: str, values: list) -> list:
+    """CPython's own round trip: into an array.array and back to a list."""
+    return array.array(typecode, values).tolist()
 
 
 def make_ints(size: int, seed: int, fixture=None) -> list[int]:
@@ -60,7 +66,7 @@ def _impls(kind: str, baseline_fn, capi_fn, native_fn, peer=None, buffer=None) -
                 "pybind11-buffer",
                 "native",
                 fn,
-                prepare=lambda values, t=typecode: array.array(t, values),
+                prepare=partial(array.array, typecode),
                 to_canonical=lambda view: view.tolist(),
                 note=f"array.array('{typecode}') in without a copy, capsule-owned buffer out (memoryview)",
             )
@@ -71,7 +77,7 @@ def _impls(kind: str, baseline_fn, capi_fn, native_fn, peer=None, buffer=None) -
             Implementation(
                 "array.array",
                 "peer",
-                lambda values, t=typecode: array.array(t, values).tolist(),
+                partial(_array_tolist, typecode),
                 note=f"CPython's own: array.array('{typecode}', values).tolist()",
             )
         )

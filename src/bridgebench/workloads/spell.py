@@ -1,5 +1,7 @@
 """Spell checking: the closest word in the default dictionary (Debian's wamerican-huge,
-~348k words) for typos made by 1-3 random edits of random dictionary words (fixed seed).
+~348k words) for typos made by 1-3 random edits of random dictionary words (fixed seed), and
+the default ranking's accuracy on real misspellings (codespell's list) against symspellpy,
+pyspellchecker and distance-only rapidfuzz (case "accuracy", facts "accuracy ...").
 
 How answers are compared (``agree``): every implementation's answer for a query becomes
 ``(score, word, keeps_our_tie_break)`` where the score is the Levenshtein distance (or, for
@@ -25,6 +27,7 @@ import python_baseline.spell as baseline
 from bridgebench import spell as native
 from bridgebench.spell import capi
 from bridgebench.workloads import Case, Implementation, Target, Workload
+from bridgebench.workloads import _spell_accuracy as accuracy
 
 SIZES = {"quick": [1_000], "full": [100, 1_000]}
 LETTERS = "abcdefghijklmnopqrstuvwxyz"
@@ -68,7 +71,7 @@ def make_queries(size: int, seed: int, fixture: Any = None) -> list[str]:
 
 
 def _canonical(pairs: Sequence[tuple[str, str | None]], metric: str, strict: bool) -> list[tuple]:
-    out = []
+    out: list[tuple] = []
     for query, word in pairs:
         if word is None:
             out.append((None, None, strict))
@@ -214,7 +217,8 @@ def _symspell_lookup(arg):
 def _many(threads: int):
     def run(arg):
         speller, queries = arg
-        return list(zip(queries, speller.suggest_many(queries, threads=threads), strict=True))
+        answers = speller.suggest_many(queries, threads=threads, metric="levenshtein")
+        return list(zip(queries, answers, strict=True))
 
     return run
 
@@ -432,34 +436,209 @@ def _similarity_case(metric: str) -> Case:
     )
 
 
-def facts() -> dict[str, Any]:
-    """Index build time and memory, and the latency distribution of single queries."""
-    words = native.default_words()
-    start = time.perf_counter()
-    speller = native.Speller(words)
-    build = time.perf_counter() - start
-    latencies = []
-    for q in make_queries(1_000, 20261125):
+# ---- accuracy on real misspellings ---------------------------------------------------------------
+
+# The accuracy facts use this many codespell pairs (pyspellchecker takes ~0.1-0.5 s per query).
+ACCURACY_PAIRS = 600
+ACCURACY_SIZES = {"quick": [ACCURACY_PAIRS], "full": [ACCURACY_PAIRS]}
+PYSPELLCHECKER_ITEMS = 20
+RAPIDFUZZ_ITEMS = 50
+
+
+def make_misspellings(size: int, seed: int, fixture: Any = None) -> list[str]:
+    """codespell's misspellings whose correction is one default-dictionary word (fixed sample;
+    `seed` is not used: the sample is the accuracy facts' sample)."""
+    return [p.typo for p in accuracy.codespell_pairs(set(native.default_words()), size)]
+
+
+def _suggest_each(**options):
+    def run(arg):
+        speller, queries = arg
+        return [speller.suggest(q, **options) for q in queries]
+
+    return run
+
+
+@functools.cache
+def _symspell_frequencies():
+    return accuracy.checker("symspellpy").build()
+
+
+def _symspell_best(arg):
+    from symspellpy import Verbosity
+
+    index, queries = arg
+    out = []
+    for q in queries:
+        found = index.lookup(q, Verbosity.CLOSEST, 2)
+        out.append(found[0].term if found else None)
+    return out
+
+
+@functools.cache
+def _pyspellchecker():
+    return accuracy.checker("pyspellchecker").build()
+
+
+def _pyspellchecker_best(arg):
+    checker, queries = arg
+    return [checker.correction(q) for q in queries]
+
+
+def _rapidfuzz_best(arg):
+    from rapidfuzz import process
+    from rapidfuzz.distance import Levenshtein
+
+    choices, queries = arg
+    return [process.extractOne(q, choices, scorer=Levenshtein.distance)[0] for q in queries]
+
+
+def _any_answers(a, b) -> bool:
+    # Each checker answers with its own dictionary and ranking, so answers differ by design;
+    # they are scored against the codespell correction instead (the accuracy facts).
+    return len(a) == len(b)
+
+
+def _accuracy_case() -> Case:
+    impls = [
+        Implementation(
+            "bridgebench",
+            "native",
+            _suggest_each(),
+            prepare=_with(native.default_speller),
+            note="Speller.suggest(q): the default ranking (damerau), no distance limit",
+        ),
+        Implementation(
+            "bridgebench-max2",
+            "native",
+            _suggest_each(max_distance=2),
+            prepare=_with(native.default_speller),
+            note="Speller.suggest(q, max_distance=2): the default ranking within 2 edits",
+        ),
+        Implementation(
+            "symspellpy",
+            "peer",
+            _symspell_best,
+            prepare=_with(_symspell_frequencies),
+            requires="symspellpy",
+            note="SymSpell(2, prefix_length=7) with its 82,765-word frequency dictionary, "
+            "lookup(q, CLOSEST, 2); index built untimed",
+        ),
+        Implementation(
+            "pyspellchecker",
+            "peer",
+            _pyspellchecker_best,
+            prepare=_with(_pyspellchecker),
+            requires="spellchecker",
+            max_items=PYSPELLCHECKER_ITEMS,
+            note="SpellChecker().correction(q) (English, distance 2)",
+        ),
+        Implementation(
+            "rapidfuzz-extractOne",
+            "peer",
+            _rapidfuzz_best,
+            prepare=_with(_choices),
+            requires="rapidfuzz",
+            max_items=RAPIDFUZZ_ITEMS,
+            note="distance only: process.extractOne(q, words, scorer=Levenshtein.distance)",
+        ),
+    ]
+    targets = [
+        Target(
+            "max_distance=2 at least 3x faster than symspellpy",
+            "bridgebench-max2",
+            "symspellpy",
+            1 / 3,
+            ACCURACY_PAIRS,
+        )
+    ]
+    return Case(
+        "accuracy",
+        "query",
+        make_misspellings,
+        impls,
+        ACCURACY_SIZES,
+        agree=_any_answers,
+        targets=targets,
+        description="real misspellings (codespell): time per query; top-1/top-3 accuracy in the facts",
+    )
+
+
+def _latencies(speller, queries: list[str], **options) -> list[float]:
+    out = []
+    for q in queries:
         t = time.perf_counter()
-        speller.suggest(q)
-        latencies.append(time.perf_counter() - t)
-    latencies.sort()
+        speller.suggest(q, **options)
+        out.append(time.perf_counter() - t)
+    return sorted(out)
+
+
+def _percentiles(name: str, latencies: list[float]) -> dict[str, float]:
+    def at(fraction: float) -> float:
+        return round(latencies[min(len(latencies) - 1, int(fraction * len(latencies)))] * 1e3, 4)
+
     return {
+        f"{name} median (ms)": round(statistics.median(latencies) * 1e3, 4),
+        f"{name} p90 (ms)": at(0.9),
+        f"{name} p99 (ms)": at(0.99),
+    }
+
+
+def engine_facts() -> dict[str, Any]:
+    """Index build time and memory, and the latency distribution of single queries."""
+    words, frequencies = native.default_words(), native.default_frequencies()
+    start = time.perf_counter()
+    speller = native.Speller(words, frequencies=frequencies)
+    build = time.perf_counter() - start
+    queries = make_queries(1_000, 20261125)
+    facts: dict[str, object] = {
         "dictionary words": len(words),
         "unique words": len(speller),
         "index build (s)": round(build, 4),
         "index memory (MiB)": round(speller.memory_bytes / 2**20, 1),
-        "single query median (ms)": round(statistics.median(latencies) * 1e3, 4),
-        "single query p90 (ms)": round(latencies[int(0.9 * len(latencies))] * 1e3, 4),
-        "single query max (ms)": round(latencies[-1] * 1e3, 4),
-        "targets": "median <= 1 ms; build <= 1 s",
     }
+    facts |= _percentiles("default suggest", _latencies(speller, queries))
+    facts |= _percentiles("default suggest max_distance=2", _latencies(speller, queries, max_distance=2))
+    facts |= _percentiles("levenshtein suggest", _latencies(speller, queries, metric="levenshtein"))
+    facts["targets"] = (
+        "default median <= 0.05 ms, p99 <= 1 ms; max_distance=2 median <= 0.025 ms; build <= 0.5 s, <= 80 MB"
+    )
+    return facts
+
+
+def accuracy_facts() -> dict[str, Any]:
+    """Top-1 and top-3 accuracy on the same codespell pairs for every checker installed, with
+    its time per query, index build time and the memory its index added."""
+    pairs = accuracy.codespell_pairs(set(native.default_words()), ACCURACY_PAIRS)
+    facts: dict[str, Any] = {"accuracy pairs (codespell)": len(pairs)}
+    for checker in accuracy.CHECKERS:
+        if not accuracy.available(checker):
+            facts[f"accuracy {checker.name}"] = "not installed"
+            continue
+        r = accuracy.measure(checker, pairs)
+        facts[f"accuracy {r.name}"] = (
+            f"top-1 {r.top1:.1f} %, top-3 {r.top3:.1f} %, {r.ms_per_query:.3f} ms/query, "
+            f"build {r.build_s:.2f} s, +{r.index_mb:.0f} MB RSS"
+        )
+    facts["accuracy targets"] = "top-1 >= 90 %, top-3 >= 96 %, both >= 5 points above symspellpy and pyspellchecker"
+    return facts
+
+
+def facts() -> dict[str, Any]:
+    return engine_facts() | accuracy_facts()
 
 
 WORKLOAD = Workload(
     name="spell",
     description="did-you-mean: closest word in a 348k-word dictionary",
     native_bench="bench_spell",
-    cases=[_levenshtein_case(), _batch_case(), _max2_case(), _similarity_case("indel"), _similarity_case("jaro")],
+    cases=[
+        _levenshtein_case(),
+        _batch_case(),
+        _max2_case(),
+        _similarity_case("indel"),
+        _similarity_case("jaro"),
+        _accuracy_case(),
+    ],
     facts=facts,
 )

@@ -7,6 +7,7 @@ import json
 import os
 import subprocess
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -36,17 +37,26 @@ class Context:
 
 
 def worker_command(
-    mode: str, out: Path, *, reduced: bool = False, only: tuple[str, ...] = (), extra: tuple[str, ...] = ()
+    mode: str,
+    out: Path,
+    *,
+    quick_set: bool = False,
+    only: tuple[str, ...] = (),
+    extra: tuple[str, ...] = (),
+    after: str | None = None,
 ) -> list[str]:
     # A result or progress file left by an earlier run in the same folder must not be mistaken
     # for this run's.
     out.unlink(missing_ok=True)
     Path(str(out) + ".progress").unlink(missing_ok=True)
+    Path(str(out) + ".partial").unlink(missing_ok=True)
     cmd = [sys.executable, "-m", "bridgebench.leakcheck.worker", "--mode", mode, "--out", str(out)]
-    if reduced:
-        cmd.append("--reduced")
+    if quick_set:
+        cmd.append("--quick-set")
     if only:
         cmd += ["--only", ",".join(only)]
+    if after:
+        cmd += ["--after", after]
     return cmd + list(extra)
 
 
@@ -91,18 +101,90 @@ def read_worker_output(out: Path, proc: subprocess.CompletedProcess, layer: str)
             )
         ]
     data = json.loads(out.read_text())
-    findings = [
-        Finding(
-            layer,
-            "scenario-error",
-            e["scenario"],
-            e["error"],
-            scenario=e["scenario"],
-            stack=e.get("traceback", "").splitlines()[-6:],
-        )
-        for e in data.get("errors", [])
-    ]
-    return data, findings
+    return data, [_error_finding(layer, e) for e in data.get("errors", [])]
+
+
+def _error_finding(layer: str, error: dict) -> Finding:
+    return Finding(
+        layer,
+        "scenario-error",
+        error["scenario"],
+        error["error"],
+        scenario=error["scenario"],
+        stack=error.get("traceback", "").splitlines()[-6:],
+    )
+
+
+# A worker that crashes is started again after the scenario it crashed in, so one memory error
+# does not hide the scenarios after it; this many crashes end the layer.
+MAX_CRASHES = 12
+
+
+@dataclass
+class WorkerRuns:
+    """Everything one layer's workers produced, across restarts after crashes."""
+
+    data: dict | None  # the workers' JSON merged ("scenarios" and "errors" concatenated)
+    findings: list[Finding]  # scenario errors and one "crash" per crashed scenario
+    procs: list[subprocess.CompletedProcess]
+    crashed: list[str]  # the scenarios the workers died in, in order
+
+    @property
+    def stderr(self) -> str:
+        return "\n".join(p.stderr or "" for p in self.procs)
+
+
+def run_resumable(
+    layer: str,
+    command: Callable[[int, str | None], list[str]],
+    out: Path,
+    env: dict[str, str],
+    cwd: Path,
+    timeout: float,
+) -> WorkerRuns:
+    """Runs ``command(attempt, after)`` until a worker finishes; a worker that dies in a scenario
+    is reported ("crash", naming it) and a new one resumes after that scenario."""
+    runs = WorkerRuns(None, [], [], [])
+    after: str | None = None
+    for attempt in range(MAX_CRASHES + 1):
+        proc = run_worker(command(attempt, after), env, cwd, timeout)
+        runs.procs.append(proc)
+        data, findings = read_worker_output(out, proc, layer)
+        runs.findings += findings
+        if data is not None:
+            if runs.data is None:
+                runs.data = data
+            else:
+                runs.data["scenarios"] += data.get("scenarios", [])
+                runs.data["errors"] += data.get("errors", [])
+            return runs
+        crashed = crashed_in(out)
+        if crashed is None or crashed in runs.crashed:
+            return runs  # died before its first scenario, or twice in the same place
+        runs.crashed.append(crashed)
+        seen = read_partial(out)  # what the worker recorded before it died
+        if runs.data is None:
+            runs.data = seen
+        else:
+            runs.data["scenarios"] += seen["scenarios"]
+            runs.data["errors"] += seen["errors"]
+        runs.findings += [_error_finding(layer, e) for e in seen["errors"]]
+        after = crashed
+    return runs
+
+
+def read_partial(out: Path) -> dict:
+    """The scenarios and errors a worker recorded (one JSON line each) before it died."""
+    seen: dict = {"scenarios": [], "errors": []}
+    partial = Path(str(out) + ".partial")
+    if partial.is_file():
+        for line in partial.read_text().splitlines():
+            try:
+                entry = json.loads(line)
+            except json.JSONDecodeError:
+                break  # the line the worker was writing when it died
+            seen["scenarios" if entry["kind"] == "scenario" else "errors"].append(entry["value"])
+    return seen
 
 
 def attribute(findings: list[Finding], canaries: list[Canary]) -> None:

@@ -7,8 +7,17 @@ once or twice under the normal, uninstrumented interpreter with
 - PYTHONMALLOC=malloc: every Python allocation goes through ASan's malloc (no pymalloc arenas
   hiding use-after-free, and LSan sees real blocks);
 - ASAN_OPTIONS detect_leaks=1 (LSan at exit), allocator_may_return_null=1 (huge-size scenarios
-  get NULL, hence MemoryError, instead of an abort), reports to log files; LSAN_OPTIONS
-  suppressions=leakcheck/lsan.supp (CPython internals only); UBSAN_OPTIONS print_stacktrace=1.
+  get NULL, hence MemoryError, instead of an abort), fast_unwind_on_malloc=0 and
+  fast_unwind_on_fatal=0: stacks are unwound from the unwind tables, not by following frame
+  pointers, which stops after a frame or two inside the uninstrumented libpython and libcurl (a
+  Python object our binding never releases, or a curl handle never cleaned up, would be
+  allocated "from" CPython or libcurl alone and look like someone else's leak; the full stacks
+  cost about ten times the layer's time); halt_on_error=0 with the build's
+  -fsanitize-recover=address: an invalid access is reported and the scenarios go on;
+  LSAN_OPTIONS suppressions=leakcheck/lsan.supp (CPython internals only); UBSAN_OPTIONS
+  print_stacktrace=1. Reports go to stderr, where the worker prints each scenario's name
+  before running it (--mark-stderr): every report is pinned on the scenario that caused it.
+  A worker that dies anyway (a segfault) is restarted after the scenario it died in.
 
 Only reports whose stacks include our binaries count (UBSan: also when the source is ours).
 """
@@ -25,16 +34,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from bridgebench.errors import SetupError
-from bridgebench.leakcheck.layers import (
-    Context,
-    crashed_in,
-    read_worker_output,
-    run_worker,
-    worker_command,
-    worker_env,
-)
+from bridgebench.leakcheck.layers import Context, run_resumable, worker_command, worker_env
 from bridgebench.leakcheck.model import Finding, LayerResult
 from bridgebench.leakcheck.stacks import Frame, blamed_function, concerns_us, our_frames
+from bridgebench.leakcheck.worker import STDERR_MARK
 
 # Frames in a form we can split without guessing: number, function, source, module.
 STACK_FORMAT = '"    #%n @@%f@@%S@@%m@@"'
@@ -65,27 +68,34 @@ class Report:
     bytes: int | None = None
     frames: list[Frame] = field(default_factory=list)
     source: str = ""  # UBSan: where the undefined behaviour happened
+    scenario: str | None = None  # the scenario running when it was reported (None: at exit)
 
 
 def parse(text: str) -> list[Report]:
     reports: list[Report] = []
     current: Report | None = None
     collecting = False  # inside the first stack of `current`
+    scenario: str | None = None
     for line in text.splitlines():
+        if line.startswith(STDERR_MARK):
+            scenario = line[len(STDERR_MARK) :].strip()
+            scenario = None if scenario == "-" else scenario
+            current, collecting = None, False
+            continue
         if m := _LEAK.match(line.strip()):
             kind = "leak" if m.group(1) == "Direct" else "indirect-leak"
-            current = Report(kind, line.strip(), bytes=int(m.group(2)))
+            current = Report(kind, line.strip(), bytes=int(m.group(2)))  # at exit: no scenario
             reports.append(current)
             collecting = True
         elif m := _ASAN_ERROR.search(line):
             if m.group(1) == "LeakSanitizer":
                 current = None
                 continue
-            current = Report(m.group(1), line.strip())
+            current = Report(m.group(1), line.strip(), scenario=scenario)
             reports.append(current)
             collecting = True
         elif m := _UBSAN.match(line.strip()):
-            current = Report("undefined-behaviour", m.group(4), source=f"{m.group(1)}:{m.group(2)}")
+            current = Report("undefined-behaviour", m.group(4), source=f"{m.group(1)}:{m.group(2)}", scenario=scenario)
             reports.append(current)
             collecting = True
         elif m := _FRAME.match(line):
@@ -113,6 +123,7 @@ def findings_from(reports: list[Report]) -> list[Finding]:
                 "leak" if r.kind in ("leak", "indirect-leak") else r.kind,
                 blamed_function(r.frames) if r.frames else r.source,
                 r.message,
+                scenario=r.scenario,
                 bytes=r.bytes,
                 stack=[str(f) for f in frames],
                 stack_functions=[f.base_name for f in frames if f.in_our_source],
@@ -121,7 +132,7 @@ def findings_from(reports: list[Report]) -> list[Finding]:
     return out
 
 
-def sanitizer_env(logs: Path, lsan_suppressions: Path) -> dict[str, str]:
+def sanitizer_env(lsan_suppressions: Path) -> dict[str, str]:
     """The environment that runs uninstrumented Python over instrumented modules."""
     return {
         "LD_PRELOAD": ":".join([runtime_library("libasan.so"), runtime_library("libstdc++.so")]),
@@ -130,28 +141,16 @@ def sanitizer_env(logs: Path, lsan_suppressions: Path) -> dict[str, str]:
             [
                 "detect_leaks=1",
                 "allocator_may_return_null=1",
-                "malloc_context_size=40",
-                f"log_path={logs / 'asan'}",
+                "fast_unwind_on_malloc=0",
+                "fast_unwind_on_fatal=0",
+                "malloc_context_size=64",
+                "halt_on_error=0",
                 f"stack_trace_format={STACK_FORMAT}",
             ]
         ),
         "LSAN_OPTIONS": f"suppressions={lsan_suppressions}:print_suppressions=0",
-        "UBSAN_OPTIONS": ":".join(
-            [
-                "print_stacktrace=1",
-                "halt_on_error=0",
-                f"log_path={logs / 'ubsan'}",
-                f"stack_trace_format={STACK_FORMAT}",
-            ]
-        ),
+        "UBSAN_OPTIONS": ":".join(["print_stacktrace=1", "halt_on_error=0", f"stack_trace_format={STACK_FORMAT}"]),
     }
-
-
-def collect(logs: Path, stderr: str) -> list[Report]:
-    """Reports from the log files and from stderr (UBSan prints its reports there even with a
-    log_path when it runs inside ASan's runtime)."""
-    text = "\n".join(p.read_text(errors="replace") for p in sorted(logs.iterdir()) if p.is_file())
-    return parse(text + "\n" + (stderr or ""))
 
 
 def run(ctx: Context) -> LayerResult:
@@ -160,26 +159,35 @@ def run(ctx: Context) -> LayerResult:
     shutil.rmtree(logs, ignore_errors=True)
     logs.mkdir(parents=True)
     out = ctx.work_dir / "asan.json"
-    env = worker_env(ctx, ctx.sites["asan"], **sanitizer_env(logs, ctx.leakcheck_dir / "lsan.supp"))
-    cmd = worker_command("exercise", out, only=ctx.only, extra=("--repeat", "2", "--in-thread"))
-    proc = run_worker(cmd, env, ctx.work_dir, timeout=900)
-    (logs / "stderr.txt").write_text(proc.stderr or "")
-    data, findings = read_worker_output(out, proc, "asan")
-    result = LayerResult("asan", findings, details={"returncode": proc.returncode})
-    if data is not None:
-        result.scenarios = [s["scenario"] for s in data["scenarios"]]
-    reports = collect(logs, "")  # stderr.txt is among the logs now
+    env = worker_env(ctx, ctx.sites["asan"], **sanitizer_env(ctx.leakcheck_dir / "lsan.supp"))
+    # Twice in full mode: a second call finds state the first one left broken (a freed cache
+    # entry, a half-reset handle); once in quick mode, where the full stacks' cost counts.
+    repeat = "1" if ctx.quick else "2"
+    runs = run_resumable(
+        "asan",
+        lambda attempt, after: worker_command(
+            "exercise", out, only=ctx.only, after=after, extra=("--repeat", repeat, "--in-thread", "--mark-stderr")
+        ),
+        out,
+        env,
+        ctx.work_dir,
+        timeout=1800,
+    )
+    for i, proc in enumerate(runs.procs):
+        (logs / f"stderr.{i}.txt").write_text(proc.stderr or "")
+    result = LayerResult("asan", runs.findings, details={"returncodes": [p.returncode for p in runs.procs]})
+    if runs.data is not None:
+        result.scenarios = [s["scenario"] for s in runs.data["scenarios"]]
+    reports = [r for proc in runs.procs for r in parse(proc.stderr or "")]
     result.details["reports_total"] = len(reports)
     found = findings_from(reports)
-    crashed = crashed_in(out)
-    for f in found:
-        if f.kind not in ("leak", "undefined-behaviour") and crashed:
-            f.scenario = crashed  # ASan stops the process at the first invalid access
-    if crashed and found:
-        # The crash is explained by the reports: no separate "worker crashed" finding.
-        result.findings = [f for f in result.findings if f.kind != "crash"]
+    explained = {f.scenario for f in found if f.scenario}
+    # A crash explained by the reports (ASan stopped at an error it cannot recover from): the
+    # reports are the findings, not a separate "worker crashed".
+    result.findings = [f for f in result.findings if not (f.kind == "crash" and f.scenario in explained)]
     result.findings += found
-    if data is not None and proc.returncode not in (0, 1, 23) and not result.findings:
-        result.findings.append(Finding("asan", "crash", "?", f"exit status {proc.returncode}: {proc.stderr[-1500:]}"))
+    last = runs.procs[-1] if runs.procs else None
+    if runs.data is not None and last is not None and last.returncode not in (0, 1, 23) and not result.findings:
+        result.findings.append(Finding("asan", "crash", "?", f"exit status {last.returncode}: {last.stderr[-1500:]}"))
     result.seconds = time.perf_counter() - started
     return result

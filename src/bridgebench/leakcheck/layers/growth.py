@@ -1,114 +1,154 @@
-"""Growth layer: each scenario runs N times and then k*N times in one process; native heap in
-use (mallinfo2 on glibc), Python objects alive and ledger bytes outstanding must not grow with
-the count. It catches what exit-time checkers miss (memory still referenced, e.g. a cache that
-grows per call) and what the ledger cannot see (allocations that bypass it, lost references).
+"""Growth layer: each scenario runs many times in one process, and what it leaves behind must not
+grow with the number of calls: native heap in use (mallinfo2 on glibc), Python objects alive,
+open file descriptors, threads, and ledger bytes outstanding. It catches what exit-time
+checkers miss (memory still referenced: a per-call cache, a kept reference) and what the
+ledger cannot see (allocations that bypass it, lost Python references).
 
-After a warm-up of N calls, measurements (each after gc.collect()) follow batches of N, (k-1)*N
-and (k-1)*N calls; what measuring itself keeps alive (two measurements back to back) is
-subtracted. Threshold: the ledger must not grow at all. The heap and the object count
-must not grow beyond their slack in BOTH of the last two batches: a leak grows in every batch,
-while interpreter and ctypes caches fill up once and stop (measured: up to 130 objects in one
-batch, then nothing). The heap slack is HEAP_SLACK_BYTES; with no leak it moves by less than
-400 B on this machine (malloc bookkeeping), while a leak of L bytes per call moves it by about
-(k-1)*N*L per batch: quick mode (N=200, k=3) catches leaks of 6 B per call and up, full mode
-(N=1000, k=4) of 1 B per call. Scenarios with big inputs run fewer calls
-(Scenario.growth_weight); the ledger still sees a single lost byte there. Scenarios whose calls
-start native threads scale both slacks by Scenario.growth_slack_factor (the scraper: 4, see
-its scenario module).
+The curve is sampled on a doubling scale: after a warm-up of T calls (T = unit times the
+scenario's growth_weight), measurements (each after gc.collect()) follow 2T, 4T, ..., 2^R T
+calls in all; what measuring itself keeps alive is subtracted. Doubling is what makes
+staircases visible: a cache kept in a vector that doubles its capacity reallocates exactly once
+in every interval [c, 2c), so it grows in every step, like a per-call leak, while a cache that
+fills once and stops grows in one step only. The rule is CPython regrtest's ("every delta
+≥ 1"), applied to these steps, with a floor per step and a slack for the total that absorb
+malloc bookkeeping and interpreter caches:
+
+- ledger bytes outstanding: any growth at all;
+- native heap: every step ≥ HEAP_STEP_FLOOR bytes and the total > HEAP_SLACK_BYTES;
+- Python objects: every step ≥ BLOCK_STEP_FLOOR and the total > BLOCK_SLACK;
+- file descriptors and threads: every step ≥ 1.
+
+Quick mode runs the quick set (scenarios.quick_set: at least one scenario per export, the
+reduced set and the misuse scenarios), full mode every scenario; the ledger layer runs every
+scenario in both modes. Scenarios whose calls start native threads scale the floors and slacks by
+Scenario.growth_slack_factor (the scraper: glibc's per-thread caches move the heap by a few KiB).
+The smallest leaks each mode catches are in leakcheck/README.md ("What growth can see").
 """
 
 from __future__ import annotations
 
 import time
+from dataclasses import dataclass
 
-from bridgebench.leakcheck.layers import Context, read_worker_output, run_worker, worker_command, worker_env
+from bridgebench.leakcheck.layers import Context, run_resumable, worker_command, worker_env
 from bridgebench.leakcheck.model import Finding, LayerResult
 
+HEAP_STEP_FLOOR = 256
 HEAP_SLACK_BYTES = 2048
 # Python objects (pymalloc blocks, sys.getallocatedblocks): a reference the bindings forget to
 # drop leaks an object per call, which mallinfo2 cannot see (pymalloc maps its own arenas).
-# Slack per batch: BLOCK_SLACK objects or one object per BLOCK_CALLS_PER_OBJECT calls,
-# whichever is larger: a reference leaked on one call in ten or more fails.
+BLOCK_STEP_FLOOR = 2
 BLOCK_SLACK = 32
-BLOCK_CALLS_PER_OBJECT = 10
-QUICK = {"n": 200, "k": 3}
-FULL = {"n": 1000, "k": 4}
+QUICK = {"unit": 64, "doublings": 4}
+FULL = {"unit": 128, "doublings": 6}
+
+
+@dataclass(frozen=True)
+class Rule:
+    metric: str  # the worker's name for the series
+    kind: str  # the finding's kind
+    what: str  # words for the message
+    step_floor: float
+    slack: float
+    unit: str = ""
+    scaled: bool = True  # multiplied by the scenario's growth_slack_factor
+
+
+RULES = (
+    Rule("heap", "heap-growth", "native heap", HEAP_STEP_FLOOR, HEAP_SLACK_BYTES, " B"),
+    Rule("python_blocks", "object-growth", "Python objects alive", BLOCK_STEP_FLOOR, BLOCK_SLACK),
+    Rule("fds", "fd-growth", "open file descriptors", 1, 0, scaled=False),
+    Rule("threads", "thread-growth", "threads", 1, 0, scaled=False),
+)
 
 
 def run(ctx: Context) -> LayerResult:
     started = time.perf_counter()
     params = QUICK if ctx.quick else FULL
     out = ctx.work_dir / "growth.json"
-    cmd = worker_command("growth", out, only=ctx.only, extra=("--n", str(params["n"]), "--k", str(params["k"])))
-    proc = run_worker(cmd, worker_env(ctx, ctx.sites["audit"]), ctx.work_dir, timeout=900)
-    data, findings = read_worker_output(out, proc, "growth")
-    result = LayerResult(
-        "growth", findings, details={**params, "heap_slack_bytes": HEAP_SLACK_BYTES, "block_slack": BLOCK_SLACK}
+    extra = ("--unit", str(params["unit"]), "--doublings", str(params["doublings"]))
+    runs = run_resumable(
+        "growth",
+        lambda attempt, after: worker_command(
+            "growth", out, quick_set=ctx.quick, only=ctx.only, extra=extra, after=after
+        ),
+        out,
+        worker_env(ctx, ctx.sites["audit"]),
+        ctx.work_dir,
+        timeout=1800,
     )
-    if data is not None:
-        evaluate(data, result)
+    result = LayerResult(
+        "growth",
+        runs.findings,
+        details={
+            **params,
+            "heap_step_floor": HEAP_STEP_FLOOR,
+            "heap_slack_bytes": HEAP_SLACK_BYTES,
+            "block_step_floor": BLOCK_STEP_FLOOR,
+            "block_slack": BLOCK_SLACK,
+        },
+    )
+    if runs.data is not None:
+        evaluate(runs.data, result)
     result.seconds = time.perf_counter() - started
     return result
 
 
-def evaluate(data: dict, result: LayerResult) -> None:
-    """Turns a growth worker's measurements into findings on ``result``.
+def steps(values: list[int], overhead: int = 0) -> list[int]:
+    """Growth over each interval of the doubling scale, less what measuring keeps alive."""
+    return [b - a - overhead for a, b in zip(values, values[1:], strict=False)]
 
-    Measurements are taken after 0, N, k*N and (2k-1)*N calls (after a warm-up of N). The
-    ledger must not move at all. Heap and Python objects must not grow beyond their slack over
-    both of the last two batches ((k-1)*N calls each): a leak grows in every batch, while a
-    cache of the interpreter or of ctypes fills up once and stops.
-    """
+
+def grows(deltas: list[int], step_floor: float, slack: float) -> bool:
+    """A leak or a growing cache: every step grows (regrtest's rule, with a floor) and the total
+    is above the slack. A cache that fills once grows in one step only."""
+    return bool(deltas) and all(d >= step_floor for d in deltas) and sum(deltas) > slack
+
+
+def evaluate(data: dict, result: LayerResult) -> None:
+    """Turns a growth worker's measurements into findings on ``result``."""
     result.details["heap_metric"] = data.get("heap_metric")
-    worst = worst_blocks = 0
+    smallest: dict[str, int] = {}
     for s in data["scenarios"]:
         result.scenarios.append(s["scenario"])
-        calls, k = s["calls"], s["k"]
-        extra_calls = (k - 1) * calls
-        overhead = s.get("measuring_overhead", {})
-        heap, blocks = s["heap"], s["python_blocks"]
-        heap_steps = [heap[i + 1] - heap[i] - overhead.get("heap", 0) for i in (1, 2)]
-        block_steps = [blocks[i + 1] - blocks[i] - overhead.get("python_blocks", 0) for i in (1, 2)]
-        worst, worst_blocks = max(worst, min(heap_steps)), max(worst_blocks, min(block_steps))
+        calls = s["calls"]
+        counts = ", ".join(map(str, calls))
         grown = {site: v for site, v in s["sites_moved"].items() if any(b > a for a, b in zip(v, v[1:], strict=False))}
-        counts = f"0, {calls}, {k * calls} and {(2 * k - 1) * calls} calls"
         for site, values in sorted(grown.items()):
             result.findings.append(
                 Finding(
                     "growth",
                     "ledger-growth",
                     site,
-                    f"bytes outstanding {' -> '.join(map(str, values))} after {counts}",
+                    f"bytes outstanding {' -> '.join(map(str, values))} after {counts} calls",
                     scenario=s["scenario"],
                     bytes=values[-1] - values[0],
                 )
             )
         factor = s.get("slack_factor", 1.0)
-        block_slack = int(max(BLOCK_SLACK, extra_calls // BLOCK_CALLS_PER_OBJECT) * factor)
-        heap_slack = int(HEAP_SLACK_BYTES * factor)
-        if min(block_steps) > block_slack:
+        overhead = s.get("measuring_overhead", {})
+        for rule in RULES:
+            values = s.get(rule.metric)
+            if not values or None in values:
+                continue  # not tracked on this platform
+            deltas = steps(values, overhead.get(rule.metric, 0))
+            smallest[rule.metric] = max(smallest.get(rule.metric, min(deltas)), min(deltas))
+            scale = factor if rule.scaled else 1.0
+            floor, slack = rule.step_floor * scale, rule.slack * scale
+            if not grows(deltas, floor, slack):
+                continue
+            per_call = sum(deltas) / (calls[-1] - calls[0])
+            blamed = min(grown) if grown and rule.metric == "heap" else s["scenario"].rsplit(".", 1)[0]
             result.findings.append(
                 Finding(
                     "growth",
-                    "object-growth",
-                    s["scenario"].rsplit(".", 1)[0],
-                    f"{block_steps[0]} and then {block_steps[1]} more Python objects alive over two batches of "
-                    f"{extra_calls} calls (slack {block_slack}): a reference is never dropped",
-                    scenario=s["scenario"],
-                )
-            )
-        if min(heap_steps) > heap_slack:
-            blamed = min(grown) if grown else s["scenario"].rsplit(".", 1)[0]
-            result.findings.append(
-                Finding(
-                    "growth",
-                    "heap-growth",
+                    rule.kind,
                     blamed,
-                    f"native heap grew by {heap_steps[0]} B and then {heap_steps[1]} B over two batches of "
-                    f"{extra_calls} calls ({min(heap_steps) / extra_calls:.1f} B/call; slack {heap_slack} B)",
+                    f"{rule.what} grew in every step: {', '.join(map(str, deltas))}{rule.unit} after {counts} "
+                    f"calls ({per_call:.2f}{rule.unit} per call; each step ≥ {floor:g}, total > {slack:g})",
                     scenario=s["scenario"],
-                    bytes=sum(heap_steps),
+                    bytes=sum(deltas) if rule.metric == "heap" else None,
                 )
             )
-    result.details["largest_heap_move_bytes"] = worst
-    result.details["largest_block_move"] = worst_blocks
+    # The largest "smallest step" seen per metric: how close the cleanest run came to a finding.
+    result.details["largest_smallest_step"] = smallest

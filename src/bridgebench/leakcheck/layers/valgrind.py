@@ -1,8 +1,10 @@
 """Valgrind memcheck layer: the scenarios once each under
 ``valgrind --leak-check=full --xml=yes`` with PYTHONMALLOC=malloc (pymalloc's arenas would hide
 Python objects from memcheck and make it report pymalloc's deliberate uninitialised reads),
-against the canary-enabled audit build (build/audit, -O2 -g). Quick mode runs the reduced
-scenario set (Scenario.reduced).
+against the canary-enabled audit build (build/audit, -O2 -g). Quick mode runs the quick set
+(scenarios.quick_set: the reduced scenarios plus at least one per export, and every misuse
+scenario), full mode every scenario. A worker that crashes is restarted after the scenario it
+crashed in, each with its own XML report.
 
 Definite and indirect leaks, invalid reads/writes/frees and uses of uninitialised values fail
 when their stacks include our binaries, and so do uses of uninitialised values that our code
@@ -20,7 +22,7 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 from bridgebench.errors import SetupError
-from bridgebench.leakcheck.layers import Context, read_worker_output, run_worker, worker_command, worker_env
+from bridgebench.leakcheck.layers import Context, run_resumable, worker_command, worker_env
 from bridgebench.leakcheck.model import Finding, LayerResult
 from bridgebench.leakcheck.stacks import Frame, blamed_function, concerns_us, our_frames
 
@@ -97,22 +99,32 @@ def run(ctx: Context) -> LayerResult:
     if valgrind is None:
         raise SetupError("valgrind is not installed (scripts/bootstrap.sh installs it)")
     out = ctx.work_dir / "valgrind.json"
-    xml = ctx.work_dir / "valgrind.xml"
-    xml.unlink(missing_ok=True)
-    cmd = memcheck_command(valgrind, xml, ctx.leakcheck_dir / "valgrind.supp")
-    cmd += worker_command("exercise", out, reduced=ctx.quick, only=ctx.only, extra=("--repeat", "1"))
-    proc = run_worker(cmd, worker_env(ctx, ctx.sites["audit"], PYTHONMALLOC="malloc"), ctx.work_dir, timeout=1200)
-    data, findings = read_worker_output(out, proc, "valgrind")
-    result = LayerResult("valgrind", findings, details={"reduced": ctx.quick, "returncode": proc.returncode})
-    if data is not None:
-        result.scenarios = [s["scenario"] for s in data["scenarios"]]
-    if xml.is_file():
+    xml_of = lambda attempt: ctx.work_dir / f"valgrind.{attempt}.xml"  # noqa: E731
+    for old in ctx.work_dir.glob("valgrind.*.xml*"):
+        old.unlink()
+
+    def command(attempt: int, after: str | None) -> list[str]:
+        return memcheck_command(valgrind, xml_of(attempt), ctx.leakcheck_dir / "valgrind.supp") + worker_command(
+            "exercise", out, quick_set=ctx.quick, only=ctx.only, after=after, extra=("--repeat", "1")
+        )
+
+    runs = run_resumable(
+        "valgrind", command, out, worker_env(ctx, ctx.sites["audit"], PYTHONMALLOC="malloc"), ctx.work_dir, 2400
+    )
+    result = LayerResult(
+        "valgrind", runs.findings, details={"quick_set": ctx.quick, "returncodes": [p.returncode for p in runs.procs]}
+    )
+    if runs.data is not None:
+        result.scenarios = [s["scenario"] for s in runs.data["scenarios"]]
+    for attempt in range(len(runs.procs)):
+        xml = xml_of(attempt)
+        if not xml.is_file():
+            result.findings.append(Finding("valgrind", "crash", "?", f"no XML report: {runs.stderr[-1500:]}"))
+            continue
         result.findings += parse(xml)
         # Mostly CPython's own noise (about 1 MB): keep it as evidence, compressed.
         with open(xml, "rb") as raw, gzip.open(xml.with_suffix(".xml.gz"), "wb") as packed:
             shutil.copyfileobj(raw, packed)
         xml.unlink()
-    else:
-        result.findings.append(Finding("valgrind", "crash", "?", f"no XML report: {proc.stderr[-1500:]}"))
     result.seconds = time.perf_counter() - started
     return result

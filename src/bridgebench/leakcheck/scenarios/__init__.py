@@ -29,6 +29,16 @@ from dataclasses import dataclass
 # Layer names, in the order they run.
 LAYERS = ("ledger", "growth", "asan", "valgrind")
 
+# Kinds of misuse a scenario can exercise (Scenario.misuse), and what each means:
+MISUSE_KINDS = {
+    "mutation": "the input changes while native code converts or uses it (from a callback such as "
+    "__float__/__index__/__iter__, or from another thread)",
+    "concurrency": "the same object or handle used from several threads at once, closed while busy",
+    "reentrancy": "a callback (iterator step, __float__, a generator) calls back into the same object or function",
+    "uninitialised": "an object made with __new__ and never initialised, then used",
+    "interrupts": "a long call interrupted (Ctrl-C, KeyboardInterrupt from a callback, cancellation)",
+}
+
 
 @dataclass(frozen=True)
 class Scenario:
@@ -51,6 +61,16 @@ class Scenario:
     # The scenario zeroes the ledger (bb_ledger_reset): the ledger layer compares its end state
     # with zero instead of with the state before it.
     resets_ledger: bool = False
+    # The kinds of misuse this scenario exercises (keys of MISUSE_KINDS), e.g. ("mutation",):
+    # the coverage check requires, for each export, scenarios of the kinds that apply to it.
+    misuse: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        unknown = [k for k in self.misuse if k not in MISUSE_KINDS]
+        if isinstance(self.misuse, str) or unknown:
+            raise ValueError(
+                f"scenario {self.name}: misuse must be a tuple of {sorted(MISUSE_KINDS)}, not {self.misuse!r}"
+            )
 
     def __call__(self) -> None:
         if self.raises is None:
@@ -169,6 +189,20 @@ def select(
     return out
 
 
+def quick_set(scenarios: list[Scenario]) -> list[Scenario]:
+    """The set Valgrind runs in quick mode: the reduced scenarios, plus, for every name some
+    scenario covers that no reduced one does, the cheapest scenario covering it (highest
+    growth_weight, then the first), and every misuse scenario. Every export is thus exercised
+    by every layer, even in quick mode. Order is kept."""
+    chosen = {s.name for s in scenarios if s.reduced or s.misuse}
+    covered = {name for s in scenarios if s.name in chosen for name in s.covers}
+    for s in sorted(scenarios, key=lambda s: -s.growth_weight):  # stable: first of equals wins
+        if any(name not in covered for name in s.covers):
+            chosen.add(s.name)
+            covered.update(s.covers)
+    return [s for s in scenarios if s.name in chosen]
+
+
 __all__ = [
     "LAYERS",
     "Scenario",
@@ -181,6 +215,8 @@ __all__ = [
     "all_scenarios",
     "all_canaries",
     "select",
+    "quick_set",
+    "MISUSE_KINDS",
 ]
 
 

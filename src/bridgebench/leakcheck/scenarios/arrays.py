@@ -15,6 +15,7 @@ import gc
 from bridgebench import _arrays, _clib
 from bridgebench.arrays import capi
 from bridgebench.leakcheck.scenarios import Canary, Scenario, cover_module, cover_symbols, failing_iterable
+from bridgebench.leakcheck.scenarios._arrays_misuse import misuse_scenarios
 
 PYBIND = "bridgebench._arrays"
 CAPI = "bridgebench.arrays.capi"
@@ -23,7 +24,15 @@ LARGE = 40_000
 
 
 def _pybind(
-    function: str, case: str, run, *, raises=None, reduced=False, weight=1.0, also: tuple[str, ...] = ()
+    function: str,
+    case: str,
+    run,
+    *,
+    raises=None,
+    reduced=False,
+    weight=1.0,
+    also: tuple[str, ...] = (),
+    misuse: tuple[str, ...] = (),
 ) -> Scenario:
     return Scenario(
         f"arrays.pybind.{function}.{case}",
@@ -32,11 +41,20 @@ def _pybind(
         raises=raises,
         reduced=reduced,
         growth_weight=weight,
+        misuse=misuse,
     )
 
 
 def _capi(
-    function: str, symbols: tuple[str, ...], case: str, run, *, raises=None, reduced=False, weight=1.0
+    function: str,
+    symbols: tuple[str, ...],
+    case: str,
+    run,
+    *,
+    raises=None,
+    reduced=False,
+    weight=1.0,
+    misuse: tuple[str, ...] = (),
 ) -> Scenario:
     return Scenario(
         f"arrays.capi.{function}.{case}",
@@ -45,6 +63,7 @@ def _capi(
         raises=raises,
         reduced=reduced,
         growth_weight=weight,
+        misuse=misuse,
     )
 
 
@@ -371,6 +390,12 @@ SCENARIOS += [
 ]
 
 
+SCENARIOS += misuse_scenarios(
+    _pybind,
+    lambda function, case, run, **kw: _capi(function, (), case, run, **kw),
+)
+
+
 CANARIES = [
     Canary(
         "capi_result",
@@ -401,4 +426,45 @@ CANARIES = [
         ),
         description="a block lost when the capsule frees a zero-copy buffer (src/bindings/arrays.cpp)",
     ),
+    # Faults made with the CPython API or plain std containers (src/bindings/canary_python.hpp,
+    # planted in roundtrip_strings): the ledger cannot see them. Growth names the scenario's
+    # function (its name without the case); one scenario each, so the doubling steps of the
+    # caches line up with the growth layer's doubling scale from the first call.
+    Canary(
+        "python_ref",
+        sites=("arrays.pybind.roundtrip_strings",),
+        functions=("roundtrip_strings",),
+        layers=("growth", "asan", "valgrind"),
+        scenarios=("arrays.pybind.roundtrip_strings.ok",),
+        description="a new Python object never released (a missing decref), allocated inside CPython",
+    ),
+    Canary(
+        "python_cache",
+        sites=("arrays.pybind.roundtrip_strings",),
+        functions=("roundtrip_strings",),
+        layers=("growth",),
+        scenarios=("arrays.pybind.roundtrip_strings.ok",),
+        description="a reference to each call's input kept in a static std::vector<py::object> "
+        "(8 bytes and one reference per call, still reachable)",
+    ),
+    Canary(
+        "native_cache",
+        sites=("arrays.pybind.roundtrip_strings",),
+        functions=("roundtrip_strings",),
+        layers=("growth",),
+        scenarios=("arrays.pybind.roundtrip_strings.ok",),
+        description="8 bytes per call in a static std::vector that doubles its capacity (reachable)",
+    ),
 ]
+
+
+# Misuse that applies beyond what bridgebench.leakcheck.misuse derives for classes: the list
+# converters call back into Python (__index__/__float__) and release the GIL while converting,
+# so their input can change under them, and long conversions must notice Ctrl-C.
+MISUSE_APPLIES = {
+    f"{module}.{name}": ("mutation", "interrupts")
+    for module in (PYBIND, CAPI)
+    for name in ("roundtrip_ints", "roundtrip_floats", "roundtrip_float32", "roundtrip_strings")
+}
+# The ctypes wrapper encodes strings in Python before the call: nothing native reads the list.
+MISUSE_APPLIES[f"{CAPI}.roundtrip_strings"] = ("interrupts",)

@@ -21,13 +21,17 @@ from __future__ import annotations
 import _thread
 import contextlib
 import ctypes
+import dataclasses
 import gc
 import signal
 import threading
+import types
 
 from bridgebench import _clib, _scrape
 from bridgebench.leakcheck.scenarios import Canary, Scenario, cover_module, cover_symbols, failing_iterable, fixture
-from bridgebench.scrape import capi
+from bridgebench.leakcheck.scenarios._scrape_misuse import misuse_scenarios
+from bridgebench.scrape import api, capi
+from bridgebench_rules import scrape as rules
 
 PYBIND = "bridgebench._scrape"
 CAPI = "bridgebench.scrape.capi"
@@ -111,7 +115,15 @@ def _urls_then_interrupt(urls: list[str]):
 
 
 def _pybind(
-    function: str, case: str, run, *, raises=None, reduced=False, weight=ONE_FETCH, also: tuple[str, ...] = ()
+    function: str,
+    case: str,
+    run,
+    *,
+    raises=None,
+    reduced=False,
+    weight=ONE_FETCH,
+    also: tuple[str, ...] = (),
+    misuse: tuple[str, ...] = (),
 ) -> Scenario:
     return Scenario(
         f"scrape.pybind.{function}.{case}",
@@ -121,16 +133,23 @@ def _pybind(
         reduced=reduced,
         growth_weight=weight,
         growth_slack_factor=THREADED_SLACK,
+        **_misuse_kinds(misuse),
     )
 
 
+def _misuse_kinds(kinds: tuple[str, ...]) -> dict:
+    # Scenario.misuse (the kinds of misuse a scenario exercises, for the coverage rule) may not
+    # be in this version of the scenario registry yet: then the kinds only name the scenario.
+    return {"misuse": kinds} if kinds and "misuse" in Scenario.__dataclass_fields__ else {}
+
+
 def _scrape_ok() -> None:
-    (site,) = _scrape.scrape([_page()], **FAST)
+    (site,) = api.scrape([_page()], **FAST)
     assert site.status == 200 and site.error is None and site.body, site
 
 
 def _scrape_errors() -> None:
-    sites = _scrape.scrape(_failing_urls(), concurrency=4, max_redirects=3, **FAST)
+    sites = api.scrape(_failing_urls(), concurrency=4, max_redirects=3, **FAST)
     assert sites[0].status == 404 and sites[0].error is None, sites[0]
     assert [s.error for s in sites[1:]] == [
         "connection refused",
@@ -143,21 +162,21 @@ def _scrape_errors() -> None:
 
 
 def _scrape_body_too_large() -> None:
-    (site,) = _scrape.scrape([_page()], max_body_bytes=100, **FAST)
+    (site,) = api.scrape([_page()], max_body_bytes=100, **FAST)
     assert site.truncated and site.error == "body too large" and len(site.body) == 100, site
 
 
 def _scrape_redirects_and_duplicates() -> None:
-    sites = _scrape.scrape((u for u in [_url("/redirect/2"), _page(), _page()]), concurrency=2, **FAST)
+    sites = api.scrape((u for u in [_url("/redirect/2"), _page(), _page()]), concurrency=2, **FAST)
     assert [s.status for s in sites] == [200, 200, 200], sites
 
 
 def _scrape_ctrl_c() -> None:
     urls = [_url(SLOW_ENDPOINT)] * 4
     if _on_main_thread():
-        _interrupted(lambda: _scrape.scrape(urls, concurrency=4, **FAST))
+        _interrupted(lambda: api.scrape(urls, concurrency=4, **FAST))
     else:
-        _scrape.scrape(_urls_then_interrupt(urls), **FAST)
+        api.scrape(_urls_then_interrupt(urls), **FAST)
 
 
 _BAD_ARGUMENTS = {
@@ -177,12 +196,46 @@ _BAD_ARGUMENTS = {
     "max_redirects_negative": ({"max_redirects": -1}, [], ValueError),
     "user_agent_crlf": ({"user_agent": "x\r\nInjected: 1"}, [], ValueError),
     "user_agent_bytes": ({"user_agent": b"x"}, [], TypeError),
+    "ca_file_missing": ({"ca_file": "/nonexistent/ca.pem"}, [], ValueError),
+    "ca_file_int": ({"ca_file": 3}, [], TypeError),
+    "verify_int": ({"verify": 1}, [], TypeError),
 }
 
 
-def _bad_call(function: str, kwargs: dict, urls):
+# The pybind11 module behind the facade gets arguments the rules have checked; called directly
+# with values the rules would refuse, it must still raise (and free what it started), never
+# crash. Option fields are converted by pybind11 casts (TypeError when one cannot convert) and
+# checked by bb::scrape::validate (ValueError). case: (option fields, urls, expected exception)
+_NATIVE_BAD = {
+    "urls_not_iterable": ({}, 3, TypeError),
+    "url_not_str_last": ({}, ["nonsense"] * 50 + [b"http://127.0.0.1/"], TypeError),
+    "url_lone_surrogate": ({}, ["http://127.0.0.1/\udc80"], UnicodeError),
+    "concurrency_zero": ({"concurrency": 0}, ["nonsense"], ValueError),
+    "concurrency_negative": ({"concurrency": -1}, ["nonsense"], TypeError),
+    "concurrency_huge": ({"concurrency": 2**70}, ["nonsense"], TypeError),
+    "concurrency_over_limit": ({"concurrency": 10**6}, ["nonsense"], ValueError),
+    "timeout_nan": ({"timeout": float("nan")}, ["nonsense"], ValueError),
+    "timeout_str": ({"timeout": "1"}, ["nonsense"], TypeError),
+    "max_redirects_negative": ({"max_redirects": -1}, ["nonsense"], ValueError),
+    "user_agent_crlf": ({"user_agent": "x\r\nInjected: 1"}, ["nonsense"], ValueError),
+    "user_agent_surrogate": ({"user_agent": "\ud800"}, ["nonsense"], TypeError),
+    "ca_file_int": ({"ca_file": 3}, ["nonsense"], TypeError),
+    "verify_str": ({"verify": "yes"}, ["nonsense"], TypeError),
+    "options_not_options": (None, ["nonsense"], AttributeError),
+}
+
+
+def _native_options(fields: dict | None):
+    if fields is None:
+        return object()
+    return types.SimpleNamespace(**{**dataclasses.asdict(rules.check_options(**FAST)), **fields})
+
+
+def _bad_native(function: str, fields: dict | None, urls):
     def run():
-        getattr(_scrape, function)(urls, **kwargs)
+        result = getattr(_scrape, function)(urls, _native_options(fields))
+        if function == "scrape_iter":
+            next(result)  # items are read lazily
 
     return run
 
@@ -192,19 +245,19 @@ SCENARIOS: list[Scenario] = [
     _pybind("scrape", "errors", _scrape_errors, reduced=True, weight=SEVERAL_FETCHES),
     _pybind("scrape", "body_too_large", _scrape_body_too_large),
     _pybind("scrape", "redirects_and_duplicates", _scrape_redirects_and_duplicates, weight=SEVERAL_FETCHES),
-    _pybind("scrape", "empty", lambda: _scrape.scrape([]), weight=1.0),
+    _pybind("scrape", "empty", lambda: api.scrape([]), weight=1.0),
     _pybind(
         "scrape",
         "iterable_fails_midway",
-        lambda: _scrape.scrape(failing_iterable(["http://127.0.0.1/"] * 40, 20)),
+        lambda: _scrape.scrape(failing_iterable(["http://127.0.0.1/"] * 40, 20), _native_options({})),
         raises=RuntimeError,
         weight=1.0,
     ),
-    _pybind("scrape", "ctrl_c", _scrape_ctrl_c, raises=KeyboardInterrupt, weight=INTERRUPTED),
+    _pybind("scrape", "ctrl_c", _scrape_ctrl_c, raises=KeyboardInterrupt, weight=INTERRUPTED, misuse=("interrupts",)),
 ]
 SCENARIOS += [
-    _pybind("scrape", f"bad.{case}", _bad_call("scrape", kwargs, urls), raises=error, weight=1.0)
-    for case, (kwargs, urls, error) in _BAD_ARGUMENTS.items()
+    _pybind("scrape", f"bad.{case}", _bad_native("scrape", fields, urls), raises=error, weight=1.0)
+    for case, (fields, urls, error) in _NATIVE_BAD.items()
 ]
 
 
@@ -212,12 +265,12 @@ SCENARIOS += [
 
 
 def _iter_consumed() -> None:
-    sites = list(_scrape.scrape_iter([_page(), _url("/missing/page"), "nonsense"], concurrency=2, **FAST))
+    sites = list(api.scrape_iter([_page(), _url("/missing/page"), "nonsense"], concurrency=2, **FAST))
     assert sorted(s.status for s in sites) == [0, 200, 404], sites
 
 
 def _iter_with_block_consumed() -> None:
-    with _scrape.scrape_iter(iter(_failing_urls()), concurrency=3, max_redirects=3, **FAST) as it:
+    with api.scrape_iter(iter(_failing_urls()), concurrency=3, max_redirects=3, **FAST) as it:
         assert len(list(it)) == len(_failing_urls())
     assert next(it, None) is None  # finished and closed
 
@@ -227,7 +280,7 @@ def _many_pages() -> list[str]:
 
 
 def _iter_closed_halfway() -> None:
-    it = _scrape.scrape_iter(_many_pages(), concurrency=3, **FAST)
+    it = api.scrape_iter(_many_pages(), concurrency=3, **FAST)
     assert next(it).status == 200
     it.close()  # transfers in flight and records not yet yielded: all freed now
     it.close()  # idempotent
@@ -235,19 +288,19 @@ def _iter_closed_halfway() -> None:
 
 
 def _iter_dropped_halfway() -> None:
-    it = _scrape.scrape_iter(_many_pages(), concurrency=3, **FAST)
+    it = api.scrape_iter(_many_pages(), concurrency=3, **FAST)
     assert next(it).status == 200
     del it  # the destructor cancels and frees
 
 
 def _iter_with_block_left_halfway() -> None:
-    with _scrape.scrape_iter(_many_pages(), concurrency=3, **FAST) as it:
+    with api.scrape_iter(_many_pages(), concurrency=3, **FAST) as it:
         next(it)
 
 
 def _iter_in_cycle() -> None:
     # Only the cyclic GC frees it (holder -> iterator; holder -> holder).
-    holder: list = [_scrape.scrape_iter(_many_pages(), concurrency=3, **FAST)]
+    holder: list = [api.scrape_iter(_many_pages(), concurrency=3, **FAST)]
     holder.append(holder)
     next(holder[0])
     del holder
@@ -261,7 +314,7 @@ def _abandon_in_cycle_through_input() -> None:
         _ = box  # the generator's closure keeps box, and box keeps the iterator
         yield from _many_pages()
 
-    box.append(_scrape.scrape_iter(urls(), concurrency=3, **FAST))
+    box.append(api.scrape_iter(urls(), concurrency=3, **FAST))
     next(box[0])
 
 
@@ -272,33 +325,33 @@ def _iter_in_cycle_through_input() -> None:
 
 
 def _iter_never_started() -> None:
-    it = _scrape.scrape_iter(_many_pages(), concurrency=3, **FAST)
+    it = api.scrape_iter(_many_pages(), concurrency=3, **FAST)
     del it
 
 
 def _iter_bad_item_midway() -> None:
     # The bad item is read while earlier transfers are in flight (window of 16).
     urls = [_page()] * 20 + [42]
-    for _ in _scrape.scrape_iter(iter(urls), concurrency=1, **FAST):
+    for _ in api.scrape_iter(iter(urls), concurrency=1, **FAST):
         pass
 
 
 def _iter_input_fails_midway() -> None:
-    for _ in _scrape.scrape_iter(failing_iterable([_page()] * 30, 20), concurrency=1, **FAST):
+    for _ in api.scrape_iter(failing_iterable([_page()] * 30, 20), concurrency=1, **FAST):
         pass
 
 
 def _iter_ctrl_c() -> None:
     urls = [_url(SLOW_ENDPOINT)] * 4
     if _on_main_thread():
-        _interrupted(lambda: list(_scrape.scrape_iter(urls, concurrency=4, **FAST)))
+        _interrupted(lambda: list(api.scrape_iter(urls, concurrency=4, **FAST)))
     else:
-        list(_scrape.scrape_iter(_urls_then_interrupt(urls), concurrency=4, **FAST))
+        list(api.scrape_iter(_urls_then_interrupt(urls), concurrency=4, **FAST))
 
 
 def _iter_input_interrupted() -> None:
     # KeyboardInterrupt from the input while the first transfers are in flight (any thread).
-    list(_scrape.scrape_iter(_urls_then_interrupt([_page()] * 20), concurrency=2, **FAST))
+    list(api.scrape_iter(_urls_then_interrupt([_page()] * 20), concurrency=2, **FAST))
 
 
 def _iterator_has_no_constructor() -> None:
@@ -324,27 +377,38 @@ SCENARIOS += [
     _pybind("scrape_iter", "in_cycle", _iter_in_cycle, weight=SEVERAL_FETCHES),
     _pybind("scrape_iter", "in_cycle_through_input", _iter_in_cycle_through_input, weight=SEVERAL_FETCHES),
     _pybind("scrape_iter", "never_started", _iter_never_started),
-    _pybind("scrape_iter", "empty", lambda: list(_scrape.scrape_iter([]))),
+    _pybind("scrape_iter", "empty", lambda: list(api.scrape_iter([]))),
     _pybind("scrape_iter", "bad_item_midway", _iter_bad_item_midway, raises=TypeError, weight=SEVERAL_FETCHES),
     _pybind("scrape_iter", "input_fails_midway", _iter_input_fails_midway, raises=RuntimeError, weight=SEVERAL_FETCHES),
     _pybind(
-        "scrape_iter", "input_interrupted", _iter_input_interrupted, raises=KeyboardInterrupt, weight=SEVERAL_FETCHES
+        "scrape_iter",
+        "input_interrupted",
+        _iter_input_interrupted,
+        raises=KeyboardInterrupt,
+        weight=SEVERAL_FETCHES,
+        misuse=("interrupts",),
     ),
-    _pybind("scrape_iter", "ctrl_c", _iter_ctrl_c, raises=KeyboardInterrupt, weight=INTERRUPTED),
+    _pybind(
+        "scrape_iter",
+        "ctrl_c",
+        _iter_ctrl_c,
+        raises=KeyboardInterrupt,
+        weight=INTERRUPTED,
+        also=("ScrapeIterator",),
+        misuse=("interrupts",),
+    ),
     _pybind("ScrapeIterator", "no_constructor", _iterator_has_no_constructor, raises=TypeError, weight=1.0),
 ]
 SCENARIOS += [
-    _pybind("scrape_iter", f"bad.{case}", _bad_call("scrape_iter", kwargs, urls), raises=error, weight=1.0)
-    for case, (kwargs, urls, error) in _BAD_ARGUMENTS.items()
-    if case != "url_not_str_last" and case != "url_lone_surrogate"
-]  # those are read lazily
-SCENARIOS += [
     _pybind(
         "scrape_iter",
-        "bad.url_lone_surrogate",
-        lambda: next(_scrape.scrape_iter(["http://127.0.0.1/\udc80"])),
-        raises=UnicodeError,
-    ),
+        f"bad.{case}",
+        _bad_native("scrape_iter", fields, urls),
+        raises=error,
+        weight=1.0 if urls == ["nonsense"] else ONE_FETCH,
+        also=("ScrapeIterator",),
+    )
+    for case, (fields, urls, error) in _NATIVE_BAD.items()
 ]
 
 
@@ -353,7 +417,9 @@ SCENARIOS += [
 _WRAPPER_SYMBOLS = cover_symbols("bb_scrape", "bb_scrape_options_init", "bb_free_site_array")
 
 
-def _capi(case: str, run, *, raises=None, reduced=False, weight=ONE_FETCH, symbols=_WRAPPER_SYMBOLS) -> Scenario:
+def _capi(
+    case: str, run, *, raises=None, reduced=False, weight=ONE_FETCH, symbols=_WRAPPER_SYMBOLS, misuse=()
+) -> Scenario:
     return Scenario(
         f"scrape.capi.scrape.{case}",
         run,
@@ -362,6 +428,7 @@ def _capi(case: str, run, *, raises=None, reduced=False, weight=ONE_FETCH, symbo
         reduced=reduced,
         growth_weight=weight,
         growth_slack_factor=THREADED_SLACK,
+        **_misuse_kinds(misuse),
     )
 
 
@@ -408,9 +475,10 @@ SCENARIOS += [
     _capi("errors", _capi_errors, weight=SEVERAL_FETCHES),
     _capi("body_too_large", _capi_body_too_large),
     _capi("empty", lambda: capi.scrape([]), weight=0.2),
-    _capi("ctrl_c", _capi_ctrl_c, raises=KeyboardInterrupt, weight=INTERRUPTED),
+    _capi("ctrl_c", _capi_ctrl_c, raises=KeyboardInterrupt, weight=INTERRUPTED, misuse=("interrupts",)),
 ]
-# The wrapper checks arguments in Python before calling anything native.
+# The wrapper checks arguments with the shared rules (bridgebench_rules.scrape) before calling
+# anything native.
 SCENARIOS += [
     _capi(f"bad.{case}", _capi_bad(kwargs, urls), raises=error, weight=1.0, symbols=())
     for case, (kwargs, urls, error) in _BAD_ARGUMENTS.items()
@@ -512,6 +580,7 @@ _BAD_OPTIONS = {
     "follow_redirects_two": {"follow_redirects": 2},
     "max_redirects_negative": {"max_redirects": -1},
     "user_agent_crlf": {"user_agent": b"x\r\nInjected: 1"},
+    "verify_two": {"verify": 2},
 }
 
 
@@ -544,7 +613,7 @@ def _raw_cancel_midway() -> None:
     assert status == _clib.BB_ERR_CANCELLED, status
 
 
-def _raw(case: str, run, symbols: tuple[str, ...], *, reduced=False, weight=ONE_FETCH) -> Scenario:
+def _raw(case: str, run, symbols: tuple[str, ...], *, reduced=False, weight=ONE_FETCH, misuse=()) -> Scenario:
     return Scenario(
         f"scrape.capi.raw.{case}",
         run,
@@ -552,6 +621,7 @@ def _raw(case: str, run, symbols: tuple[str, ...], *, reduced=False, weight=ONE_
         reduced=reduced,
         growth_weight=weight,
         growth_slack_factor=THREADED_SLACK,
+        **_misuse_kinds(misuse),
     )
 
 
@@ -576,12 +646,97 @@ SCENARIOS += [
     ),
     _raw("empty_and_null_url", _raw_empty_and_null_url, ("bb_scrape", "bb_free_site_array"), weight=0.2),
     _raw("cancel_preset", _raw_cancel_preset, ("bb_scrape", "bb_scrape_options_init"), weight=0.2),
-    _raw("cancel_midway", _raw_cancel_midway, ("bb_scrape", "bb_scrape_options_init"), weight=INTERRUPTED),
+    _raw(
+        "cancel_midway",
+        _raw_cancel_midway,
+        ("bb_scrape", "bb_scrape_options_init"),
+        weight=INTERRUPTED,
+        misuse=("interrupts",),
+    ),
 ]
 SCENARIOS += [
     _raw(f"bad_options.{case}", _raw_bad_options(fields), ("bb_scrape", "bb_scrape_options_init"), weight=1.0)
     for case, fields in _BAD_OPTIONS.items()
 ]
+
+
+# ---- HTTPS and HTTP/2 (the fixture's TLS ports and its throw-away CA) --------------------------
+# TLS adds OpenSSL's per-connection state and nghttp2's per-stream state to every path above:
+# handshakes, multiplexed streams cancelled mid-flight, and certificates refused.
+
+
+def _tls_url(path: str, server: str = "tls") -> str:
+    return _url(path, server)
+
+
+def _ca() -> dict:
+    return {"ca_file": fixture("scrape")["ca_file"], **FAST}
+
+
+def _tls_pages(server: str = "tls") -> list[str]:
+    return [_tls_url(f"/small/s{i:03d}.html", server) for i in range(6)]
+
+
+def _tls_http2_ok() -> None:
+    sites = api.scrape(_tls_pages(), concurrency=6, **_ca())
+    assert all(s.status == 200 and s.error is None and s.body for s in sites), sites
+
+
+def _tls_http1_ok() -> None:
+    sites = api.scrape(_tls_pages("tls_h1"), concurrency=3, **_ca())
+    assert all(s.status == 200 and s.error is None for s in sites), sites
+
+
+def _tls_hostile_urls() -> list[str]:
+    page = "/small/s000.html"
+    return [_tls_url(page, "tls_wrong_host"), _tls_url(page, "tls_expired")]
+
+
+def _tls_hostile() -> None:
+    sites = api.scrape(_tls_hostile_urls(), **_ca())
+    without_ca = api.scrape([_tls_url("/small/s000.html")], **FAST)
+    assert [s.error for s in sites + without_ca] == ["TLS error"] * 3, sites + without_ca
+
+
+def _tls_verify_off() -> None:
+    sites = api.scrape(_tls_hostile_urls(), verify=False, **FAST)
+    assert [s.status for s in sites] == [200, 200], sites
+
+
+def _tls_iter_closed_halfway() -> None:
+    # Streams of one HTTP/2 connection still in flight when the iterator is closed.
+    it = api.scrape_iter([_tls_url("/delay/200")] * 4 + _tls_pages(), concurrency=8, **_ca())
+    assert next(it).status == 200
+    it.close()
+
+
+def _tls_capi() -> None:
+    sites = capi.scrape(_tls_pages() + _tls_hostile_urls(), concurrency=4, **_ca())
+    assert [s.error for s in sites] == [None] * 6 + ["TLS error"] * 2, sites
+
+
+def _raw_tls_ca_file() -> None:
+    ca_file = fixture("scrape")["ca_file"].encode()
+    status, array = _raw_scrape([_tls_url("/small/s000.html").encode()], ctypes.byref(_options(ca_file=ca_file)))
+    assert status == _clib.BB_OK, status
+    try:
+        assert array.contents.sites[0].contents.status == 200
+    finally:
+        _lib().bb_free_site_array(array)
+
+
+SCENARIOS += [
+    _pybind("scrape", "tls_http2", _tls_http2_ok, reduced=True, weight=SEVERAL_FETCHES),
+    _pybind("scrape", "tls_http1", _tls_http1_ok, weight=SEVERAL_FETCHES),
+    _pybind("scrape", "tls_hostile", _tls_hostile, weight=SEVERAL_FETCHES),
+    _pybind("scrape", "tls_verify_off", _tls_verify_off, weight=SEVERAL_FETCHES),
+    _pybind("scrape_iter", "tls_http2_closed_halfway", _tls_iter_closed_halfway, weight=SEVERAL_FETCHES),
+    _capi("tls", _tls_capi, weight=SEVERAL_FETCHES),
+    _raw("tls_ca_file", _raw_tls_ca_file, ("bb_scrape", "bb_scrape_options_init", "bb_free_site_array")),
+]
+
+
+SCENARIOS += misuse_scenarios(_pybind, page=_page, slow_url=lambda: _url("/delay/200"))
 
 
 CANARIES = [
@@ -593,4 +748,24 @@ CANARIES = [
         description="a block lost where a scraped record is built: the pybind11 Site conversion "
         "(src/bindings/scrape.cpp to_python) and bb_scrape's result (src/capi/scrape.cpp)",
     ),
+    Canary(
+        "curl_handle",
+        sites=("scrape.pybind.scrape", "scrape.capi.scrape"),
+        functions=("take_easy", "scrape_batch", "bb_scrape", "run"),
+        layers=("growth", "asan", "valgrind"),
+        scenarios=("scrape.pybind.scrape.ok", "scrape.capi.scrape.ok"),
+        description="a curl easy handle per new transfer handle, never cleaned up (src/scrape/session.cpp), "
+        "allocated inside libcurl",
+    ),
 ]
+
+
+# Misuse that applies beyond what bridgebench.leakcheck.misuse derives for classes: both entry
+# points read a URL iterable that runs Python code (a generator may call back into the
+# iterator), transfers are long (Ctrl-C, cancellation), and the iterator can be closed from
+# another thread while it waits.
+MISUSE_APPLIES = {
+    "bridgebench._scrape.scrape": ("reentrancy", "interrupts"),
+    "bridgebench._scrape.scrape_iter": ("reentrancy", "concurrency", "interrupts"),
+    "bridgebench.scrape.capi.scrape": ("interrupts",),
+}

@@ -27,6 +27,9 @@ typedef struct bb_scrape_options {
     /* Optional: another thread sets *cancel to non-zero to stop the batch; bb_scrape then
      * returns BB_ERR_CANCELLED (within about 50 ms) with nothing handed out. */
     const volatile int32_t* cancel;
+    const char* ca_file; /* NUL-terminated path of a PEM file of CAs to trust for https, or NULL
+                          * for the system's store (default NULL) */
+    int32_t verify;      /* 1: check the server's certificate and host name (default); 0: do not */
 } bb_scrape_options;
 
 typedef struct bb_site {

@@ -3,7 +3,11 @@
  * lengths, UTF-8 validated, duplicates and ties defined, and one free function per result.
  *
  * A speller is an index built once from a dictionary and then searched many times; it is
- * immutable, so one speller may be searched from many threads at once.
+ * immutable, so one speller may be searched from many threads at once. bb_speller_free may be
+ * called while other threads are still searching it: the handle is refused to calls that start
+ * afterwards (BB_ERR_INVALID_ARGUMENT, "already freed"), and the index itself is freed when the
+ * last running call returns. A call that *starts* after bb_speller_free has returned uses a
+ * dangling pointer: that stays the caller's bug (detected on a best-effort basis).
  */
 #ifndef BRIDGEBENCH_SPELL_H
 #define BRIDGEBENCH_SPELL_H
@@ -17,7 +21,10 @@ extern "C" {
 typedef enum bb_spell_metric BB_ENUM_BASE {
     BB_SPELL_LEVENSHTEIN = 0, /* rank by distance, smaller is better; max_distance applies */
     BB_SPELL_INDEL = 1,       /* rank by 1 - indel / (len(a) + len(b)); min_similarity applies */
-    BB_SPELL_JARO = 2         /* rank by Jaro similarity; min_similarity applies */
+    BB_SPELL_JARO = 2,        /* rank by Jaro similarity; min_similarity applies */
+    BB_SPELL_DAMERAU = 3      /* the ranking people expect (docs/spell.md): transpositions are one edit, case is
+                                 ignored and restored, typing cost and word frequency order near ties;
+                                 max_distance applies */
 } bb_spell_metric;
 
 /* Opaque index. Create with bb_speller_create, free with bb_speller_free. */
@@ -27,7 +34,7 @@ typedef struct bb_spell_suggestion {
     char* word;         /* UTF-8, NUL-terminated too; NULL when nothing qualified */
     size_t word_length; /* bytes, without the NUL (a word may itself contain NUL) */
     double likelihood;  /* the word's similarity to the query under the metric (0 when none) */
-    int64_t distance;   /* levenshtein: the distance; indel: the indel distance; jaro: -1 */
+    int64_t distance;   /* levenshtein, damerau: the distance; indel: the indel distance; jaro: -1 */
     size_t index;       /* the word's first position in the dictionary; SIZE_MAX when none */
 } bb_spell_suggestion;
 
@@ -41,6 +48,10 @@ typedef struct bb_spell_suggestions {
  * Duplicates count once, at their first position. BB_ERR_INVALID_ARGUMENT (with
  * bb_last_error_index) for invalid UTF-8. Free the result with bb_speller_free. */
 bb_status bb_speller_create(const uint64_t* offsets, const char* bytes, size_t count, bb_speller** out);
+/* The same with word frequencies for the BB_SPELL_DAMERAU ranking: NULL, or `count` values
+ * (Zipf x 100 in the bundled list; larger is more frequent). */
+bb_status bb_speller_create_ranked(const uint64_t* offsets, const char* bytes, size_t count,
+                                   const uint32_t* frequencies, bb_speller** out);
 void bb_speller_free(bb_speller* speller);
 /* Unique words in the index. */
 size_t bb_speller_size(const bb_speller* speller);

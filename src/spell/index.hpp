@@ -1,0 +1,146 @@
+// One searchable word list: the engine under Speller (which keeps two of them, one as
+// written and one case-folded, see speller.hpp).
+//
+// Chosen by measurement (see docs/spell.md): words are deduplicated (first position wins),
+// their characters mapped to dense symbol ids (most frequent first), and grouped in buckets
+// by length, inside each bucket in runs by the number of distinct signature bits. Each word
+// carries two 64-bit character signatures; a search visits only the buckets and runs its
+// bound allows and rejects a word when a lower bound on its distance (length difference,
+// signature difference) already exceeds the cut-off, so only a small fraction of the words
+// reach the bit-parallel kernel. Exact matches are found first through a hash table.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "ledger.hpp"
+#include "metrics.hpp"
+#include "pattern.hpp"
+
+namespace bb::spell {
+
+// Many strings of code points packed back to back: string i is chars[offsets[i], offsets[i+1]).
+struct PackedText {
+    std::span<const char32_t> chars;
+    std::span<const std::uint64_t> offsets;  // count + 1 entries, offsets[0] == 0
+    std::size_t size() const noexcept { return offsets.empty() ? 0 : offsets.size() - 1; }
+    std::u32string_view operator[](std::size_t i) const noexcept {
+        return {chars.data() + offsets[i], static_cast<std::size_t>(offsets[i + 1] - offsets[i])};
+    }
+};
+
+// The core's default is the plain metric; the Python API and the C ABI wrapper default to
+// damerau (bridgebench_rules.spell.DEFAULT_METRIC).
+struct SearchOptions {
+    Metric metric = Metric::levenshtein;
+    std::size_t k = 1;
+    std::optional<int> max_distance;       // levenshtein and damerau only
+    std::optional<double> min_similarity;  // indel and jaro only
+};
+
+// One suggestion: the word's position among the unique words (dictionary order of first
+// occurrence), its distance (levenshtein and damerau; for indel the indel distance; for jaro
+// -1), its similarity, and how to write it (damerau answers follow the query's capitals).
+struct Hit {
+    std::uint32_t word;
+    int distance;
+    double similarity;
+    std::uint8_t casing = 0;  // a Casing (casing.hpp)
+};
+inline constexpr std::uint32_t no_word = UINT32_MAX;
+
+// Per-thread reusable buffers for searches.
+struct Scratch {
+    Pattern pattern;
+    std::vector<Symbol> query;
+    std::vector<Hit> heap;
+    std::vector<std::uint32_t> candidates;
+    std::u32string text;  // the case-folded query, for the damerau ranking
+};
+
+// A distance search over an Index: the kernel, the bound and whether to stop at the nearest.
+struct DistanceSearch {
+    bool transpositions = false;  // optimal string alignment instead of Levenshtein
+    int limit = 0;                // no word farther than this
+    // Every word within (nearest distance + near) instead of the k best, unordered; -1: off.
+    int near = -1;
+    // Every word at exactly this distance (one pass), unordered; -1: off.
+    int exactly = -1;
+};
+
+class Index {
+public:
+    // Copies the words (the input is borrowed only during the call). Memory is counted
+    // against `site`. `word_of_input`, when given, receives each input word's unique index.
+    Index(const PackedText& words, ledger::Site& site, std::vector<std::uint32_t>* word_of_input = nullptr);
+
+    std::size_t size() const noexcept { return word_count_; }
+    std::u32string word(std::size_t i) const;  // the i-th unique word, as code points
+    std::size_t word_length(std::size_t i) const noexcept { return lengths_[i]; }
+    std::size_t memory_bytes() const noexcept;
+    // Where the i-th unique word first occurs in the input.
+    std::size_t source_position(std::size_t i) const noexcept { return source_[i]; }
+    std::size_t max_length() const noexcept { return bucket_of_length_.empty() ? 0 : bucket_of_length_.size() - 1; }
+
+    // Maps `query` to this index's symbols, into scratch.query (and its pattern).
+    void prepare(std::u32string_view query, Scratch& scratch) const;
+    // The unique word spelt exactly like the prepared query.
+    std::optional<std::uint32_t> exact(const Scratch& scratch) const;
+
+    // The k best words under a distance for the prepared query, best first (ties: dictionary
+    // order), or, with `near`, every word within the nearest distance + near.
+    void search_distance(const DistanceSearch& search, std::size_t k, Scratch& scratch, ledger::vector<Hit>& out) const;
+    // The k best by indel or Jaro similarity, at least `floor`.
+    void search_similarity(Metric metric, std::size_t k, double floor, Scratch& scratch,
+                           ledger::vector<Hit>& out) const;
+
+private:
+    struct Bucket {
+        std::uint32_t length;
+        std::uint32_t begin, end;  // entry range
+    };
+    template <class T>
+    using vec = ledger::vector<T>;
+
+    // The build, step by step.
+    void build_alphabet(std::span<const char32_t> chars);
+    std::vector<Symbol> to_symbols(std::span<const char32_t> chars) const;
+    void bucket_and_order(const std::vector<Symbol>& all, std::span<const std::uint64_t> offsets,
+                          const std::vector<std::uint32_t>& unique);
+    void pack_entries(const std::vector<Symbol>& all, std::span<const std::uint64_t> offsets,
+                      const std::vector<std::uint32_t>& unique);
+    void build_exact_table();
+
+    std::span<const Symbol> entry_symbols(std::size_t entry) const noexcept {
+        return {symbols_.data() + entry_offsets_[entry], symbols_.data() + entry_offsets_[entry + 1]};
+    }
+    template <class Score, class Bound, class Filter>
+    void rank_by_similarity(std::size_t k, double floor, Scratch& scratch, Score score, Bound bound, Filter filter,
+                            ledger::vector<Hit>& out) const;
+
+    std::size_t word_count_ = 0;
+    std::size_t alphabet_size_ = 0;
+    vec<char32_t> alphabet_;                      // symbol id -> code point
+    vec<Symbol> latin1_ids_;                      // code point < 256 -> id (or alphabet_size_)
+    vec<std::pair<char32_t, Symbol>> other_ids_;  // sorted by code point
+    // Entries are the unique words in bucket order.
+    vec<Symbol> symbols_;
+    vec<std::uint64_t> entry_offsets_;      // entries + 1
+    vec<std::uint64_t> signatures_;         // bit min(id, 63) for each character
+    vec<std::uint64_t> repeat_signatures_;  // the same bits, for characters seen twice or more
+    vec<std::uint32_t> entry_word_;         // entry -> word index
+    vec<std::uint32_t> word_entry_;         // word index -> entry
+    vec<std::uint32_t> lengths_;            // word index -> length
+    vec<std::uint32_t> source_;             // word index -> first position in the input
+    vec<Bucket> buckets_;                   // by length, ascending
+    vec<std::uint32_t> bucket_of_length_;   // length -> bucket index or UINT32_MAX
+    vec<std::uint32_t> run_starts_;         // per bucket, 66 entries: first entry with >= p signature bits
+    vec<std::uint32_t> hash_slots_;         // open addressing: entry + 1, 0 = empty
+};
+
+}  // namespace bb::spell
