@@ -13,6 +13,7 @@
 #include "bridgebench/scrape.h"
 #include "fuzz_support.hpp"
 #include "loopback_proxy.hpp"
+#include "options.hpp"
 
 namespace {
 
@@ -50,6 +51,14 @@ struct Options {
     bool valid = true;
 };
 
+// A header value the scraper sends as given: printable ASCII or tab.
+bool printable_ascii(std::string_view text) {
+    for (const char c : text) {
+        if (c != '\t' && (c < 0x20 || c > 0x7e)) return false;
+    }
+    return true;
+}
+
 void fill_options(FuzzedDataProvider& in, Options& o) {
     bb_scrape_options_init(&o.c);
     o.c.concurrency = in.ConsumeIntegralInRange<size_t>(0, 8);
@@ -68,10 +77,10 @@ void fill_options(FuzzedDataProvider& in, Options& o) {
         std::isfinite(o.c.timeout) && o.c.timeout > 0 && std::isfinite(o.c.connect_timeout) && o.c.connect_timeout > 0;
     // Beyond the bounds above a single input could wait for minutes; those values are still
     // refused or accepted, but not fetched with.
-    const bool agent_ok =
-        o.c.user_agent == nullptr || std::string_view(o.c.user_agent).find_first_of("\r\n") == std::string_view::npos;
-    o.valid = o.c.concurrency >= 1 && timeouts_ok && (o.c.follow_redirects == 0 || o.c.follow_redirects == 1) &&
-              o.c.max_redirects >= 0 && agent_ok;
+    const bool agent_ok = o.c.user_agent == nullptr || printable_ascii(o.c.user_agent);
+    o.valid = o.c.concurrency >= 1 && o.c.concurrency <= bb::scrape::max_concurrency &&
+              o.c.max_body_bytes <= bb::scrape::max_body_bytes_limit && timeouts_ok &&
+              (o.c.follow_redirects == 0 || o.c.follow_redirects == 1) && o.c.max_redirects >= 0 && agent_ok;
 }
 
 bool quick(const bb_scrape_options& o) {

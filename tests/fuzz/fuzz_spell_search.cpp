@@ -91,7 +91,7 @@ double any_similarity(FuzzedDataProvider& in) {
 
 Query query_of(FuzzedDataProvider& in) {
     Query q;
-    q.metric = in.ConsumeIntegralInRange<int>(-1, 3);
+    q.metric = in.ConsumeIntegralInRange<int>(-1, 4);
     q.max_distance = in.ConsumeBool() ? -1 : in.ConsumeIntegral<int64_t>();
     q.min_similarity = any_similarity(in);
     q.k = in.ConsumeBool() ? in.ConsumeIntegralInRange<size_t>(0, 50) : in.ConsumeIntegral<size_t>();
@@ -99,12 +99,17 @@ Query query_of(FuzzedDataProvider& in) {
     return q;
 }
 
+// Levenshtein and Damerau rank by distance (max_distance applies), the others by similarity.
+bool by_distance(const Query& q) {
+    return q.metric == BB_SPELL_LEVENSHTEIN || q.metric == BB_SPELL_DAMERAU;
+}
+
 // The status the documented rules call for (BB_OK when the call should succeed).
 bb_status expected_status(const Query& q) {
     if (!bb::fuzz::valid_utf8(q.word)) return BB_ERR_INVALID_ARGUMENT;
-    if (q.metric < 0 || q.metric > 2) return BB_ERR_INVALID_ARGUMENT;
-    if (q.max_distance >= 0 && q.metric != BB_SPELL_LEVENSHTEIN) return BB_ERR_INVALID_ARGUMENT;
-    if (!std::isnan(q.min_similarity) && q.metric == BB_SPELL_LEVENSHTEIN) return BB_ERR_INVALID_ARGUMENT;
+    if (q.metric < 0 || q.metric > 3) return BB_ERR_INVALID_ARGUMENT;
+    if (q.max_distance >= 0 && !by_distance(q)) return BB_ERR_INVALID_ARGUMENT;
+    if (!std::isnan(q.min_similarity) && by_distance(q)) return BB_ERR_INVALID_ARGUMENT;
     return BB_OK;
 }
 
@@ -116,6 +121,8 @@ void check_suggestion(const Query& q, const bb_spell_suggestion& s) {
         int64_t distance = -1;
         BB_FUZZ_CHECK(bb_spell_distance(q.word.data(), q.word.size(), s.word, s.word_length, &distance) == BB_OK);
         BB_FUZZ_CHECK(distance == s.distance);
+    }
+    if (by_distance(q)) {
         BB_FUZZ_CHECK(q.max_distance < 0 || s.distance <= q.max_distance);
     } else if (!std::isnan(q.min_similarity)) {
         BB_FUZZ_CHECK(s.likelihood >= q.min_similarity);
@@ -141,7 +148,7 @@ void suggest(const Query& q, bb_status expected) {
         if (i == 0) continue;
         const auto& before = best->items[i - 1];
         const auto& item = best->items[i];
-        if (q.metric == BB_SPELL_LEVENSHTEIN) {
+        if (by_distance(q)) {
             BB_FUZZ_CHECK(before.distance <= item.distance);
         } else {
             BB_FUZZ_CHECK(before.likelihood >= item.likelihood);
@@ -171,7 +178,7 @@ void pairwise(FuzzedDataProvider& in, const Query& q) {
     }
     double similarity = -1;
     const auto metric = static_cast<bb_spell_metric>(q.metric);
-    const bool metric_ok = q.metric >= 0 && q.metric <= 2;
+    const bool metric_ok = q.metric >= 0 && q.metric <= 3;
     const bb_status sim =
         bb_spell_similarity(q.word.data(), q.word.size(), other.data(), other.size(), metric, &similarity);
     BB_FUZZ_CHECK(sim == (valid && metric_ok ? BB_OK : BB_ERR_INVALID_ARGUMENT));

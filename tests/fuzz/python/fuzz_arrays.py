@@ -50,6 +50,7 @@ def test_one_input(data: bytes) -> None:
     fdp = atheris.FuzzedDataProvider(data)
     name = FUNCTIONS[fdp.ConsumeIntInRange(0, len(FUNCTIONS) - 1)]
     given = values.sequence(fdp)
+    before = list(given) if isinstance(given, list) else None  # a hostile item may change `given`
     try:
         result = getattr(_arrays, name)(given)
     except values.ARGUMENT_ERRORS:
@@ -57,7 +58,7 @@ def test_one_input(data: bytes) -> None:
     if name.endswith("_buffer"):
         use_buffer(fdp, result)
     else:
-        check_plain(name, given, result)
+        check_plain(name, before, result)
     if fdp.ConsumeBool() and values.enabled("uninitialised"):
         try:
             memoryview(_arrays.NativeBuffer.__new__(_arrays.NativeBuffer)).tolist()

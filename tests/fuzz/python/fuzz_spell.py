@@ -12,7 +12,7 @@ import values
 with atheris.instrument_imports():
     from bridgebench import _spell
 
-METRICS = ("levenshtein", "indel", "jaro")
+METRICS = (0, 1, 2, 3, -1, 4)  # the module takes the metric as an int (the facade maps names)
 DICTIONARY = ["spelling", "speling", "hello", "help", "caf\u00e9", "na\u00efve", "\u65e5\u672c\u8a9e", "\U0001f600", ""]
 SPELLER = _spell.Speller(DICTIONARY)
 
@@ -29,15 +29,9 @@ def option(fdp: atheris.FuzzedDataProvider, choices: tuple):
     return values.scalar(fdp)
 
 
-def options(fdp: atheris.FuzzedDataProvider) -> dict:
-    out = {}
-    if fdp.ConsumeBool():
-        out["metric"] = option(fdp, METRICS)
-    if fdp.ConsumeBool():
-        out["max_distance"] = option(fdp, (None, 0, 1, 2, -1))
-    if fdp.ConsumeBool():
-        out["min_similarity"] = option(fdp, (None, 0.0, 0.5, 1.0, 2.0))
-    return out
+def options(fdp: atheris.FuzzedDataProvider) -> tuple:
+    """metric, max_distance, min_similarity, in the module's order."""
+    return option(fdp, METRICS), option(fdp, (0, 1, 2, -1)), option(fdp, (float("nan"), 0.0, 0.5, 1.0, 2.0))
 
 
 def speller(fdp: atheris.FuzzedDataProvider):
@@ -49,17 +43,17 @@ def speller(fdp: atheris.FuzzedDataProvider):
 def search(fdp: atheris.FuzzedDataProvider, s) -> None:
     what = fdp.ConsumeIntInRange(0, 4)
     if what == 0:
-        s.suggest(word(fdp), **options(fdp))
+        s._suggest(word(fdp), *options(fdp))
     elif what == 1:
-        s.suggest_k(word(fdp), option(fdp, (0, 1, 3, 100)), **options(fdp))
+        s._suggest_k(word(fdp), option(fdp, (0, 1, 3, 100)), *options(fdp))
     elif what == 2:
-        threads = option(fdp, (None, 1, 2))
-        s.suggest_many(values.sequence(fdp, word), threads=threads, **options(fdp))
+        threads = option(fdp, (1, 2))
+        s._suggest_many(values.sequence(fdp, word), threads, *options(fdp))
     elif what == 3:
         if len(s.words) < 0 or s.memory_bytes < 0:
             raise AssertionError("negative size")
     elif values.enabled("uninitialised"):
-        _spell.Speller.__new__(_spell.Speller).suggest(word(fdp))
+        _spell.Speller.__new__(_spell.Speller)._suggest(word(fdp), *options(fdp))
 
 
 def pairwise(fdp: atheris.FuzzedDataProvider) -> None:
