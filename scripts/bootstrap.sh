@@ -21,6 +21,7 @@ apt_packages=(
   libbenchmark-dev          # Google Benchmark benches
   valgrind                  # leak audit: memcheck layer
   clang-format clang-tidy   # C++ style and bug-pattern gates (tests/python/test_style.py)
+  clang libclang-rt-14-dev  # leak audit: fuzz layer (libFuzzer and clang's ASan/UBSan runtimes, build/fuzz)
   nginx libnginx-mod-http-echo  # scraper fixture site (echo module for delayed responses)
   wrk                       # scrape benchmark: the server's ceiling (a C load generator, same URLs)
 )

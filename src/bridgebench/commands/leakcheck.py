@@ -1,4 +1,4 @@
-"""`bridgebench leakcheck`: the leak audit (ledger, growth, ASan/LSan/UBSan, Valgrind).
+"""`bridgebench leakcheck`: the leak audit (ledger, growth, ASan/LSan/UBSan, Valgrind, fuzz).
 
 Exit codes: 0 no findings; 1 findings (leaks, unbalanced sites, growth, memory errors, coverage
 gaps, bad suppression entries; with --canary, the planted leak is such a finding); 2 usage
@@ -28,8 +28,15 @@ def register(subparsers) -> None:
     )
     parser.add_argument(
         "--layers",
-        default="ledger,growth,asan,valgrind",
-        help="comma-separated subset of ledger,growth,asan,valgrind (default: all)",
+        default=None,
+        help="comma-separated subset of ledger,growth,asan,valgrind,fuzz (default: all; --quick: all but fuzz)",
+    )
+    parser.add_argument(
+        "--fuzz-time",
+        type=float,
+        default=None,
+        metavar="SECONDS",
+        help="seconds per fuzz target (default 3 with --quick, else 20; a campaign: --layers fuzz --fuzz-time 600)",
     )
     parser.add_argument(
         "--canary",
@@ -117,14 +124,14 @@ def _print_coverage(console) -> int:
 def main(args: argparse.Namespace) -> int:
     from rich.console import Console
 
-    from bridgebench.leakcheck import LAYERS, run_audit
+    from bridgebench.leakcheck import AUDIT_LAYERS, run_audit
 
     # Wide enough for site names when the output goes to a CI log rather than a terminal.
     console = Console(width=None if sys.stdout.isatty() else 160)
-    layers = [name.strip() for name in args.layers.split(",") if name.strip()]
-    bad = [name for name in layers if name not in LAYERS]
+    layers = [name.strip() for name in (args.layers or "").split(",") if name.strip()]
+    bad = [name for name in layers if name not in AUDIT_LAYERS]
     if bad:
-        raise UsageError(f"unknown layer(s): {', '.join(bad)} (known: {', '.join(LAYERS)})")
+        raise UsageError(f"unknown layer(s): {', '.join(bad)} (known: {', '.join(AUDIT_LAYERS)})")
     if args.coverage:
         return _print_coverage(console)
     if args.selftest:
@@ -143,6 +150,7 @@ def main(args: argparse.Namespace) -> int:
             output_dir=args.output_dir,
             only=[p for p in args.only.split(",") if p],
             progress=lambda message: console.print(f"[dim]{message}[/]"),
+            fuzz_seconds=args.fuzz_time,
         )
     except ValueError as e:
         raise UsageError(str(e)) from None

@@ -12,6 +12,7 @@ from bridgebench.errors import SetupError
 from bridgebench.leakcheck import builds, coverage, misuse, native_coverage, suppressions
 from bridgebench.leakcheck.layers import Context, attribute
 from bridgebench.leakcheck.layers import asan as asan_layer
+from bridgebench.leakcheck.layers import fuzz as fuzz_layer
 from bridgebench.leakcheck.layers import growth as growth_layer
 from bridgebench.leakcheck.layers import ledger as ledger_layer
 from bridgebench.leakcheck.layers import valgrind as valgrind_layer
@@ -24,12 +25,17 @@ RUNNERS = {
     "growth": growth_layer.run,
     "asan": asan_layer.run,
     "valgrind": valgrind_layer.run,
+    "fuzz": fuzz_layer.run,
 }
 # Which build each layer runs against.
-BUILD_OF = {"ledger": "audit", "growth": "audit", "valgrind": "audit", "asan": "asan"}
+BUILD_OF = {"ledger": "audit", "growth": "audit", "valgrind": "audit", "asan": "asan", "fuzz": "fuzz"}
 # Missing misuse kinds fail the audit (True) or are listed as warnings in the report (False)
 # while the workloads' misuse scenarios are still being written.
 MISUSE_GATE = False
+# Every layer, in the order they run: the scenario layers (each proven on the canaries), then
+# fuzzing, which generates its own inputs. The quick audit (the CI gate) runs the scenario
+# layers only unless asked; the test suite replays the fuzz regressions instead.
+AUDIT_LAYERS = (*LAYERS, "fuzz")
 
 
 def default_output_dir(root: Path) -> Path:
@@ -62,6 +68,7 @@ def run_audit(
     write: bool = True,
     progress: Callable[[str], None] | None = None,
     console=None,
+    fuzz_seconds: float | None = None,
 ) -> AuditResult:
     """Runs the leak audit and (unless write=False) writes leaks.json, leaks.md and
     leaks.junit.xml into output_dir (default reports/<timestamp>/).
@@ -70,17 +77,21 @@ def run_audit(
     is then expected to fail). only: scenario name prefixes. progress (a callable) or console (a
     rich Console) receive one line per step. leakcheck_dir: where lsan.supp and
     valgrind.supp are (default <root>/leakcheck; the self-test points it elsewhere).
+    fuzz_seconds: how long each fuzz target runs (default: a few seconds quick, 20 s full).
+    Raises UsageError when a requested layer's tools are missing (clang for the fuzz layer).
     """
     started = time.perf_counter()
     if progress is None and console is not None:
         progress = lambda message: console.print(f"[dim]leakcheck: {message}[/dim]")  # noqa: E731
     say = progress or (lambda message: None)
-    layers = list(layers or LAYERS)
+    layers = list(layers or (LAYERS if quick else AUDIT_LAYERS))
     only = tuple(only)
     unknown = [name for name in layers if name not in RUNNERS]
     if unknown:
-        raise ValueError(f"unknown layer(s) {unknown}; known: {', '.join(LAYERS)}")
-    layers = [name for name in LAYERS if name in layers]
+        raise ValueError(f"unknown layer(s) {unknown}; known: {', '.join(AUDIT_LAYERS)}")
+    layers = [name for name in AUDIT_LAYERS if name in layers]
+    if "fuzz" in layers:
+        fuzz_layer.check_setup()
     # Set-up problems (no source tree, a build that fails, a fixture that cannot start) raise
     # SetupError: they are not findings, and callers say "skipped" or exit 2.
     root = root or builds.find_root()
@@ -118,6 +129,7 @@ def run_audit(
         canaries=canaries,
         only=tuple(only),
         suppressions_dir=Path(leakcheck_dir) if leakcheck_dir else None,
+        fuzz_seconds=fuzz_seconds,
     )
     for kind in sorted({BUILD_OF[name] for name in layers}):
         say(f"building build/{kind}")

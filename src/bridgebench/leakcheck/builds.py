@@ -8,6 +8,7 @@ the workers put first on PYTHONPATH:
   another thread may be off, but a line that ran never reads zero;
 - build/asan:  -Dcanaries=true, -O2 -g plus -Db_sanitize=address,undefined -Db_lundef=false and
   -fsanitize-recover=address (an invalid access is reported and the run goes on): ASan layer.
+- build/fuzz:  clang, ASan + UBSan, -Dfuzzing=true (the libFuzzer targets): fuzz layer.
 
 GoogleTest and Google Benchmark are not built there. Rebuilds are incremental (ninja), so only
 the first audit on a machine pays for the compile.
@@ -27,9 +28,12 @@ COMMON = ["--buildtype=debugoptimized", "-Dcanaries=true", "-Dnative_tests=disab
 KINDS = {
     "audit": ["-Db_coverage=true", "-Dcpp_args=-fprofile-update=single"],
     "asan": ["-Db_sanitize=address,undefined", "-Db_lundef=false", "-Dcpp_args=-fsanitize-recover=address"],
+    "fuzz": ["-Db_sanitize=address,undefined", "-Db_lundef=false", "-Dfuzzing=true"],
 }
 # Written into each build dir: a build configured with other options is configured again.
 OPTIONS_STAMP = "bridgebench-audit-options.txt"
+# Builds that need another compiler than the default (libFuzzer comes with clang only).
+COMPILERS = {"fuzz": {"CC": "clang", "CXX": "clang++"}}
 
 
 NEEDS_SOURCE_TREE = "needs the source tree; run from a checkout or set BRIDGEBENCH_ROOT"
@@ -81,6 +85,7 @@ def ensure(root: Path, kind: str, log: Path) -> Path:
     bdir, site = build_dir(root, kind), site_dir(root, kind)
     env = dict(os.environ)
     env["PATH"] = os.pathsep.join([str(Path(sys.executable).parent), env.get("PATH", "")])
+    env.update(COMPILERS.get(kind, {}))
     meson = _tool("meson")
     steps = []
     options = [*COMMON, *KINDS[kind]]

@@ -1,4 +1,4 @@
-"""The four layers. Each runs the scenarios in worker processes (bridgebench.leakcheck.worker)
+"""The layers. Each runs the scenarios in worker processes (bridgebench.leakcheck.worker)
 against an audit build and turns what it sees into findings."""
 
 from __future__ import annotations
@@ -25,6 +25,7 @@ class Context:
     sites: dict[str, Path] = field(default_factory=dict)  # build kind -> installed site dir
     suppressions_dir: Path | None = None  # default: <root>/leakcheck
     fixtures: dict = field(default_factory=dict)  # workload -> its FIXTURE's value
+    fuzz_seconds: float | None = None  # per fuzz target; None: the quick or full default
 
     @property
     def canary_names(self) -> str:

@@ -18,6 +18,15 @@
 extern "C" {
 #endif
 
+/* Enums a caller passes in get int as their fixed underlying type in C++: the library reads
+ * whatever int a C or ctypes caller passes (and refuses values outside the enum); without a
+ * fixed type, reading a value outside the enum's range would be undefined behaviour. */
+#ifdef __cplusplus
+#define BB_ENUM_BASE : int
+#else
+#define BB_ENUM_BASE
+#endif
+
 typedef enum bb_status {
     BB_OK = 0,
     BB_ERR_NO_MEMORY = 1,

@@ -18,7 +18,7 @@
 extern "C" {
 #endif
 
-typedef enum bb_spell_metric {
+typedef enum bb_spell_metric BB_ENUM_BASE {
     BB_SPELL_LEVENSHTEIN = 0, /* rank by distance, smaller is better; max_distance applies */
     BB_SPELL_INDEL = 1,       /* rank by 1 - indel / (len(a) + len(b)); min_similarity applies */
     BB_SPELL_JARO = 2,        /* rank by Jaro similarity; min_similarity applies */
