@@ -30,10 +30,10 @@ KINDS = {
     "asan": ["-Db_sanitize=address,undefined", "-Db_lundef=false", "-Dcpp_args=-fsanitize-recover=address"],
     "fuzz": ["-Db_sanitize=address,undefined", "-Db_lundef=false", "-Dfuzzing=true"],
 }
-# Builds that need another compiler than the default (libFuzzer comes with clang only).
-COMPILERS = {"fuzz": {"CC": "clang", "CXX": "clang++"}}
 # Written into each build dir: a build configured with other options is configured again.
 OPTIONS_STAMP = "bridgebench-audit-options.txt"
+# Builds that need another compiler than the default (libFuzzer comes with clang only).
+COMPILERS = {"fuzz": {"CC": "clang", "CXX": "clang++"}}
 
 
 NEEDS_SOURCE_TREE = "needs the source tree; run from a checkout or set BRIDGEBENCH_ROOT"

@@ -461,7 +461,7 @@ CANARIES = [
 # Misuse that applies beyond what bridgebench.leakcheck.misuse derives for classes: the list
 # converters call back into Python (__index__/__float__) and release the GIL while converting,
 # so their input can change under them, and long conversions must notice Ctrl-C.
-MISUSE_APPLIES = {
+MISUSE_APPLIES: dict[str, tuple[str, ...]] = {
     f"{module}.{name}": ("mutation", "interrupts")
     for module in (PYBIND, CAPI)
     for name in ("roundtrip_ints", "roundtrip_floats", "roundtrip_float32", "roundtrip_strings")
