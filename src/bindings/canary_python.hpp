@@ -2,9 +2,10 @@
 // with the CPython API rather than with our own allocator, so the ledger never sees them.
 //  - python_ref:   a new Python object whose reference is never dropped (a missing decref);
 //                  lost, so exit-time checkers see it, but only through CPython's allocator.
-//  - python_cache: a reference to the call's input kept in a process-wide vector of
-//                  py::object (8 bytes and one reference per call, still reachable).
-//  - native_cache: 8 bytes per call in a process-wide std::vector (still reachable, the heap
+//  - python_cache: a new Python object per call (a 1-tuple holding the call's input) kept in a
+//                  process-wide vector of py::object, like a memo keyed on each call: one
+//                  object per call, still reachable.
+//  - native_cache: 64 bytes per call in a process-wide std::vector (still reachable, the heap
 //                  grows in steps as the vector doubles).
 // Audit builds only; off unless switched on at run time.
 #pragma once
@@ -24,7 +25,8 @@ inline void maybe_plant_python_canaries(pybind11::handle input) {
             // Never destroyed: its references would otherwise be dropped after the interpreter
             // has gone.
             static auto* kept = new std::vector<pybind11::object>();
-            kept->push_back(pybind11::reinterpret_borrow<pybind11::object>(input));
+            // A new object each call: the same input list kept again would add no object.
+            kept->push_back(pybind11::make_tuple(input));
         }
         if (bb::canary::enabled("native_cache")) bb::canary::remember_call();
     }

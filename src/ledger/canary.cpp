@@ -1,5 +1,6 @@
 #include "canary.hpp"
 
+#include <array>
 #include <cstdint>
 #include <cstdlib>
 #include <cstring>
@@ -61,12 +62,13 @@ void lose(void* block) noexcept {
 
 void remember_call() noexcept {
     // Never destroyed: a cache that lives as long as the process, like the fault it stands for.
-    static auto* calls = new (std::nothrow) std::vector<std::uint64_t>();
+    using Entry = std::array<std::uint64_t, 8>;
+    static auto* calls = new (std::nothrow) std::vector<Entry>();
     if (calls == nullptr) return;
     static std::mutex calls_mutex;
     std::lock_guard lock(calls_mutex);
     try {
-        calls->push_back(calls->size());
+        calls->push_back(Entry{calls->size()});
     } catch (...) {
         // Out of memory: the canary simply stops growing.
     }

@@ -31,9 +31,10 @@ void plant_leak(const char* site_name, std::size_t bytes) noexcept;
 // when a binding forgets a decref or a cleanup call.
 void lose(void* block) noexcept;
 
-// Records one call in a process-wide std::vector<std::uint64_t> that is never cleared: 8 bytes
-// per call, still reachable, and the heap grows in steps when the vector doubles its capacity
-// (exit-time checkers call it reachable; only the growth layer can see it).
+// Records one call in a process-wide std::vector of 64-byte entries that is never cleared (a
+// memo table that only ever grows): still reachable, and the heap grows in steps when the
+// vector doubles its capacity (exit-time checkers call it reachable; only the growth layer can
+// see it). 64 bytes, not 8: the first doubling step must stand clear of malloc's own jitter.
 void remember_call() noexcept;
 
 }  // namespace bb::canary

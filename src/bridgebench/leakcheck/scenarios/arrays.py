@@ -444,8 +444,8 @@ CANARIES = [
         functions=("roundtrip_strings",),
         layers=("growth",),
         scenarios=("arrays.pybind.roundtrip_strings.ok",),
-        description="a reference to each call's input kept in a static std::vector<py::object> "
-        "(8 bytes and one reference per call, still reachable)",
+        description="a new 1-tuple holding each call's input kept in a static std::vector<py::object> "
+        "(one object per call, still reachable)",
     ),
     Canary(
         "native_cache",
@@ -453,7 +453,7 @@ CANARIES = [
         functions=("roundtrip_strings",),
         layers=("growth",),
         scenarios=("arrays.pybind.roundtrip_strings.ok",),
-        description="8 bytes per call in a static std::vector that doubles its capacity (reachable)",
+        description="64 bytes per call in a static std::vector that doubles its capacity (reachable)",
     ),
 ]
 
