@@ -153,6 +153,18 @@ def test_blamed_function_found_below_frames_of_cpython():
     assert blamed_function(frames) == "roundtrip_strings"
 
 
+def test_a_thread_entry_lambda_is_not_the_blamed_function():
+    # Valgrind names an inlined lambda "operator()" alone: the named frame inside it is blamed.
+    frames = [
+        Frame("curl_easy_init", "", "/usr/lib/x86_64-linux-gnu/libcurl.so.4"),
+        Frame("bb::scrape::Session::Loop::take_easy()", "../../src/scrape/session.cpp:187", OURS),
+        Frame("bb::scrape::Session::run()", "../../src/scrape/session.cpp:418", OURS),
+        Frame("operator()", "../../src/scrape/session.cpp:355", OURS),
+        Frame("start_thread", "", "/usr/lib/x86_64-linux-gnu/libc.so.6"),
+    ]
+    assert blamed_function(frames) == "run"
+
+
 def test_asan_reports_are_pinned_on_the_scenario_that_printed_the_last_marker():
     from bridgebench.leakcheck.worker import STDERR_MARK
 
