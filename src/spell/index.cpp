@@ -41,11 +41,8 @@ std::uint64_t repeat_signature_of(std::span<const Symbol> s) noexcept {
     return twice;
 }
 
-// Ordering of hits: for distances smaller is better, for similarities larger is better;
-// ties always go to the earlier word.
-bool closer(const Hit& a, const Hit& b) noexcept {
-    return a.distance != b.distance ? a.distance < b.distance : a.word < b.word;
-}
+// Ordering of hits by similarity (by distance: `closer`, index.hpp): larger is better, ties
+// go to the earlier word.
 bool more_similar(const Hit& a, const Hit& b) noexcept {
     return a.similarity != b.similarity ? a.similarity > b.similarity : a.word < b.word;
 }
@@ -289,6 +286,21 @@ void Index::prepare(std::u32string_view query, Scratch& scratch) const {
         }
     }
     scratch.pattern.assign(scratch.query, alphabet_size_);
+    scratch.signature = signature_of(scratch.query);
+    scratch.repeat_signature = repeat_signature_of(scratch.query);
+}
+
+int Index::distance_to(std::uint32_t word, bool transpositions, int bound, const Scratch& scratch) const {
+    const std::size_t lq = scratch.query.size(), lw = lengths_[word];
+    const std::size_t gap = lq > lw ? lq - lw : lw - lq;
+    if (bound < 0 || gap > static_cast<std::size_t>(bound)) return bound + 1;
+    const std::uint32_t e = word_entry_[word];
+    const int extra = static_cast<int>(gap);  // the shorter side gets gap less slack (search_distance)
+    const int lower = signature_lower_bound(scratch.signature, scratch.repeat_signature, signatures_[e],
+                                            repeat_signatures_[e], lw > lq ? extra : 0, lw > lq ? 0 : extra);
+    if (lower > bound) return bound + 1;
+    const auto text = entry_symbols(e);
+    return transpositions ? osa(scratch.pattern, text, bound) : levenshtein(scratch.pattern, text, bound);
 }
 
 std::optional<std::uint32_t> Index::exact(const Scratch& scratch) const {
@@ -303,6 +315,35 @@ std::optional<std::uint32_t> Index::exact(const Scratch& scratch) const {
         if (std::equal(query.begin(), query.end(), s.begin(), s.end())) return entry_word_[hash_slots_[slot] - 1];
     }
     return std::nullopt;
+}
+
+void Index::check_entries(std::vector<std::uint32_t>& entries, bool transpositions, int bound, const Scratch& scratch,
+                          std::vector<Hit>& out) const {
+    constexpr std::size_t ahead = 8;
+    const std::size_t lq = scratch.query.size();
+    const std::size_t n = entries.size();
+    std::size_t kept = 0;
+    for (std::size_t i = 0; i < n; ++i) {  // signatures
+        if (i + ahead < n) {
+            const std::uint32_t next = entries[i + ahead];
+            __builtin_prefetch(&signatures_[next]);
+            __builtin_prefetch(&repeat_signatures_[next]);
+            __builtin_prefetch(&entry_offsets_[next]);
+        }
+        const std::uint32_t e = entries[i];
+        const std::size_t lw = entry_offsets_[e + 1] - entry_offsets_[e];
+        const int gap = static_cast<int>(lq > lw ? lq - lw : lw - lq);
+        const int lower = signature_lower_bound(scratch.signature, scratch.repeat_signature, signatures_[e],
+                                                repeat_signatures_[e], lw > lq ? gap : 0, lw > lq ? 0 : gap);
+        if (lower <= bound) entries[kept++] = e;
+    }
+    for (std::size_t i = 0; i < kept; ++i) {  // distances
+        if (i + ahead < kept) __builtin_prefetch(&symbols_[entry_offsets_[entries[i + ahead]]]);
+        const std::uint32_t e = entries[i];
+        const auto text = entry_symbols(e);
+        const int d = transpositions ? osa(scratch.pattern, text, bound) : levenshtein(scratch.pattern, text, bound);
+        if (d <= bound) out.push_back({entry_word_[e], d, 0.0});
+    }
 }
 
 void Index::search_distance(const DistanceSearch& search, std::size_t k, Scratch& scratch,
@@ -395,7 +436,7 @@ void Index::search_distance(const DistanceSearch& search, std::size_t k, Scratch
     // mostly within 3 edits; beyond that, one running cut-off pass finishes the job.
     constexpr int deepest_pass = 3;
     // With k == 1, the exact lookup above has already ruled out distance 0.
-    const int first_pass = k == 1 && !collect ? 1 : 0;
+    const int first_pass = std::max(k == 1 && !collect ? 1 : 0, search.at_least);
     int nearest = -1;  // the distance of the first pass that found anything
     auto pass = [&](int t) {
         cutoff = t;
@@ -426,7 +467,7 @@ void Index::search_distance(const DistanceSearch& search, std::size_t k, Scratch
             scan_band();
         } else if (collect && (nearest < 0 || nearest + search.near >= fresh_from)) {
             if (nearest < 0) {  // the nearest word is past the deepening: find it first
-                const DistanceSearch first{search.transpositions, limit, -1};
+                const DistanceSearch first{search.transpositions, limit, -1, -1, search.at_least};
                 search_distance(first, 1, scratch, out);
                 if (out.empty()) return;
                 nearest = out.front().distance;

@@ -25,6 +25,7 @@ Speller::Speller(const PackedText& words, std::span<const std::uint32_t> frequen
     gather_spellings(key_of_word);
     gather_frequencies(word_of_input, key_of_word, frequencies);
     build_frequent(site);
+    deletions_.emplace(*folded_, site);
     if (bb::canary::enabled("spell_index")) bb::canary::plant_leak(site.name.c_str(), 64);
 }
 
@@ -78,7 +79,8 @@ void Speller::build_frequent(ledger::Site& site) {
 std::size_t Speller::memory_bytes() const noexcept {
     auto bytes = [](const auto& v) { return v.capacity() * sizeof(typename std::decay_t<decltype(v)>::value_type); };
     return sizeof(*this) + written_->memory_bytes() + folded_->memory_bytes() + frequent_->memory_bytes() +
-           bytes(spelling_offsets_) + bytes(spellings_) + bytes(frequency_) + bytes(frequent_key_);
+           deletions_->memory_bytes() + bytes(spelling_offsets_) + bytes(spellings_) + bytes(frequency_) +
+           bytes(frequent_key_);
 }
 
 std::u32string Speller::presented(const Hit& hit) const {
@@ -93,10 +95,14 @@ void Speller::search(std::u32string_view query, const SearchOptions& options, Sc
         case Metric::damerau:
             search_damerau(query, options, scratch, out);
             return;
-        case Metric::levenshtein:
+        case Metric::levenshtein: {
+            const auto at_least = search_levenshtein_near(query, options, scratch, out);
+            if (!at_least) return;
             written_->prepare(query, scratch);
-            written_->search_distance({false, options.max_distance.value_or(INT_MAX), -1}, options.k, scratch, out);
+            written_->search_distance({false, options.max_distance.value_or(INT_MAX), -1, -1, *at_least}, options.k,
+                                      scratch, out);
             return;
+        }
         case Metric::indel:
         case Metric::jaro:
             written_->prepare(query, scratch);
@@ -107,30 +113,61 @@ void Speller::search(std::u32string_view query, const SearchOptions& options, Sc
     }
 }
 
-// See speller.hpp for the ranking. The candidates come in two passes: every key at the nearest
-// distance d over all keys, then the frequent keys at d + 1, from their own small index.
+// Every word within 2 edits comes from the deletion index: the folded keys within reach of
+// the folded query, then their spellings at the plain distance. Case folding never makes a
+// word farther, and a swap of neighbours costs at most two plain edits, so no word within
+// reach is missed.
+std::optional<int> Speller::search_levenshtein_near(std::u32string_view query, const SearchOptions& options,
+                                                    Scratch& scratch, ledger::vector<Hit>& out) const {
+    const int limit = options.max_distance.value_or(INT_MAX);
+    const int reach = std::min(limit, Deletions::max_edits);
+    if (!deletions_->usable() || reach < 0) return 0;
+    written_->prepare(query, scratch);
+    if (options.k == 1) {  // an exact match is the unique best
+        if (const auto w = written_->exact(scratch)) {
+            out.push_back({*w, 0, 1.0});
+            return std::nullopt;
+        }
+    }
+    scratch.text = folded(query);
+    folded_->prepare(scratch.text, scratch);
+    auto& keys = scratch.near;
+    keys.clear();
+    deletions_->gather(*folded_, reach, true, scratch, keys);
+    written_->prepare(query, scratch);
+    auto& found = scratch.heap;
+    found.clear();
+    for (const Hit& key : keys) {
+        for (std::uint32_t i = spelling_offsets_[key.word]; i < spelling_offsets_[key.word + 1]; ++i) {
+            const std::uint32_t w = spellings_[i];
+            const int d = written_->distance_to(w, false, reach, scratch);
+            if (d <= reach) found.push_back({w, d, 0.0});
+        }
+    }
+    if (found.size() < options.k && limit > reach) return found.empty() ? reach + 1 : 0;
+    const std::size_t best = std::min(options.k, found.size());
+    std::partial_sort(found.begin(), found.begin() + static_cast<std::ptrdiff_t>(best), found.end(), closer);
+    for (std::size_t i = 0; i < best; ++i) {
+        Hit hit = found[i];
+        hit.similarity = levenshtein_similarity(hit.distance, query.size(), written_->word_length(hit.word));
+        out.push_back(hit);
+    }
+    return std::nullopt;
+}
+
+// See speller.hpp for the ranking.
 void Speller::search_damerau(std::u32string_view query, const SearchOptions& options, Scratch& scratch,
                              ledger::vector<Hit>& out) const {
     if (!has_letter(query)) return;  // nothing to correct: "", "123", "--"
     scratch.text = folded(query);
     folded_->prepare(scratch.text, scratch);
     const auto exact = folded_->exact(scratch);
-    const int limit = options.max_distance.value_or(INT_MAX);
     if (exact && options.k == 1) {
         out.push_back(present(query, Hit{*exact, 0, 1.0}));
         return;
     }
-    folded_->search_distance({true, limit, 0, -1}, SIZE_MAX, scratch, out);
-    if (out.empty()) return;
     std::vector<Ranked> ranked;
-    rank_into(ranked, out, exact, scratch);
-    const int next = out.front().distance + near_tie_edits;
-    if (next <= limit && frequent_->size() != 0) {
-        frequent_->prepare(scratch.text, scratch);
-        frequent_->search_distance({true, limit, -1, next}, SIZE_MAX, scratch, out);
-        for (Hit& hit : out) hit.word = frequent_key_[hit.word];
-        rank_into(ranked, out, exact, scratch);
-    }
+    rank_candidates(options.max_distance.value_or(INT_MAX), exact, scratch, ranked, out);
     const std::size_t best = std::min(options.k, ranked.size());
     std::partial_sort(ranked.begin(), ranked.begin() + static_cast<std::ptrdiff_t>(best), ranked.end(),
                       [](const Ranked& a, const Ranked& b) {
@@ -140,6 +177,49 @@ void Speller::search_damerau(std::u32string_view query, const SearchOptions& opt
                       });
     out.clear();
     for (std::size_t i = 0; i < best; ++i) out.push_back(present(query, ranked[i].hit));
+}
+
+// The candidates: every key at the nearest distance d, and the frequent keys at d + 1 (near
+// ties), never past `limit`. Within 2 edits both come from the deletion index; farther, from
+// the signature passes over all keys (which then skip the distances already searched) and
+// over the frequent keys.
+void Speller::rank_candidates(int limit, std::optional<std::uint32_t> exact, Scratch& scratch,
+                              std::vector<Ranked>& ranked, ledger::vector<Hit>& hits) const {
+    const int reach = std::min(limit, Deletions::max_edits);
+    int at_least = 0;
+    if (deletions_->usable() && reach >= 0) {
+        auto& near = scratch.near;
+        near.clear();
+        deletions_->gather(*folded_, reach, true, scratch, near);
+        if (!near.empty()) {
+            const int nearest = std::min_element(near.begin(), near.end(), closer)->distance;
+            const int next = nearest + near_tie_edits;
+            hits.clear();
+            for (const Hit& hit : near) {
+                if (hit.distance == nearest || (hit.distance == next && frequency_[hit.word] > frequent_floor))
+                    hits.push_back(hit);
+            }
+            rank_into(ranked, hits, exact, scratch);
+            if (next > reach && next <= limit) rank_frequent_at(next, exact, scratch, ranked, hits);
+            return;
+        }
+        if (limit <= reach) return;
+        at_least = reach + 1;
+    }
+    folded_->search_distance({true, limit, 0, -1, at_least}, SIZE_MAX, scratch, hits);
+    if (hits.empty()) return;
+    rank_into(ranked, hits, exact, scratch);
+    const int next = hits.front().distance + near_tie_edits;
+    if (next <= limit) rank_frequent_at(next, exact, scratch, ranked, hits);
+}
+
+void Speller::rank_frequent_at(int distance, std::optional<std::uint32_t> exact, Scratch& scratch,
+                               std::vector<Ranked>& ranked, ledger::vector<Hit>& hits) const {
+    if (frequent_->size() == 0) return;
+    frequent_->prepare(scratch.text, scratch);
+    frequent_->search_distance({true, distance, -1, distance}, SIZE_MAX, scratch, hits);
+    for (Hit& hit : hits) hit.word = frequent_key_[hit.word];
+    rank_into(ranked, hits, exact, scratch);
 }
 
 // Appends the hits (on folded keys) with their scores: typing cost against frequency.

@@ -64,6 +64,14 @@ bb::ledger::Site& test_site() {
     return bb::ledger::site("test.spell");
 }
 
+// The plain metric (the default is damerau, the Python API's default).
+spell::SearchOptions plain(std::size_t k = 1) {
+    spell::SearchOptions o;
+    o.metric = spell::Metric::levenshtein;
+    o.k = k;
+    return o;
+}
+
 std::vector<spell::Hit> search(const spell::Speller& s, const std::u32string& q, spell::SearchOptions o) {
     bb::ledger::vector<spell::Hit> out{bb::ledger::Allocator<spell::Hit>(test_site())};
     s.search(q, o, out);
@@ -144,17 +152,15 @@ TEST(SpellSpeller, TiesDuplicatesAndLimits) {
     const spell::Speller s(dict.view(), test_site());
     EXPECT_EQ(s.size(), 5u);
     EXPECT_EQ(s.source_position(2), 3u);  // "bat" is the 3rd unique word, 4th in the input
-    auto hits = search(s, U"xat", {});
+    auto hits = search(s, U"xat", plain());
     ASSERT_EQ(hits.size(), 1u);
     EXPECT_EQ(s.word(hits[0].word), U"hat");
-    spell::SearchOptions k10;
-    k10.k = 10;
-    hits = search(s, U"xat", k10);
+    hits = search(s, U"xat", plain(10));
     ASSERT_EQ(hits.size(), 5u);
     std::vector<std::u32string> ranked;
     for (const auto& h : hits) ranked.push_back(s.word(h.word));
     EXPECT_EQ(ranked, (std::vector<std::u32string>{U"hat", U"cat", U"bat", U"ca", U""}));
-    spell::SearchOptions exact_only;
+    spell::SearchOptions exact_only = plain();
     exact_only.max_distance = 0;
     EXPECT_TRUE(search(s, U"xat", exact_only).empty());
     EXPECT_EQ(s.word(search(s, U"cat", exact_only).at(0).word), U"cat");
@@ -176,7 +182,7 @@ TEST(SpellSpeller, AgreesWithBruteForceOnRandomQueries) {
             const int d = reference_levenshtein(q, w);
             if (d < best) best = d, best_word = w;
         }
-        const auto hits = search(s, q, {});
+        const auto hits = search(s, q, plain());
         ASSERT_EQ(hits.size(), 1u);
         ASSERT_EQ(hits[0].distance, best) << i;
         ASSERT_EQ(s.word(hits[0].word), best_word) << i;
@@ -192,9 +198,9 @@ TEST(SpellSpeller, SearchManyMatchesSearchOnEveryThreadCount) {
     const spell::Speller s(dict.view(), test_site());
     for (unsigned threads : {1u, 2u, 4u, 0u}) {
         std::vector<spell::Hit> out(queries.size());
-        s.search_many(packed.view(), {}, threads, out, test_site());
+        s.search_many(packed.view(), plain(), threads, out, test_site());
         for (std::size_t i = 0; i < queries.size(); ++i) {
-            ASSERT_EQ(out[i].word, search(s, queries[i], {}).at(0).word) << threads << " " << i;
+            ASSERT_EQ(out[i].word, search(s, queries[i], plain()).at(0).word) << threads << " " << i;
         }
     }
 }
