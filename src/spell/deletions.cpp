@@ -5,6 +5,9 @@
 #include <bit>
 #include <span>
 
+#include "filter.hpp"
+#include "metrics.hpp"
+
 namespace bb::spell {
 
 namespace {
@@ -22,20 +25,20 @@ std::uint32_t hash_of(std::span<const Symbol> s) noexcept {
     return static_cast<std::uint32_t>(h);
 }
 
-// Calls visit(hash) for `s` and for every string left after deleting 1 to `edits` (at most
-// 2) of its characters; a string left by different deletions comes once per deletion.
+// Calls visit(hash) for every string left after deleting `fewest` to 2 of the characters of
+// `s`; a string left by different deletions comes once per deletion.
 template <class Visit>
-void each_deletion(std::span<const Symbol> s, int edits, Visit visit) {
+void each_deletion(std::span<const Symbol> s, int fewest, Visit visit) {
     std::array<Symbol, Deletions::prefix> kept{};
     const std::size_t n = s.size();
-    visit(hash_of(s));
-    for (std::size_t i = 0; i < n && edits >= 1; ++i) {
+    if (fewest == 0) visit(hash_of(s));
+    for (std::size_t i = 0; i < n; ++i) {
         std::size_t m = 0;
         for (std::size_t x = 0; x < n; ++x) {
             if (x != i) kept[m++] = s[x];
         }
-        visit(hash_of({kept.data(), m}));
-        for (std::size_t j = i + 1; j < n && edits >= 2; ++j) {
+        if (fewest <= 1) visit(hash_of({kept.data(), m}));
+        for (std::size_t j = i + 1; j < n; ++j) {
             m = 0;
             for (std::size_t x = 0; x < n; ++x) {
                 if (x != i && x != j) kept[m++] = s[x];
@@ -43,6 +46,16 @@ void each_deletion(std::span<const Symbol> s, int edits, Visit visit) {
             visit(hash_of({kept.data(), m}));
         }
     }
+}
+
+// A word is filed only under the strings of the length a match can be brought to: two
+// prefixes within 2 deletions each of a common string also share one of length
+// max(lengths) - 2 (delete more of the common string), so a word whose prefix has the
+// full 7 characters needs only its 2-deletions, one of 6 its 1- and 2-deletions. A query
+// therefore always reads its 0-, 1- and 2-deletions, whatever its limit.
+int fewest_deletions(std::size_t length) noexcept {
+    const std::size_t shortest_full = Deletions::prefix - Deletions::max_edits;
+    return length > shortest_full ? static_cast<int>(length - shortest_full) : 0;
 }
 
 std::span<const Symbol> prefix_of(std::span<const Symbol> s) noexcept {
@@ -57,21 +70,25 @@ void sort_unique(std::vector<std::uint32_t>& v, std::size_t from) {
 
 }  // namespace
 
-Deletions::Deletions(const Index& index, ledger::Site& site)
-    : bucket_starts_(ledger::Allocator<std::uint32_t>(site)), postings_(ledger::Allocator<std::uint32_t>(site)) {
-    if (index.size() != 0 && index.size() <= entry_mask) file_words(index);
+void Deletions::keep_records(const Index& index) {
+    records_.resize(index.size());
+    for (std::size_t e = 0; e < index.size(); ++e) {
+        records_[e] = {index.entry_signature(e), static_cast<std::uint32_t>(index.entry_repeat_signature(e)),
+                       static_cast<std::uint32_t>(index.entry_offset(e))};
+    }
 }
 
 // Two passes over the words' deletion hashes: count per bucket, then file (a counting sort,
 // so each bucket lists its entries in order).
-void Deletions::file_words(const Index& index) {
+void Deletions::file_words(const Index& index, const std::vector<bool>& marks) {
     const std::size_t n = index.size();
     std::vector<std::uint32_t> hashes;  // every word's distinct deletion hashes, back to back
     std::vector<std::uint32_t> ends(n);
     hashes.reserve(n * 16);
     for (std::size_t e = 0; e < n; ++e) {
         const std::size_t from = hashes.size();
-        each_deletion(prefix_of(index.entry_symbols(e)), max_edits, [&](std::uint32_t h) { hashes.push_back(h); });
+        const auto word = prefix_of(index.entry_symbols(e));
+        each_deletion(word, fewest_deletions(word.size()), [&](std::uint32_t h) { hashes.push_back(h); });
         sort_unique(hashes, from);
         ends[e] = static_cast<std::uint32_t>(hashes.size());
     }
@@ -84,7 +101,8 @@ void Deletions::file_words(const Index& index) {
     std::size_t from = 0;
     for (std::size_t e = 0; e < n; ++e) {
         const auto length = static_cast<std::uint32_t>(std::min<std::size_t>(index.entry_symbols(e).size(), long_word));
-        const std::uint32_t posting = static_cast<std::uint32_t>(e) | length << entry_bits;
+        const std::uint32_t posting =
+            static_cast<std::uint32_t>(e) | (marks[e] ? mark_bit : 0) | length << length_shift;
         for (std::size_t i = from; i < ends[e]; ++i) postings_[next[bucket_of(hashes[i])]++] = posting;
         from = ends[e];
     }
@@ -92,17 +110,18 @@ void Deletions::file_words(const Index& index) {
 
 std::size_t Deletions::memory_bytes() const noexcept {
     return sizeof(*this) + bucket_starts_.capacity() * sizeof(std::uint32_t) +
-           postings_.capacity() * sizeof(std::uint32_t);
+           postings_.capacity() * sizeof(std::uint32_t) + records_.capacity() * sizeof(Record);
 }
 
-void Deletions::gather(const Index& index, int limit, bool transpositions, Scratch& scratch,
+void Deletions::gather(const Index& index, int limit, int marked_limit, bool transpositions, Scratch& scratch,
                        std::vector<Hit>& out) const {
-    if (!usable() || limit < 0) return;
     limit = std::min(limit, max_edits);
+    marked_limit = std::min(marked_limit, max_edits);
+    if (!usable() || std::max(limit, marked_limit) < 0) return;
     const std::span<const Symbol> query(scratch.query);
     auto& buckets = scratch.buckets;
     buckets.clear();
-    each_deletion(prefix_of(query), limit,
+    each_deletion(prefix_of(query), 0,
                   [&](std::uint32_t h) { buckets.push_back(static_cast<std::uint32_t>(bucket_of(h))); });
     sort_unique(buckets, 0);
     for (const std::uint32_t b : buckets) __builtin_prefetch(&bucket_starts_[b]);
@@ -111,32 +130,50 @@ void Deletions::gather(const Index& index, int limit, bool transpositions, Scrat
     auto& seen = scratch.seen;
     if (seen.size() < index.size()) seen.resize(index.size(), 0);
     if (++scratch.stamp == 0) {  // wrapped: forget every mark
-        std::fill(seen.begin(), seen.end(), 0);
+        std::fill(seen.begin(), seen.end(), std::uint8_t{0});
         scratch.stamp = 1;
     }
-    const std::uint32_t stamp = scratch.stamp;
+    const std::uint8_t stamp = scratch.stamp;
     const std::size_t lq = query.size();
-    auto& entries = scratch.candidates;
-    entries.clear();
+    auto bound_of = [=](std::uint32_t posting) { return (posting & mark_bit) != 0 ? marked_limit : limit; };
+    auto& candidates = scratch.candidates;  // postings
+    candidates.clear();
     for (const std::uint32_t b : buckets) {
         for (std::uint32_t i = bucket_starts_[b]; i < bucket_starts_[b + 1]; ++i) {
             const std::uint32_t posting = postings_[i];
-            const std::size_t length = posting >> entry_bits;
+            const std::size_t length = posting >> length_shift;
             const std::size_t gap = length > lq ? length - lq : lq - length;
-            if (length >= long_word || gap <= static_cast<std::size_t>(limit)) entries.push_back(posting & entry_mask);
+            if (length >= long_word || static_cast<int>(gap) <= bound_of(posting)) candidates.push_back(posting);
         }
     }
     constexpr std::size_t ahead = 16;
     std::size_t kept = 0;
-    for (std::size_t i = 0; i < entries.size(); ++i) {
-        if (i + ahead < entries.size()) __builtin_prefetch(&seen[entries[i + ahead]]);
-        const std::uint32_t e = entries[i];
+    for (std::size_t i = 0; i < candidates.size(); ++i) {  // each entry once
+        if (i + ahead < candidates.size()) __builtin_prefetch(&seen[candidates[i + ahead] & entry_mask]);
+        const std::uint32_t e = candidates[i] & entry_mask;
         if (seen[e] == stamp) continue;
         seen[e] = stamp;
-        entries[kept++] = e;
+        candidates[kept++] = candidates[i];
     }
-    entries.resize(kept);
-    index.check_entries(entries, transpositions, limit, scratch, out);
+    std::size_t checked = 0;
+    for (std::size_t i = 0; i < kept; ++i) {  // signatures
+        if (i + ahead < kept) __builtin_prefetch(&records_[candidates[i + ahead] & entry_mask]);
+        const Record& r = records_[candidates[i] & entry_mask];
+        const std::size_t length = length_of(index, candidates[i]);
+        const int gap = static_cast<int>(length > lq ? length - lq : lq - length);
+        const int lower = signature_lower_bound(scratch.signature, scratch.repeat_signature & UINT32_MAX, r.signature,
+                                                r.repeat_signature, length > lq ? gap : 0, length > lq ? 0 : gap);
+        if (lower <= bound_of(candidates[i])) candidates[checked++] = candidates[i];
+    }
+    const Symbol* symbols = index.symbol_data();
+    for (std::size_t i = 0; i < checked; ++i) {  // distances
+        if (i + ahead < checked) __builtin_prefetch(symbols + records_[candidates[i + ahead] & entry_mask].offset);
+        const std::uint32_t e = candidates[i] & entry_mask;
+        const std::span<const Symbol> text(symbols + records_[e].offset, length_of(index, candidates[i]));
+        const int bound = bound_of(candidates[i]);
+        const int d = transpositions ? osa(scratch.pattern, text, bound) : levenshtein(scratch.pattern, text, bound);
+        if (d <= bound) out.push_back({index.entry_word(e), d, 0.0});
+    }
 }
 
 }  // namespace bb::spell

@@ -259,10 +259,15 @@ void Index::build_exact_table() {
 }
 
 std::u32string Index::word(std::size_t i) const {
-    const auto s = entry_symbols(word_entry_[i]);
-    std::u32string out(s.size(), U'\0');
-    for (std::size_t j = 0; j < s.size(); ++j) out[j] = alphabet_[s[j]];
+    std::u32string out;
+    word_into(i, out);
     return out;
+}
+
+void Index::word_into(std::size_t i, std::u32string& out) const {
+    const auto s = entry_symbols(word_entry_[i]);
+    out.resize(s.size());
+    for (std::size_t j = 0; j < s.size(); ++j) out[j] = alphabet_[s[j]];
 }
 
 std::size_t Index::memory_bytes() const noexcept {
@@ -315,35 +320,6 @@ std::optional<std::uint32_t> Index::exact(const Scratch& scratch) const {
         if (std::equal(query.begin(), query.end(), s.begin(), s.end())) return entry_word_[hash_slots_[slot] - 1];
     }
     return std::nullopt;
-}
-
-void Index::check_entries(std::vector<std::uint32_t>& entries, bool transpositions, int bound, const Scratch& scratch,
-                          std::vector<Hit>& out) const {
-    constexpr std::size_t ahead = 8;
-    const std::size_t lq = scratch.query.size();
-    const std::size_t n = entries.size();
-    std::size_t kept = 0;
-    for (std::size_t i = 0; i < n; ++i) {  // signatures
-        if (i + ahead < n) {
-            const std::uint32_t next = entries[i + ahead];
-            __builtin_prefetch(&signatures_[next]);
-            __builtin_prefetch(&repeat_signatures_[next]);
-            __builtin_prefetch(&entry_offsets_[next]);
-        }
-        const std::uint32_t e = entries[i];
-        const std::size_t lw = entry_offsets_[e + 1] - entry_offsets_[e];
-        const int gap = static_cast<int>(lq > lw ? lq - lw : lw - lq);
-        const int lower = signature_lower_bound(scratch.signature, scratch.repeat_signature, signatures_[e],
-                                                repeat_signatures_[e], lw > lq ? gap : 0, lw > lq ? 0 : gap);
-        if (lower <= bound) entries[kept++] = e;
-    }
-    for (std::size_t i = 0; i < kept; ++i) {  // distances
-        if (i + ahead < kept) __builtin_prefetch(&symbols_[entry_offsets_[entries[i + ahead]]]);
-        const std::uint32_t e = entries[i];
-        const auto text = entry_symbols(e);
-        const int d = transpositions ? osa(scratch.pattern, text, bound) : levenshtein(scratch.pattern, text, bound);
-        if (d <= bound) out.push_back({entry_word_[e], d, 0.0});
-    }
 }
 
 void Index::search_distance(const DistanceSearch& search, std::size_t k, Scratch& scratch,

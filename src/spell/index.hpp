@@ -67,12 +67,14 @@ struct Scratch {
     std::u32string text;  // the case-folded query, for the damerau ranking
     // The prepared query's two character signatures (see Index).
     std::uint64_t signature = 0, repeat_signature = 0;
-    // For searches through Deletions: the buckets to read, the words already seen (seen[w]
-    // == stamp), and the hits within its reach.
+    // For searches through Deletions: the buckets to read, the entries already seen (seen[e]
+    // == stamp; a byte, so the marks of a large dictionary stay in the CPU's cache), and the
+    // hits within its reach.
     std::vector<std::uint32_t> buckets;
-    std::vector<std::uint32_t> seen;
-    std::uint32_t stamp = 0;
+    std::vector<std::uint8_t> seen;
+    std::uint8_t stamp = 0;
     std::vector<Hit> near;
+    std::u32string word;  // a candidate's text, for the damerau ranking
 };
 
 // A distance search over an Index: the kernel, the bound and whether to stop at the nearest.
@@ -102,6 +104,14 @@ public:
         return {symbols_.data() + entry_offsets_[entry], symbols_.data() + entry_offsets_[entry + 1]};
     }
     std::uint32_t entry_word(std::size_t entry) const noexcept { return entry_word_[entry]; }
+    std::uint64_t entry_offset(std::size_t entry) const noexcept { return entry_offsets_[entry]; }
+    std::uint64_t entry_signature(std::size_t entry) const noexcept { return signatures_[entry]; }
+    std::uint64_t entry_repeat_signature(std::size_t entry) const noexcept { return repeat_signatures_[entry]; }
+    // Every entry's symbols, back to back (entry_offset(e) is where entry e starts).
+    const Symbol* symbol_data() const noexcept { return symbols_.data(); }
+    std::size_t symbol_count() const noexcept { return symbols_.size(); }
+    // word(i) into `out`, reusing its memory.
+    void word_into(std::size_t i, std::u32string& out) const;
     std::size_t memory_bytes() const noexcept;
     // Where the i-th unique word first occurs in the input.
     std::size_t source_position(std::size_t i) const noexcept { return source_[i]; }
@@ -114,13 +124,6 @@ public:
     // The distance of the prepared query to one word, or `bound` + 1 when it is larger
     // (checked by length and signatures first, so most far words cost no kernel run).
     int distance_to(std::uint32_t word, bool transpositions, int bound, const Scratch& scratch) const;
-    // Appends to `out` the words of `entries` (distinct, each within `bound` of the query by
-    // length) whose distance is at most `bound`. The same checks as distance_to, in stages
-    // that fetch the next candidates' data ahead: the candidates are scattered over the index,
-    // so waiting for memory, not computing, is their cost. Reorders `entries`.
-    void check_entries(std::vector<std::uint32_t>& entries, bool transpositions, int bound, const Scratch& scratch,
-                       std::vector<Hit>& out) const;
-
     // The k best words under a distance for the prepared query, best first (ties: dictionary
     // order), or, with `near`, every word within the nearest distance + near.
     void search_distance(const DistanceSearch& search, std::size_t k, Scratch& scratch, ledger::vector<Hit>& out) const;

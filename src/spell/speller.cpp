@@ -25,7 +25,8 @@ Speller::Speller(const PackedText& words, std::span<const std::uint32_t> frequen
     gather_spellings(key_of_word);
     gather_frequencies(word_of_input, key_of_word, frequencies);
     build_frequent(site);
-    deletions_.emplace(*folded_, site);
+    deletions_.emplace(
+        *folded_, [this](std::uint32_t key) { return frequency_[key] > frequent_floor; }, site);
     if (bb::canary::enabled("spell_index")) bb::canary::plant_leak(site.name.c_str(), 64);
 }
 
@@ -116,7 +117,8 @@ void Speller::search(std::u32string_view query, const SearchOptions& options, Sc
 // Every word within 2 edits comes from the deletion index: the folded keys within reach of
 // the folded query, then their spellings at the plain distance. Case folding never makes a
 // word farther, and a swap of neighbours costs at most two plain edits, so no word within
-// reach is missed.
+// reach is missed. The words within one edit come first: when there are k of them, they are
+// the answer.
 std::optional<int> Speller::search_levenshtein_near(std::u32string_view query, const SearchOptions& options,
                                                     Scratch& scratch, ledger::vector<Hit>& out) const {
     const int limit = options.max_distance.value_or(INT_MAX);
@@ -129,20 +131,23 @@ std::optional<int> Speller::search_levenshtein_near(std::u32string_view query, c
             return std::nullopt;
         }
     }
-    scratch.text = folded(query);
-    folded_->prepare(scratch.text, scratch);
-    auto& keys = scratch.near;
-    keys.clear();
-    deletions_->gather(*folded_, reach, true, scratch, keys);
-    written_->prepare(query, scratch);
     auto& found = scratch.heap;
-    found.clear();
-    for (const Hit& key : keys) {
-        for (std::uint32_t i = spelling_offsets_[key.word]; i < spelling_offsets_[key.word + 1]; ++i) {
-            const std::uint32_t w = spellings_[i];
-            const int d = written_->distance_to(w, false, reach, scratch);
-            if (d <= reach) found.push_back({w, d, 0.0});
+    for (int within = std::min(reach, 1);; within = reach) {
+        scratch.text = folded(query);
+        folded_->prepare(scratch.text, scratch);
+        auto& keys = scratch.near;
+        keys.clear();
+        deletions_->gather(*folded_, within, within, true, scratch, keys);
+        written_->prepare(query, scratch);
+        found.clear();
+        for (const Hit& key : keys) {
+            for (std::uint32_t i = spelling_offsets_[key.word]; i < spelling_offsets_[key.word + 1]; ++i) {
+                const std::uint32_t w = spellings_[i];
+                const int d = written_->distance_to(w, false, within, scratch);
+                if (d <= within) found.push_back({w, d, 0.0});
+            }
         }
+        if (found.size() >= options.k || within == reach) break;
     }
     if (found.size() < options.k && limit > reach) return found.empty() ? reach + 1 : 0;
     const std::size_t best = std::min(options.k, found.size());
@@ -189,10 +194,20 @@ void Speller::rank_candidates(int limit, std::optional<std::uint32_t> exact, Scr
     int at_least = 0;
     if (deletions_->usable() && reach >= 0) {
         auto& near = scratch.near;
+        auto nearest_in = [&] {
+            return near.empty() ? INT_MAX : std::min_element(near.begin(), near.end(), closer)->distance;
+        };
+        // First the keys within one edit and the frequent ones within reach: when a key is
+        // within one edit, they are all the candidates.
+        const int first = std::min(reach, 1);
         near.clear();
-        deletions_->gather(*folded_, reach, true, scratch, near);
+        deletions_->gather(*folded_, first, reach, true, scratch, near);
+        if (nearest_in() > first && first < reach) {
+            near.clear();
+            deletions_->gather(*folded_, reach, reach, true, scratch, near);
+        }
         if (!near.empty()) {
-            const int nearest = std::min_element(near.begin(), near.end(), closer)->distance;
+            const int nearest = nearest_in();
             const int next = nearest + near_tie_edits;
             hits.clear();
             for (const Hit& hit : near) {
@@ -224,10 +239,11 @@ void Speller::rank_frequent_at(int distance, std::optional<std::uint32_t> exact,
 
 // Appends the hits (on folded keys) with their scores: typing cost against frequency.
 void Speller::rank_into(std::vector<Ranked>& ranked, std::span<const Hit> hits, std::optional<std::uint32_t> exact,
-                        const Scratch& scratch) const {
+                        Scratch& scratch) const {
     for (const Hit& hit : hits) {
         const bool is_exact = exact && hit.word == *exact;
-        const std::int64_t cost = is_exact ? 0 : typing_cost(scratch.text, folded_->word(hit.word));
+        if (!is_exact) folded_->word_into(hit.word, scratch.word);
+        const std::int64_t cost = is_exact ? 0 : typing_cost(scratch.text, scratch.word);
         ranked.push_back({is_exact, cost * cost_weight - static_cast<std::int64_t>(frequency_[hit.word]), hit});
     }
 }

@@ -91,7 +91,7 @@ private:
         Hit hit;  // on a folded key
     };
     void rank_into(std::vector<Ranked>& ranked, std::span<const Hit> hits, std::optional<std::uint32_t> exact,
-                   const Scratch& scratch) const;
+                   Scratch& scratch) const;
     // The damerau candidates of the prepared query within `limit`, ranked into `ranked`.
     void rank_candidates(int limit, std::optional<std::uint32_t> exact, Scratch& scratch, std::vector<Ranked>& ranked,
                          ledger::vector<Hit>& hits) const;
