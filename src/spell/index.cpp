@@ -5,6 +5,7 @@
 #include <limits>
 #include <unordered_map>
 
+#include "best.hpp"
 #include "filter.hpp"
 
 namespace bb::spell {
@@ -45,21 +46,6 @@ std::uint64_t repeat_signature_of(std::span<const Symbol> s) noexcept {
 // go to the earlier word.
 bool more_similar(const Hit& a, const Hit& b) noexcept {
     return a.similarity != b.similarity ? a.similarity > b.similarity : a.word < b.word;
-}
-
-// Keeps the k best hits in `heap` (the worst kept on top, under `better`); true when the
-// hit was kept.
-template <class Better>
-bool keep_best(std::vector<Hit>& heap, const Hit& hit, std::size_t k, Better better) {
-    if (heap.size() == k) {
-        if (!better(hit, heap.front())) return false;
-        std::pop_heap(heap.begin(), heap.end(), better);
-        heap.back() = hit;
-    } else {
-        heap.push_back(hit);
-    }
-    std::push_heap(heap.begin(), heap.end(), better);
-    return true;
 }
 
 constexpr std::uint32_t first_chunk = 16;

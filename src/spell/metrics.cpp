@@ -207,10 +207,13 @@ int osa(const Pattern& pattern, std::span<const Symbol> text, int bound) {
 }
 
 int typing_cost(std::u32string_view query, std::u32string_view word) {
-    constexpr int dropped = 7, dropped_double = 4, extra = 9, extra_double = 5, swapped = 7, wrong_vowel = 8,
-                  wrong = 10;
+    constexpr int dropped = 7, dropped_double = cheapest_typing_edit, extra = 9, extra_double = 5, swapped = 7,
+                  wrong_vowel = 8, wrong = 10;
     const std::size_t n = word.size();
-    std::vector<int> before(n + 1), previous(n + 1), current(n + 1);
+    thread_local std::vector<int> before, previous, current;  // reused: this runs per candidate
+    before.assign(n + 1, 0);
+    previous.assign(n + 1, 0);
+    current.assign(n + 1, 0);
     previous[0] = 0;
     for (std::size_t j = 1; j <= n; ++j)
         previous[j] = previous[j - 1] + (doubles_neighbour(word, j - 1) ? dropped_double : dropped);

@@ -7,6 +7,7 @@
 #include <mutex>
 #include <thread>
 
+#include "best.hpp"
 #include "canary.hpp"
 
 namespace bb::spell {
@@ -171,36 +172,29 @@ void Speller::search_damerau(std::u32string_view query, const SearchOptions& opt
         out.push_back(present(query, Hit{*exact, 0, 1.0}));
         return;
     }
+    gather_candidates(options.max_distance.value_or(INT_MAX), scratch, out);
     std::vector<Ranked> ranked;
-    rank_candidates(options.max_distance.value_or(INT_MAX), exact, scratch, ranked, out);
-    const std::size_t best = std::min(options.k, ranked.size());
-    std::partial_sort(ranked.begin(), ranked.begin() + static_cast<std::ptrdiff_t>(best), ranked.end(),
-                      [](const Ranked& a, const Ranked& b) {
-                          if (a.exact != b.exact) return a.exact;
-                          if (a.score != b.score) return a.score < b.score;
-                          return a.hit.word < b.hit.word;
-                      });
+    rank_best(options.k, exact, scratch, ranked);
     out.clear();
-    for (std::size_t i = 0; i < best; ++i) out.push_back(present(query, ranked[i].hit));
+    for (const Ranked& r : ranked) out.push_back(present(query, r.hit));
 }
 
-// The candidates: every key at the nearest distance d, and the frequent keys at d + 1 (near
-// ties), never past `limit`. Within 2 edits both come from the deletion index; farther, from
-// the signature passes over all keys (which then skip the distances already searched) and
-// over the frequent keys.
-void Speller::rank_candidates(int limit, std::optional<std::uint32_t> exact, Scratch& scratch,
-                              std::vector<Ranked>& ranked, ledger::vector<Hit>& hits) const {
+// The candidates, into scratch.near: every key at the nearest distance d, and the frequent
+// keys at d + 1 (near ties), never past `limit`. Within 2 edits both come from the deletion
+// index; farther, from the signature passes over all keys (which then skip the distances
+// already searched) and over the frequent keys. `hits` is a buffer.
+void Speller::gather_candidates(int limit, Scratch& scratch, ledger::vector<Hit>& hits) const {
+    auto& near = scratch.near;
+    near.clear();
     const int reach = std::min(limit, Deletions::max_edits);
     int at_least = 0;
     if (deletions_->usable() && reach >= 0) {
-        auto& near = scratch.near;
         auto nearest_in = [&] {
             return near.empty() ? INT_MAX : std::min_element(near.begin(), near.end(), closer)->distance;
         };
         // First the keys within one edit and the frequent ones within reach: when a key is
         // within one edit, they are all the candidates.
         const int first = std::min(reach, 1);
-        near.clear();
         deletions_->gather(*folded_, first, reach, true, scratch, near);
         if (nearest_in() > first && first < reach) {
             near.clear();
@@ -209,13 +203,10 @@ void Speller::rank_candidates(int limit, std::optional<std::uint32_t> exact, Scr
         if (!near.empty()) {
             const int nearest = nearest_in();
             const int next = nearest + near_tie_edits;
-            hits.clear();
-            for (const Hit& hit : near) {
-                if (hit.distance == nearest || (hit.distance == next && frequency_[hit.word] > frequent_floor))
-                    hits.push_back(hit);
-            }
-            rank_into(ranked, hits, exact, scratch);
-            if (next > reach && next <= limit) rank_frequent_at(next, exact, scratch, ranked, hits);
+            std::erase_if(near, [&](const Hit& hit) {
+                return hit.distance != nearest && (hit.distance != next || frequency_[hit.word] <= frequent_floor);
+            });
+            if (next > reach && next <= limit) add_frequent_at(next, scratch, hits);
             return;
         }
         if (limit <= reach) return;
@@ -223,29 +214,52 @@ void Speller::rank_candidates(int limit, std::optional<std::uint32_t> exact, Scr
     }
     folded_->search_distance({true, limit, 0, -1, at_least}, SIZE_MAX, scratch, hits);
     if (hits.empty()) return;
-    rank_into(ranked, hits, exact, scratch);
+    near.assign(hits.begin(), hits.end());
     const int next = hits.front().distance + near_tie_edits;
-    if (next <= limit) rank_frequent_at(next, exact, scratch, ranked, hits);
+    if (next <= limit) add_frequent_at(next, scratch, hits);
 }
 
-void Speller::rank_frequent_at(int distance, std::optional<std::uint32_t> exact, Scratch& scratch,
-                               std::vector<Ranked>& ranked, ledger::vector<Hit>& hits) const {
+// Appends the frequent keys at exactly `distance` to scratch.near.
+void Speller::add_frequent_at(int distance, Scratch& scratch, ledger::vector<Hit>& hits) const {
     if (frequent_->size() == 0) return;
     frequent_->prepare(scratch.text, scratch);
     frequent_->search_distance({true, distance, -1, distance}, SIZE_MAX, scratch, hits);
-    for (Hit& hit : hits) hit.word = frequent_key_[hit.word];
-    rank_into(ranked, hits, exact, scratch);
+    for (const Hit& hit : hits) scratch.near.push_back({frequent_key_[hit.word], hit.distance, hit.similarity});
 }
 
-// Appends the hits (on folded keys) with their scores: typing cost against frequency.
-void Speller::rank_into(std::vector<Ranked>& ranked, std::span<const Hit> hits, std::optional<std::uint32_t> exact,
-                        Scratch& scratch) const {
-    for (const Hit& hit : hits) {
+// The k best candidates of scratch.near into `ranked`, best first: the exact match, then by
+// score (typing cost against frequency), then dictionary order. Every edit costs at least
+// cheapest_typing_edit, so a candidate at distance d scores at least that times d times
+// cost_weight minus its frequency: candidates are scored in the order of that bound, and the
+// rest are skipped once it is worse than the k-th best score (typing costs are the ranking's
+// main cost).
+void Speller::rank_best(std::size_t k, std::optional<std::uint32_t> exact, Scratch& scratch,
+                        std::vector<Ranked>& ranked) const {
+    auto better = [](const Ranked& a, const Ranked& b) {
+        if (a.exact != b.exact) return a.exact;
+        if (a.score != b.score) return a.score < b.score;
+        return a.hit.word < b.hit.word;
+    };
+    std::vector<Ranked> order;  // the candidates, with their bounds as scores
+    order.reserve(scratch.near.size());
+    for (const Hit& hit : scratch.near) {
         const bool is_exact = exact && hit.word == *exact;
-        if (!is_exact) folded_->word_into(hit.word, scratch.word);
-        const std::int64_t cost = is_exact ? 0 : typing_cost(scratch.text, scratch.word);
-        ranked.push_back({is_exact, cost * cost_weight - static_cast<std::int64_t>(frequency_[hit.word]), hit});
+        const std::int64_t least_cost = is_exact ? 0 : std::int64_t{cheapest_typing_edit} * hit.distance;
+        order.push_back({is_exact, least_cost * cost_weight - static_cast<std::int64_t>(frequency_[hit.word]), hit});
     }
+    std::sort(order.begin(), order.end(), better);
+    ranked.clear();  // a heap: the worst kept on top
+    for (const Ranked& candidate : order) {
+        if (ranked.size() == k && better(ranked.front(), candidate)) break;  // no better one can follow
+        Ranked scored = candidate;
+        if (!scored.exact) {
+            folded_->word_into(scored.hit.word, scratch.word);
+            scored.score = typing_cost(scratch.text, scratch.word) * cost_weight -
+                           static_cast<std::int64_t>(frequency_[scored.hit.word]);
+        }
+        keep_best(ranked, scored, k, better);
+    }
+    std::sort_heap(ranked.begin(), ranked.end(), better);
 }
 
 Hit Speller::present(std::u32string_view query, const Hit& key_hit) const {

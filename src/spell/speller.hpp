@@ -90,14 +90,10 @@ private:
         std::int64_t score;
         Hit hit;  // on a folded key
     };
-    void rank_into(std::vector<Ranked>& ranked, std::span<const Hit> hits, std::optional<std::uint32_t> exact,
-                   Scratch& scratch) const;
-    // The damerau candidates of the prepared query within `limit`, ranked into `ranked`.
-    void rank_candidates(int limit, std::optional<std::uint32_t> exact, Scratch& scratch, std::vector<Ranked>& ranked,
-                         ledger::vector<Hit>& hits) const;
-    // The frequent keys at exactly `distance`, ranked into `ranked`.
-    void rank_frequent_at(int distance, std::optional<std::uint32_t> exact, Scratch& scratch,
-                          std::vector<Ranked>& ranked, ledger::vector<Hit>& hits) const;
+    void gather_candidates(int limit, Scratch& scratch, ledger::vector<Hit>& hits) const;
+    void add_frequent_at(int distance, Scratch& scratch, ledger::vector<Hit>& hits) const;
+    void rank_best(std::size_t k, std::optional<std::uint32_t> exact, Scratch& scratch,
+                   std::vector<Ranked>& ranked) const;
     // Turns a hit on a folded key into a hit on the spelling to answer with.
     Hit present(std::u32string_view query, const Hit& key_hit) const;
 
