@@ -8,6 +8,8 @@
 #include <string>
 #include <vector>
 
+#include "deletions.hpp"
+#include "index.hpp"
 #include "ledger.hpp"
 #include "metrics.hpp"
 #include "speller.hpp"
@@ -201,6 +203,47 @@ TEST(SpellSpeller, SearchManyMatchesSearchOnEveryThreadCount) {
         s.search_many(packed.view(), plain(), threads, out, test_site());
         for (std::size_t i = 0; i < queries.size(); ++i) {
             ASSERT_EQ(out[i].word, search(s, queries[i], plain()).at(0).word) << threads << " " << i;
+        }
+    }
+}
+
+// The deletion index must find every word within its reach, whatever the lengths on either
+// side of its 7-character prefix: a small alphabet puts many words within 2 edits of each
+// query; marked words are read with their own limit.
+TEST(SpellDeletions, GatherFindsExactlyTheWordsWithinReach) {
+    std::mt19937 rng(29);
+    const std::u32string alphabet = U"abcé";
+    std::vector<std::u32string> words, queries;
+    for (int i = 0; i < 1500; ++i) words.push_back(random_word(rng, 11, alphabet));
+    words.push_back(std::u32string(130, U'a'));  // longer than a posting's length field
+    words.push_back(std::u32string(129, U'a') + U"b");
+    for (int i = 0; i < 200; ++i) queries.push_back(random_word(rng, 11, alphabet + U"x"));
+    queries.push_back(std::u32string(131, U'a'));
+    const Dictionary dict(words);
+    const spell::Index index(dict.view(), test_site());
+    auto marked = [](std::uint32_t word) { return word % 3 == 0; };
+    const spell::Deletions deletions(index, marked, test_site());
+    ASSERT_TRUE(deletions.usable());
+    spell::Scratch scratch;
+    for (const bool transpositions : {false, true}) {
+        for (int limit = 0; limit <= spell::Deletions::max_edits; ++limit) {
+            for (const int marked_limit : {limit, spell::Deletions::max_edits}) {
+                for (const auto& q : queries) {
+                    index.prepare(q, scratch);
+                    std::vector<spell::Hit> found;
+                    deletions.gather(index, limit, marked_limit, transpositions, scratch, found);
+                    std::vector<std::pair<std::uint32_t, int>> got, want;
+                    for (const auto& hit : found) got.emplace_back(hit.word, hit.distance);
+                    for (std::uint32_t w = 0; w < index.size(); ++w) {
+                        const std::u32string text = index.word(w);
+                        const int d = transpositions ? spell::osa_distance(q, text) : reference_levenshtein(q, text);
+                        if (d <= (marked(w) ? marked_limit : limit)) want.emplace_back(w, d);
+                    }
+                    std::sort(got.begin(), got.end());
+                    ASSERT_EQ(got, want) << "limit " << limit << " marked " << marked_limit << " osa " << transpositions
+                                         << " query length " << q.size();
+                }
+            }
         }
     }
 }
