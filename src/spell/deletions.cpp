@@ -62,6 +62,15 @@ std::span<const Symbol> prefix_of(std::span<const Symbol> s) noexcept {
     return s.first(std::min(s.size(), Deletions::prefix));
 }
 
+bool has_repeats(std::span<const Symbol> s) noexcept {
+    for (std::size_t i = 0; i < s.size(); ++i) {
+        for (std::size_t j = i + 1; j < s.size(); ++j) {
+            if (s[i] == s[j]) return true;
+        }
+    }
+    return false;
+}
+
 void sort_unique(std::vector<std::uint32_t>& v, std::size_t from) {
     const auto begin = v.begin() + static_cast<std::ptrdiff_t>(from);
     std::sort(begin, v.end());
@@ -79,31 +88,45 @@ void Deletions::keep_records(const Index& index) {
 }
 
 // Two passes over the words' deletion hashes: count per bucket, then file (a counting sort,
-// so each bucket lists its entries in order).
+// so each bucket lists its entries in order). Both passes touch the buckets at random, so
+// they fetch a few places ahead.
 void Deletions::file_words(const Index& index, const std::vector<bool>& marks) {
     const std::size_t n = index.size();
-    std::vector<std::uint32_t> hashes;  // every word's distinct deletion hashes, back to back
+    std::vector<std::uint32_t> slots;  // every word's distinct deletion hashes, then buckets, back to back
     std::vector<std::uint32_t> ends(n);
-    hashes.reserve(n * 16);
+    slots.reserve(n * 16);
     for (std::size_t e = 0; e < n; ++e) {
-        const std::size_t from = hashes.size();
+        const std::size_t from = slots.size();
         const auto word = prefix_of(index.entry_symbols(e));
-        each_deletion(word, fewest_deletions(word.size()), [&](std::uint32_t h) { hashes.push_back(h); });
-        sort_unique(hashes, from);
-        ends[e] = static_cast<std::uint32_t>(hashes.size());
+        each_deletion(word, fewest_deletions(word.size()), [&](std::uint32_t h) { slots.push_back(h); });
+        // Deleting different characters of a word leaves different strings unless a
+        // character repeats.
+        if (has_repeats(word)) sort_unique(slots, from);
+        ends[e] = static_cast<std::uint32_t>(slots.size());
     }
-    const std::size_t buckets = std::bit_ceil(std::max<std::size_t>(16, hashes.size() / postings_per_bucket));
+    const std::size_t buckets = std::bit_ceil(std::max<std::size_t>(16, slots.size() / postings_per_bucket));
     bucket_starts_.assign(buckets + 1, 0);
-    for (const std::uint32_t h : hashes) ++bucket_starts_[bucket_of(h) + 1];
+    for (std::uint32_t& slot : slots) slot = static_cast<std::uint32_t>(bucket_of(slot));
+    constexpr std::size_t ahead = 16;
+    for (std::size_t i = 0; i < slots.size(); ++i) {
+        if (i + ahead < slots.size()) __builtin_prefetch(&bucket_starts_[slots[i + ahead] + 1]);
+        ++bucket_starts_[slots[i] + 1];
+    }
     for (std::size_t b = 1; b <= buckets; ++b) bucket_starts_[b] += bucket_starts_[b - 1];
-    postings_.resize(hashes.size());
+    postings_.resize(slots.size());
     std::vector<std::uint32_t> next(bucket_starts_.begin(), bucket_starts_.end() - 1);
     std::size_t from = 0;
     for (std::size_t e = 0; e < n; ++e) {
         const auto length = static_cast<std::uint32_t>(std::min<std::size_t>(index.entry_symbols(e).size(), long_word));
         const std::uint32_t posting =
             static_cast<std::uint32_t>(e) | (marks[e] ? mark_bit : 0) | length << length_shift;
-        for (std::size_t i = from; i < ends[e]; ++i) postings_[next[bucket_of(hashes[i])]++] = posting;
+        for (std::size_t i = from; i < ends[e]; ++i) {
+            if (i + ahead < slots.size()) {
+                __builtin_prefetch(&next[slots[i + ahead]]);
+                __builtin_prefetch(&postings_[next[slots[i + ahead / 2]]]);
+            }
+            postings_[next[slots[i]]++] = posting;
+        }
         from = ends[e];
     }
 }
