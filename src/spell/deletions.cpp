@@ -14,7 +14,7 @@ namespace {
 
 // Words per bucket on average: fewer buckets save memory, more save reading other
 // deletions' words (measured: see docs/spell.md).
-constexpr std::size_t postings_per_bucket = 4;
+constexpr std::size_t postings_per_bucket = 8;
 
 std::uint32_t hash_of(std::span<const Symbol> s) noexcept {
     std::uint64_t h = 0x9E3779B97F4A7C15ull ^ s.size();
