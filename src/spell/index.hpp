@@ -74,7 +74,8 @@ struct Scratch {
     std::vector<std::uint8_t> seen;
     std::uint8_t stamp = 0;
     std::vector<Hit> near;
-    std::u32string word;  // a candidate's text, for the damerau ranking
+    std::u32string word;    // a candidate's text, for the damerau ranking
+    std::vector<int> rows;  // typing_cost's dynamic program
 };
 
 // A distance search over an Index: the kernel, the bound and whether to stop at the nearest.

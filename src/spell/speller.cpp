@@ -254,7 +254,7 @@ void Speller::rank_best(std::size_t k, std::optional<std::uint32_t> exact, Scrat
         Ranked scored = candidate;
         if (!scored.exact) {
             folded_->word_into(scored.hit.word, scratch.word);
-            scored.score = typing_cost(scratch.text, scratch.word) * cost_weight -
+            scored.score = typing_cost(scratch.text, scratch.word, scratch.rows) * cost_weight -
                            static_cast<std::int64_t>(frequency_[scored.hit.word]);
         }
         keep_best(ranked, scored, k, better);
