@@ -52,6 +52,20 @@ def test_ctrl_c_cancels_promptly_and_frees_everything(how, scrape_site, record_p
     assert settles(lambda: threading.active_count(), threads_before)
 
 
+def test_ctrl_c_just_after_the_c_call_returns_frees_its_result(scrape_site, monkeypatch):
+    # The interrupt lands in the first Python code after the call: the result must already be
+    # owned (read and freed by the calling thread), not waiting for Python code to free it.
+    real = capi._clib.raise_for_status
+
+    def interrupted(*args, **kwargs):
+        monkeypatch.setattr(capi._clib, "raise_for_status", real)
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(capi._clib, "raise_for_status", interrupted)
+    with ledger.balanced(), pytest.raises(KeyboardInterrupt):
+        capi.scrape([scrape_site.url("/small/s000.html")] * 3)
+
+
 def settles(measure, expected, seconds: float = 2.0) -> bool:
     """True once measure() == expected (a joined thread can take a moment to disappear)."""
     deadline = time.monotonic() + seconds

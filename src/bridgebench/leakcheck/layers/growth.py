@@ -16,6 +16,8 @@ malloc bookkeeping and interpreter caches:
 - ledger bytes outstanding: any growth at all;
 - native heap: every step ≥ HEAP_STEP_FLOOR bytes and the total > HEAP_SLACK_BYTES;
 - Python objects: every step ≥ BLOCK_STEP_FLOOR and the total > BLOCK_SLACK;
+- for both: the later half of the steps grows at least twice as much as the earlier half
+  (keeps_up_with_calls: a leak scales with the calls, bounded noise does not);
 - file descriptors and threads: every step ≥ 1.
 
 Quick mode runs the quick set (scenarios.quick_set: at least one scenario per export, the
@@ -100,9 +102,19 @@ def steps(values: list[int], overhead: int = 0) -> list[int]:
 
 
 def grows(deltas: list[int], step_floor: float, slack: float) -> bool:
-    """A leak or a growing cache: every step grows (regrtest's rule, with a floor) and the total
-    is above the slack. A cache that fills once grows in one step only."""
-    return bool(deltas) and all(d >= step_floor for d in deltas) and sum(deltas) > slack
+    """A leak or a growing cache: every step grows (regrtest's rule, with a floor), the total is
+    above the slack, and the growth keeps up with the calls. A cache that fills once grows in
+    one step only; noise that does not scale with the calls (what the interpreter keeps around
+    a native thread's call, say) grows by about as much in the later steps as in the earlier."""
+    return bool(deltas) and all(d >= step_floor for d in deltas) and sum(deltas) > slack and keeps_up_with_calls(deltas)
+
+
+def keeps_up_with_calls(deltas: list[int]) -> bool:
+    """On the doubling scale the later half of the steps makes 4 (R = 4) to 8 (R = 6) times as
+    many calls as the earlier half, so a per-call leak or a doubling cache grows 4-8 times as
+    much there; at least twice as much leaves room for noise."""
+    half = len(deltas) // 2
+    return half == 0 or sum(deltas[half:]) >= 2 * sum(deltas[:half])
 
 
 def evaluate(data: dict, result: LayerResult) -> None:
