@@ -54,8 +54,8 @@ void each_deletion(std::span<const Symbol> s, int fewest, Visit visit) {
 // full 7 characters needs only its 2-deletions, one of 6 its 1- and 2-deletions. A query
 // therefore always reads its 0-, 1- and 2-deletions, whatever its limit.
 int fewest_deletions(std::size_t length) noexcept {
-    const std::size_t shortest_full = Deletions::prefix - Deletions::max_edits;
-    return length > shortest_full ? static_cast<int>(length - shortest_full) : 0;
+    const std::size_t longest_filed_whole = Deletions::prefix - Deletions::max_edits;
+    return length > longest_filed_whole ? static_cast<int>(length - longest_filed_whole) : 0;
 }
 
 std::span<const Symbol> prefix_of(std::span<const Symbol> s) noexcept {
@@ -123,7 +123,7 @@ void Deletions::file_words(const Index& index, const std::vector<bool>& marks) {
         for (std::size_t i = from; i < ends[e]; ++i) {
             if (i + ahead < slots.size()) {
                 __builtin_prefetch(&next[slots[i + ahead]]);
-                __builtin_prefetch(&postings_[next[slots[i + ahead / 2]]]);
+                __builtin_prefetch(postings_.data() + next[slots[i + ahead / 2]]);
             }
             postings_[next[slots[i]]++] = posting;
         }
@@ -148,7 +148,8 @@ void Deletions::gather(const Index& index, int limit, int marked_limit, bool tra
                   [&](std::uint32_t h) { buckets.push_back(static_cast<std::uint32_t>(bucket_of(h))); });
     sort_unique(buckets, 0);
     for (const std::uint32_t b : buckets) __builtin_prefetch(&bucket_starts_[b]);
-    for (const std::uint32_t b : buckets) __builtin_prefetch(&postings_[bucket_starts_[b]]);
+    // (data() + offset: an empty last bucket starts at the end, which operator[] may not name)
+    for (const std::uint32_t b : buckets) __builtin_prefetch(postings_.data() + bucket_starts_[b]);
     // The postings within the length band, each entry once.
     auto& seen = scratch.seen;
     if (seen.size() < index.size()) seen.resize(index.size(), 0);
