@@ -2,6 +2,7 @@
 
 import _thread
 import os
+import signal
 import threading
 import time
 
@@ -21,6 +22,9 @@ def interrupt_after(seconds: float) -> threading.Timer:
 def run_interrupted(call):
     """Runs `call` (which would take ~5 s), sends Ctrl-C after 0.3 s; returns seconds from
     the interrupt to KeyboardInterrupt reaching us."""
+    # interrupt_main() does nothing unless Python handles SIGINT, and a process started in the
+    # background by a shell (a CI runner, say) inherits SIGINT ignored.
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
     timer = interrupt_after(0.3)
     start = time.monotonic()
     try:
@@ -28,6 +32,7 @@ def run_interrupted(call):
             call()
     finally:
         timer.cancel()
+        signal.signal(signal.SIGINT, previous)
     return time.monotonic() - start - 0.3
 
 
