@@ -5,6 +5,7 @@
 #include <limits>
 #include <unordered_map>
 
+#include "best.hpp"
 #include "filter.hpp"
 
 namespace bb::spell {
@@ -17,8 +18,10 @@ std::uint64_t hash_symbols(std::span<const Symbol> s) noexcept {
     return h ^ (h >> 29);
 }
 
+// Open addressing with linear probing, filled to between 40 % and 80 %: one lookup per
+// search, so memory matters more than the odd extra probe.
 std::size_t table_size_for(std::size_t count) {
-    return std::bit_ceil(std::max<std::size_t>(16, count * 2));
+    return std::bit_ceil(std::max<std::size_t>(16, count + count / 4));
 }
 
 std::uint64_t signature_bit(Symbol s) noexcept {
@@ -41,28 +44,10 @@ std::uint64_t repeat_signature_of(std::span<const Symbol> s) noexcept {
     return twice;
 }
 
-// Ordering of hits: for distances smaller is better, for similarities larger is better;
-// ties always go to the earlier word.
-bool closer(const Hit& a, const Hit& b) noexcept {
-    return a.distance != b.distance ? a.distance < b.distance : a.word < b.word;
-}
+// Ordering of hits by similarity (by distance: `closer`, index.hpp): larger is better, ties
+// go to the earlier word.
 bool more_similar(const Hit& a, const Hit& b) noexcept {
     return a.similarity != b.similarity ? a.similarity > b.similarity : a.word < b.word;
-}
-
-// Keeps the k best hits in `heap` (the worst kept on top, under `better`); true when the
-// hit was kept.
-template <class Better>
-bool keep_best(std::vector<Hit>& heap, const Hit& hit, std::size_t k, Better better) {
-    if (heap.size() == k) {
-        if (!better(hit, heap.front())) return false;
-        std::pop_heap(heap.begin(), heap.end(), better);
-        heap.back() = hit;
-    } else {
-        heap.push_back(hit);
-    }
-    std::push_heap(heap.begin(), heap.end(), better);
-    return true;
 }
 
 constexpr std::uint32_t first_chunk = 16;
@@ -262,10 +247,15 @@ void Index::build_exact_table() {
 }
 
 std::u32string Index::word(std::size_t i) const {
-    const auto s = entry_symbols(word_entry_[i]);
-    std::u32string out(s.size(), U'\0');
-    for (std::size_t j = 0; j < s.size(); ++j) out[j] = alphabet_[s[j]];
+    std::u32string out;
+    word_into(i, out);
     return out;
+}
+
+void Index::word_into(std::size_t i, std::u32string& out) const {
+    const auto s = entry_symbols(word_entry_[i]);
+    out.resize(s.size());
+    for (std::size_t j = 0; j < s.size(); ++j) out[j] = alphabet_[s[j]];
 }
 
 std::size_t Index::memory_bytes() const noexcept {
@@ -289,6 +279,21 @@ void Index::prepare(std::u32string_view query, Scratch& scratch) const {
         }
     }
     scratch.pattern.assign(scratch.query, alphabet_size_);
+    scratch.signature = signature_of(scratch.query);
+    scratch.repeat_signature = repeat_signature_of(scratch.query);
+}
+
+int Index::distance_to(std::uint32_t word, bool transpositions, int bound, const Scratch& scratch) const {
+    const std::size_t lq = scratch.query.size(), lw = lengths_[word];
+    const std::size_t gap = lq > lw ? lq - lw : lw - lq;
+    if (bound < 0 || gap > static_cast<std::size_t>(bound)) return bound + 1;
+    const std::uint32_t e = word_entry_[word];
+    const int extra = static_cast<int>(gap);  // the shorter side gets gap less slack (search_distance)
+    const int lower = signature_lower_bound(scratch.signature, scratch.repeat_signature, signatures_[e],
+                                            repeat_signatures_[e], lw > lq ? extra : 0, lw > lq ? 0 : extra);
+    if (lower > bound) return bound + 1;
+    const auto text = entry_symbols(e);
+    return transpositions ? osa(scratch.pattern, text, bound) : levenshtein(scratch.pattern, text, bound);
 }
 
 std::optional<std::uint32_t> Index::exact(const Scratch& scratch) const {
@@ -395,7 +400,7 @@ void Index::search_distance(const DistanceSearch& search, std::size_t k, Scratch
     // mostly within 3 edits; beyond that, one running cut-off pass finishes the job.
     constexpr int deepest_pass = 3;
     // With k == 1, the exact lookup above has already ruled out distance 0.
-    const int first_pass = k == 1 && !collect ? 1 : 0;
+    const int first_pass = std::max(k == 1 && !collect ? 1 : 0, search.at_least);
     int nearest = -1;  // the distance of the first pass that found anything
     auto pass = [&](int t) {
         cutoff = t;
@@ -426,7 +431,7 @@ void Index::search_distance(const DistanceSearch& search, std::size_t k, Scratch
             scan_band();
         } else if (collect && (nearest < 0 || nearest + search.near >= fresh_from)) {
             if (nearest < 0) {  // the nearest word is past the deepening: find it first
-                const DistanceSearch first{search.transpositions, limit, -1};
+                const DistanceSearch first{search.transpositions, limit, -1, -1, search.at_least};
                 search_distance(first, 1, scratch, out);
                 if (out.empty()) return;
                 nearest = out.front().distance;

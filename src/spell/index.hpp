@@ -34,10 +34,9 @@ struct PackedText {
     }
 };
 
-// The core's default is the plain metric; the Python API and the C ABI wrapper default to
-// damerau (bridgebench_rules.spell.DEFAULT_METRIC).
+// The default metric is the Python API's (bridgebench_rules.spell.DEFAULT_METRIC).
 struct SearchOptions {
-    Metric metric = Metric::levenshtein;
+    Metric metric = Metric::damerau;
     std::size_t k = 1;
     std::optional<int> max_distance;       // levenshtein and damerau only
     std::optional<double> min_similarity;  // indel and jaro only
@@ -54,6 +53,11 @@ struct Hit {
 };
 inline constexpr std::uint32_t no_word = UINT32_MAX;
 
+// The order of hits by distance: smaller first, ties to the earlier word.
+inline bool closer(const Hit& a, const Hit& b) noexcept {
+    return a.distance != b.distance ? a.distance < b.distance : a.word < b.word;
+}
+
 // Per-thread reusable buffers for searches.
 struct Scratch {
     Pattern pattern;
@@ -61,6 +65,17 @@ struct Scratch {
     std::vector<Hit> heap;
     std::vector<std::uint32_t> candidates;
     std::u32string text;  // the case-folded query, for the damerau ranking
+    // The prepared query's two character signatures (see Index).
+    std::uint64_t signature = 0, repeat_signature = 0;
+    // For searches through Deletions: the buckets to read, the entries already seen (seen[e]
+    // == stamp; a byte, so the marks of a large dictionary stay in the CPU's cache), and the
+    // hits within its reach.
+    std::vector<std::uint32_t> buckets;
+    std::vector<std::uint8_t> seen;
+    std::uint8_t stamp = 0;
+    std::vector<Hit> near;
+    std::u32string word;    // a candidate's text, for the damerau ranking
+    std::vector<int> rows;  // typing_cost's dynamic program
 };
 
 // A distance search over an Index: the kernel, the bound and whether to stop at the nearest.
@@ -71,6 +86,8 @@ struct DistanceSearch {
     int near = -1;
     // Every word at exactly this distance (one pass), unordered; -1: off.
     int exactly = -1;
+    // No word is nearer than this (the caller has looked): the passes start here.
+    int at_least = 0;
 };
 
 class Index {
@@ -82,6 +99,20 @@ public:
     std::size_t size() const noexcept { return word_count_; }
     std::u32string word(std::size_t i) const;  // the i-th unique word, as code points
     std::size_t word_length(std::size_t i) const noexcept { return lengths_[i]; }
+    // Entries are the words in the index's own order (by length, then signature bits); an
+    // entry's symbols and its word.
+    std::span<const Symbol> entry_symbols(std::size_t entry) const noexcept {
+        return {symbols_.data() + entry_offsets_[entry], symbols_.data() + entry_offsets_[entry + 1]};
+    }
+    std::uint32_t entry_word(std::size_t entry) const noexcept { return entry_word_[entry]; }
+    std::uint64_t entry_offset(std::size_t entry) const noexcept { return entry_offsets_[entry]; }
+    std::uint64_t entry_signature(std::size_t entry) const noexcept { return signatures_[entry]; }
+    std::uint64_t entry_repeat_signature(std::size_t entry) const noexcept { return repeat_signatures_[entry]; }
+    // Every entry's symbols, back to back (entry_offset(e) is where entry e starts).
+    const Symbol* symbol_data() const noexcept { return symbols_.data(); }
+    std::size_t symbol_count() const noexcept { return symbols_.size(); }
+    // word(i) into `out`, reusing its memory.
+    void word_into(std::size_t i, std::u32string& out) const;
     std::size_t memory_bytes() const noexcept;
     // Where the i-th unique word first occurs in the input.
     std::size_t source_position(std::size_t i) const noexcept { return source_[i]; }
@@ -91,7 +122,9 @@ public:
     void prepare(std::u32string_view query, Scratch& scratch) const;
     // The unique word spelt exactly like the prepared query.
     std::optional<std::uint32_t> exact(const Scratch& scratch) const;
-
+    // The distance of the prepared query to one word, or `bound` + 1 when it is larger
+    // (checked by length and signatures first, so most far words cost no kernel run).
+    int distance_to(std::uint32_t word, bool transpositions, int bound, const Scratch& scratch) const;
     // The k best words under a distance for the prepared query, best first (ties: dictionary
     // order), or, with `near`, every word within the nearest distance + near.
     void search_distance(const DistanceSearch& search, std::size_t k, Scratch& scratch, ledger::vector<Hit>& out) const;
@@ -116,9 +149,6 @@ private:
                       const std::vector<std::uint32_t>& unique);
     void build_exact_table();
 
-    std::span<const Symbol> entry_symbols(std::size_t entry) const noexcept {
-        return {symbols_.data() + entry_offsets_[entry], symbols_.data() + entry_offsets_[entry + 1]};
-    }
     template <class Score, class Bound, class Filter>
     void rank_by_similarity(std::size_t k, double floor, Scratch& scratch, Score score, Bound bound, Filter filter,
                             ledger::vector<Hit>& out) const;

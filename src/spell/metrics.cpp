@@ -207,10 +207,17 @@ int osa(const Pattern& pattern, std::span<const Symbol> text, int bound) {
 }
 
 int typing_cost(std::u32string_view query, std::u32string_view word) {
-    constexpr int dropped = 7, dropped_double = 4, extra = 9, extra_double = 5, swapped = 7, wrong_vowel = 8,
-                  wrong = 10;
+    std::vector<int> rows;
+    return typing_cost(query, word, rows);
+}
+
+int typing_cost(std::u32string_view query, std::u32string_view word, std::vector<int>& rows) {
+    constexpr int dropped = 7, dropped_double = cheapest_typing_edit, extra = 9, extra_double = 5, swapped = 7,
+                  wrong_vowel = 8, wrong = 10;
     const std::size_t n = word.size();
-    std::vector<int> before(n + 1), previous(n + 1), current(n + 1);
+    rows.assign(3 * (n + 1), 0);
+    std::span<int> before(rows.data(), n + 1), previous(rows.data() + n + 1, n + 1),
+        current(rows.data() + 2 * (n + 1), n + 1);
     previous[0] = 0;
     for (std::size_t j = 1; j <= n; ++j)
         previous[j] = previous[j - 1] + (doubles_neighbour(word, j - 1) ? dropped_double : dropped);

@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <span>
 #include <string_view>
+#include <vector>
 
 #include "pattern.hpp"
 
@@ -42,6 +43,11 @@ double jaro_formula(std::size_t matches, std::size_t half_transpositions, std::s
 // a doubled pair), an extra letter 9 (5 when it doubles its neighbour), a swap of
 // neighbours 7, a wrong vowel for a vowel 8, any other wrong letter 10.
 int typing_cost(std::u32string_view query, std::u32string_view word);
+// The same with the caller's buffer for the dynamic program's rows (reused across candidates).
+int typing_cost(std::u32string_view query, std::u32string_view word, std::vector<int>& rows);
+// The cheapest of those edits: typing_cost is at least this times the optimal string
+// alignment distance (it weighs the same edits).
+inline constexpr int cheapest_typing_edit = 4;
 
 // The same measures for two arbitrary strings of code points (no dictionary).
 int levenshtein(std::u32string_view a, std::u32string_view b);

@@ -7,6 +7,7 @@
 #include <mutex>
 #include <thread>
 
+#include "best.hpp"
 #include "canary.hpp"
 
 namespace bb::spell {
@@ -25,6 +26,8 @@ Speller::Speller(const PackedText& words, std::span<const std::uint32_t> frequen
     gather_spellings(key_of_word);
     gather_frequencies(word_of_input, key_of_word, frequencies);
     build_frequent(site);
+    deletions_.emplace(
+        *folded_, [this](std::uint32_t key) { return frequency_[key] > frequent_floor; }, site);
     if (bb::canary::enabled("spell_index")) bb::canary::plant_leak(site.name.c_str(), 64);
 }
 
@@ -78,7 +81,8 @@ void Speller::build_frequent(ledger::Site& site) {
 std::size_t Speller::memory_bytes() const noexcept {
     auto bytes = [](const auto& v) { return v.capacity() * sizeof(typename std::decay_t<decltype(v)>::value_type); };
     return sizeof(*this) + written_->memory_bytes() + folded_->memory_bytes() + frequent_->memory_bytes() +
-           bytes(spelling_offsets_) + bytes(spellings_) + bytes(frequency_) + bytes(frequent_key_);
+           deletions_->memory_bytes() + bytes(spelling_offsets_) + bytes(spellings_) + bytes(frequency_) +
+           bytes(frequent_key_);
 }
 
 std::u32string Speller::presented(const Hit& hit) const {
@@ -93,10 +97,14 @@ void Speller::search(std::u32string_view query, const SearchOptions& options, Sc
         case Metric::damerau:
             search_damerau(query, options, scratch, out);
             return;
-        case Metric::levenshtein:
+        case Metric::levenshtein: {
+            const auto at_least = search_levenshtein_near(query, options, scratch, out);
+            if (!at_least) return;
             written_->prepare(query, scratch);
-            written_->search_distance({false, options.max_distance.value_or(INT_MAX), -1}, options.k, scratch, out);
+            written_->search_distance({false, options.max_distance.value_or(INT_MAX), -1, -1, *at_least}, options.k,
+                                      scratch, out);
             return;
+        }
         case Metric::indel:
         case Metric::jaro:
             written_->prepare(query, scratch);
@@ -107,49 +115,151 @@ void Speller::search(std::u32string_view query, const SearchOptions& options, Sc
     }
 }
 
-// See speller.hpp for the ranking. The candidates come in two passes: every key at the nearest
-// distance d over all keys, then the frequent keys at d + 1, from their own small index.
+// Every word within 2 edits comes from the deletion index: the folded keys within reach of
+// the folded query, then their spellings at the plain distance. Case folding never makes a
+// word farther, and a swap of neighbours costs at most two plain edits, so no word within
+// reach is missed. The words within one edit come first: when there are k of them, they are
+// the answer.
+std::optional<int> Speller::search_levenshtein_near(std::u32string_view query, const SearchOptions& options,
+                                                    Scratch& scratch, ledger::vector<Hit>& out) const {
+    const int limit = options.max_distance.value_or(INT_MAX);
+    const int reach = std::min(limit, Deletions::max_edits);
+    if (!deletions_->usable() || reach < 0) return 0;
+    written_->prepare(query, scratch);
+    if (options.k == 1) {  // an exact match is the unique best
+        if (const auto w = written_->exact(scratch)) {
+            out.push_back({*w, 0, 1.0});
+            return std::nullopt;
+        }
+    }
+    auto& found = scratch.heap;
+    for (int within = std::min(reach, 1);; within = reach) {
+        scratch.text = folded(query);
+        folded_->prepare(scratch.text, scratch);
+        auto& keys = scratch.near;
+        keys.clear();
+        deletions_->gather(*folded_, within, within, true, scratch, keys);
+        written_->prepare(query, scratch);
+        found.clear();
+        for (const Hit& key : keys) {
+            for (std::uint32_t i = spelling_offsets_[key.word]; i < spelling_offsets_[key.word + 1]; ++i) {
+                const std::uint32_t w = spellings_[i];
+                const int d = written_->distance_to(w, false, within, scratch);
+                if (d <= within) found.push_back({w, d, 0.0});
+            }
+        }
+        if (found.size() >= options.k || within == reach) break;
+    }
+    if (found.size() < options.k && limit > reach) return found.empty() ? reach + 1 : 0;
+    const std::size_t best = std::min(options.k, found.size());
+    std::partial_sort(found.begin(), found.begin() + static_cast<std::ptrdiff_t>(best), found.end(), closer);
+    for (std::size_t i = 0; i < best; ++i) {
+        Hit hit = found[i];
+        hit.similarity = levenshtein_similarity(hit.distance, query.size(), written_->word_length(hit.word));
+        out.push_back(hit);
+    }
+    return std::nullopt;
+}
+
+// See speller.hpp for the ranking.
 void Speller::search_damerau(std::u32string_view query, const SearchOptions& options, Scratch& scratch,
                              ledger::vector<Hit>& out) const {
     if (!has_letter(query)) return;  // nothing to correct: "", "123", "--"
     scratch.text = folded(query);
     folded_->prepare(scratch.text, scratch);
     const auto exact = folded_->exact(scratch);
-    const int limit = options.max_distance.value_or(INT_MAX);
     if (exact && options.k == 1) {
         out.push_back(present(query, Hit{*exact, 0, 1.0}));
         return;
     }
-    folded_->search_distance({true, limit, 0, -1}, SIZE_MAX, scratch, out);
-    if (out.empty()) return;
+    gather_candidates(options.max_distance.value_or(INT_MAX), scratch, out);
     std::vector<Ranked> ranked;
-    rank_into(ranked, out, exact, scratch);
-    const int next = out.front().distance + near_tie_edits;
-    if (next <= limit && frequent_->size() != 0) {
-        frequent_->prepare(scratch.text, scratch);
-        frequent_->search_distance({true, limit, -1, next}, SIZE_MAX, scratch, out);
-        for (Hit& hit : out) hit.word = frequent_key_[hit.word];
-        rank_into(ranked, out, exact, scratch);
-    }
-    const std::size_t best = std::min(options.k, ranked.size());
-    std::partial_sort(ranked.begin(), ranked.begin() + static_cast<std::ptrdiff_t>(best), ranked.end(),
-                      [](const Ranked& a, const Ranked& b) {
-                          if (a.exact != b.exact) return a.exact;
-                          if (a.score != b.score) return a.score < b.score;
-                          return a.hit.word < b.hit.word;
-                      });
+    rank_best(options.k, exact, scratch, ranked);
     out.clear();
-    for (std::size_t i = 0; i < best; ++i) out.push_back(present(query, ranked[i].hit));
+    for (const Ranked& r : ranked) out.push_back(present(query, r.hit));
 }
 
-// Appends the hits (on folded keys) with their scores: typing cost against frequency.
-void Speller::rank_into(std::vector<Ranked>& ranked, std::span<const Hit> hits, std::optional<std::uint32_t> exact,
-                        const Scratch& scratch) const {
-    for (const Hit& hit : hits) {
-        const bool is_exact = exact && hit.word == *exact;
-        const std::int64_t cost = is_exact ? 0 : typing_cost(scratch.text, folded_->word(hit.word));
-        ranked.push_back({is_exact, cost * cost_weight - static_cast<std::int64_t>(frequency_[hit.word]), hit});
+// The candidates, into scratch.near: every key at the nearest distance d, and the frequent
+// keys at d + 1 (near ties), never past `limit`. Within 2 edits both come from the deletion
+// index; farther, from the signature passes over all keys (which then skip the distances
+// already searched) and over the frequent keys. `hits` is a buffer.
+void Speller::gather_candidates(int limit, Scratch& scratch, ledger::vector<Hit>& hits) const {
+    auto& near = scratch.near;
+    near.clear();
+    const int reach = std::min(limit, Deletions::max_edits);
+    int at_least = 0;
+    if (deletions_->usable() && reach >= 0) {
+        auto nearest_in = [&] {
+            return near.empty() ? INT_MAX : std::min_element(near.begin(), near.end(), closer)->distance;
+        };
+        // First the keys within one edit and the frequent ones within reach: when a key is
+        // within one edit, they are all the candidates.
+        const int first = std::min(reach, 1);
+        deletions_->gather(*folded_, first, reach, true, scratch, near);
+        if (nearest_in() > first && first < reach) {
+            near.clear();
+            deletions_->gather(*folded_, reach, reach, true, scratch, near);
+        }
+        if (!near.empty()) {
+            const int nearest = nearest_in();
+            const int next = nearest + near_tie_edits;
+            std::erase_if(near, [&](const Hit& hit) {
+                return hit.distance != nearest && (hit.distance != next || frequency_[hit.word] <= frequent_floor);
+            });
+            if (next > reach && next <= limit) add_frequent_at(next, scratch, hits);
+            return;
+        }
+        if (limit <= reach) return;
+        at_least = reach + 1;
     }
+    folded_->search_distance({true, limit, 0, -1, at_least}, SIZE_MAX, scratch, hits);
+    if (hits.empty()) return;
+    near.assign(hits.begin(), hits.end());
+    const int next = hits.front().distance + near_tie_edits;
+    if (next <= limit) add_frequent_at(next, scratch, hits);
+}
+
+// Appends the frequent keys at exactly `distance` to scratch.near.
+void Speller::add_frequent_at(int distance, Scratch& scratch, ledger::vector<Hit>& hits) const {
+    if (frequent_->size() == 0) return;
+    frequent_->prepare(scratch.text, scratch);
+    frequent_->search_distance({true, distance, -1, distance}, SIZE_MAX, scratch, hits);
+    for (const Hit& hit : hits) scratch.near.push_back({frequent_key_[hit.word], hit.distance, hit.similarity});
+}
+
+// The k best candidates of scratch.near into `ranked`, best first: the exact match, then by
+// score (typing cost against frequency), then dictionary order. Every edit costs at least
+// cheapest_typing_edit, so a candidate at distance d scores at least that times d times
+// cost_weight minus its frequency: candidates are scored in the order of that bound, and the
+// rest are skipped once it is worse than the k-th best score (typing costs are the ranking's
+// main cost).
+void Speller::rank_best(std::size_t k, std::optional<std::uint32_t> exact, Scratch& scratch,
+                        std::vector<Ranked>& ranked) const {
+    auto better = [](const Ranked& a, const Ranked& b) {
+        if (a.exact != b.exact) return a.exact;
+        if (a.score != b.score) return a.score < b.score;
+        return a.hit.word < b.hit.word;
+    };
+    std::vector<Ranked> order;  // the candidates, with their bounds as scores
+    order.reserve(scratch.near.size());
+    for (const Hit& hit : scratch.near) {
+        const bool is_exact = exact && hit.word == *exact;
+        const std::int64_t least_cost = is_exact ? 0 : std::int64_t{cheapest_typing_edit} * hit.distance;
+        order.push_back({is_exact, least_cost * cost_weight - static_cast<std::int64_t>(frequency_[hit.word]), hit});
+    }
+    std::sort(order.begin(), order.end(), better);
+    ranked.clear();  // a heap: the worst kept on top
+    for (const Ranked& candidate : order) {
+        if (ranked.size() == k && better(ranked.front(), candidate)) break;  // no better one can follow
+        Ranked scored = candidate;
+        if (!scored.exact) {
+            folded_->word_into(scored.hit.word, scratch.word);
+            scored.score = typing_cost(scratch.text, scratch.word, scratch.rows) * cost_weight -
+                           static_cast<std::int64_t>(frequency_[scored.hit.word]);
+        }
+        keep_best(ranked, scored, k, better);
+    }
+    std::sort_heap(ranked.begin(), ranked.end(), better);
 }
 
 Hit Speller::present(std::u32string_view query, const Hit& key_hit) const {

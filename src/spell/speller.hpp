@@ -3,6 +3,8 @@
 // A Speller keeps three indexes: the unique words as written (for the levenshtein, indel and
 // jaro metrics, which are case-sensitive and break ties by dictionary order), the case-folded
 // words ("keys", for damerau, the default) and the frequent keys (for damerau's near ties).
+// The folded keys also have a deletion index (deletions.hpp), which answers every search
+// within 2 edits, and the first two distances of any other.
 // A damerau search ranks the way a person expects:
 //  1. matching ignores case (casing.hpp); an exact match, in any case, is always first;
 //  2. the candidates are the words at the nearest optimal-string-alignment distance d, plus
@@ -26,6 +28,7 @@
 #include <vector>
 
 #include "casing.hpp"
+#include "deletions.hpp"
 #include "index.hpp"
 #include "ledger.hpp"
 
@@ -75,6 +78,11 @@ private:
                             const std::vector<std::uint32_t>& key_of_word, std::span<const std::uint32_t> frequencies);
     void build_frequent(ledger::Site& site);
 
+    // A levenshtein search from the deletion index (the words within 2 edits). Returns
+    // nothing when `out` is the answer, else the distance the full search can start from.
+    std::optional<int> search_levenshtein_near(std::u32string_view query, const SearchOptions& options,
+                                               Scratch& scratch, ledger::vector<Hit>& out) const;
+
     void search_damerau(std::u32string_view query, const SearchOptions& options, Scratch& scratch,
                         ledger::vector<Hit>& out) const;
     struct Ranked {
@@ -82,8 +90,10 @@ private:
         std::int64_t score;
         Hit hit;  // on a folded key
     };
-    void rank_into(std::vector<Ranked>& ranked, std::span<const Hit> hits, std::optional<std::uint32_t> exact,
-                   const Scratch& scratch) const;
+    void gather_candidates(int limit, Scratch& scratch, ledger::vector<Hit>& hits) const;
+    void add_frequent_at(int distance, Scratch& scratch, ledger::vector<Hit>& hits) const;
+    void rank_best(std::size_t k, std::optional<std::uint32_t> exact, Scratch& scratch,
+                   std::vector<Ranked>& ranked) const;
     // Turns a hit on a folded key into a hit on the spelling to answer with.
     Hit present(std::u32string_view query, const Hit& key_hit) const;
 
@@ -91,6 +101,7 @@ private:
     std::optional<Index> written_;
     std::optional<Index> folded_;
     std::optional<Index> frequent_;        // the keys above frequent_floor
+    std::optional<Deletions> deletions_;   // over folded_
     vec<std::uint32_t> spelling_offsets_;  // folded key -> range in spellings_
     vec<std::uint32_t> spellings_;         // unique word indices, dictionary order per key
     vec<std::uint32_t> frequency_;         // folded key -> frequency

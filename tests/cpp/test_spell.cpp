@@ -8,6 +8,8 @@
 #include <string>
 #include <vector>
 
+#include "deletions.hpp"
+#include "index.hpp"
 #include "ledger.hpp"
 #include "metrics.hpp"
 #include "speller.hpp"
@@ -62,6 +64,14 @@ struct Dictionary {
 
 bb::ledger::Site& test_site() {
     return bb::ledger::site("test.spell");
+}
+
+// The plain metric (the default is damerau, the Python API's default).
+spell::SearchOptions plain(std::size_t k = 1) {
+    spell::SearchOptions o;
+    o.metric = spell::Metric::levenshtein;
+    o.k = k;
+    return o;
 }
 
 std::vector<spell::Hit> search(const spell::Speller& s, const std::u32string& q, spell::SearchOptions o) {
@@ -144,17 +154,15 @@ TEST(SpellSpeller, TiesDuplicatesAndLimits) {
     const spell::Speller s(dict.view(), test_site());
     EXPECT_EQ(s.size(), 5u);
     EXPECT_EQ(s.source_position(2), 3u);  // "bat" is the 3rd unique word, 4th in the input
-    auto hits = search(s, U"xat", {});
+    auto hits = search(s, U"xat", plain());
     ASSERT_EQ(hits.size(), 1u);
     EXPECT_EQ(s.word(hits[0].word), U"hat");
-    spell::SearchOptions k10;
-    k10.k = 10;
-    hits = search(s, U"xat", k10);
+    hits = search(s, U"xat", plain(10));
     ASSERT_EQ(hits.size(), 5u);
     std::vector<std::u32string> ranked;
     for (const auto& h : hits) ranked.push_back(s.word(h.word));
     EXPECT_EQ(ranked, (std::vector<std::u32string>{U"hat", U"cat", U"bat", U"ca", U""}));
-    spell::SearchOptions exact_only;
+    spell::SearchOptions exact_only = plain();
     exact_only.max_distance = 0;
     EXPECT_TRUE(search(s, U"xat", exact_only).empty());
     EXPECT_EQ(s.word(search(s, U"cat", exact_only).at(0).word), U"cat");
@@ -176,7 +184,7 @@ TEST(SpellSpeller, AgreesWithBruteForceOnRandomQueries) {
             const int d = reference_levenshtein(q, w);
             if (d < best) best = d, best_word = w;
         }
-        const auto hits = search(s, q, {});
+        const auto hits = search(s, q, plain());
         ASSERT_EQ(hits.size(), 1u);
         ASSERT_EQ(hits[0].distance, best) << i;
         ASSERT_EQ(s.word(hits[0].word), best_word) << i;
@@ -192,9 +200,50 @@ TEST(SpellSpeller, SearchManyMatchesSearchOnEveryThreadCount) {
     const spell::Speller s(dict.view(), test_site());
     for (unsigned threads : {1u, 2u, 4u, 0u}) {
         std::vector<spell::Hit> out(queries.size());
-        s.search_many(packed.view(), {}, threads, out, test_site());
+        s.search_many(packed.view(), plain(), threads, out, test_site());
         for (std::size_t i = 0; i < queries.size(); ++i) {
-            ASSERT_EQ(out[i].word, search(s, queries[i], {}).at(0).word) << threads << " " << i;
+            ASSERT_EQ(out[i].word, search(s, queries[i], plain()).at(0).word) << threads << " " << i;
+        }
+    }
+}
+
+// The deletion index must find every word within its reach, whatever the lengths on either
+// side of its 7-character prefix: a small alphabet puts many words within 2 edits of each
+// query; marked words are read with their own limit.
+TEST(SpellDeletions, GatherFindsExactlyTheWordsWithinReach) {
+    std::mt19937 rng(29);
+    const std::u32string alphabet = U"abcé";
+    std::vector<std::u32string> words, queries;
+    for (int i = 0; i < 1500; ++i) words.push_back(random_word(rng, 11, alphabet));
+    words.push_back(std::u32string(130, U'a'));  // longer than a posting's length field
+    words.push_back(std::u32string(129, U'a') + U"b");
+    for (int i = 0; i < 200; ++i) queries.push_back(random_word(rng, 11, alphabet + U"x"));
+    queries.push_back(std::u32string(131, U'a'));
+    const Dictionary dict(words);
+    const spell::Index index(dict.view(), test_site());
+    auto marked = [](std::uint32_t word) { return word % 3 == 0; };
+    const spell::Deletions deletions(index, marked, test_site());
+    ASSERT_TRUE(deletions.usable());
+    spell::Scratch scratch;
+    for (const bool transpositions : {false, true}) {
+        for (int limit = 0; limit <= spell::Deletions::max_edits; ++limit) {
+            for (const int marked_limit : {limit, spell::Deletions::max_edits}) {
+                for (const auto& q : queries) {
+                    index.prepare(q, scratch);
+                    std::vector<spell::Hit> found;
+                    deletions.gather(index, limit, marked_limit, transpositions, scratch, found);
+                    std::vector<std::pair<std::uint32_t, int>> got, want;
+                    for (const auto& hit : found) got.emplace_back(hit.word, hit.distance);
+                    for (std::uint32_t w = 0; w < index.size(); ++w) {
+                        const std::u32string text = index.word(w);
+                        const int d = transpositions ? spell::osa_distance(q, text) : reference_levenshtein(q, text);
+                        if (d <= (marked(w) ? marked_limit : limit)) want.emplace_back(w, d);
+                    }
+                    std::sort(got.begin(), got.end());
+                    ASSERT_EQ(got, want) << "limit " << limit << " marked " << marked_limit << " osa " << transpositions
+                                         << " query length " << q.size();
+                }
+            }
         }
     }
 }
