@@ -79,7 +79,7 @@ def _print_table(result, console) -> None:
     for layer in result.layers:
         table.add_row(
             layer.layer,
-            "[green]pass[/]" if layer.passed else "[red]FAIL[/]",
+            layer.unavailable or ("[green]pass[/]" if layer.passed else "[red]FAIL[/]"),
             str(len(layer.findings)),
             str(len(layer.scenarios)),
             f"{layer.seconds:.1f}",

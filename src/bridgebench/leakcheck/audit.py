@@ -8,8 +8,10 @@ import time
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
+from bridgebench import project as projects
 from bridgebench.errors import SetupError
 from bridgebench.leakcheck import builds, coverage, misuse, native_coverage, suppressions
+from bridgebench.leakcheck import foreign as foreign_audit
 from bridgebench.leakcheck.layers import Context, attribute
 from bridgebench.leakcheck.layers import asan as asan_layer
 from bridgebench.leakcheck.layers import fuzz as fuzz_layer
@@ -84,8 +86,23 @@ def run_audit(
     if progress is None and console is not None:
         progress = lambda message: console.print(f"[dim]leakcheck: {message}[/dim]")  # noqa: E731
     say = progress or (lambda message: None)
-    layers = list(layers or (LAYERS if quick else AUDIT_LAYERS))
     only = tuple(only)
+    here = projects.find()
+    foreign = projects.scenarios(here)
+    if foreign is not None:  # a user's project or installed plugins: their code, as installed
+        if canary:
+            raise ValueError("canaries are planted in bridgebench's own code; there are none in foreign code")
+        base = here.root if here is not None else Path.cwd()
+        return foreign_audit.run_foreign_audit(
+            here,
+            foreign,
+            quick=quick,
+            layers=layers,
+            output_dir=Path(output_dir).resolve() if output_dir else default_output_dir(base),
+            only=only,
+            say=say,
+        )
+    layers = list(layers or (LAYERS if quick else AUDIT_LAYERS))
     unknown = [name for name in layers if name not in RUNNERS]
     if unknown:
         raise ValueError(f"unknown layer(s) {unknown}; known: {', '.join(AUDIT_LAYERS)}")

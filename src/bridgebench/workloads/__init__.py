@@ -69,14 +69,15 @@ class Target:
     """A speed target from an issue, checked in the report (never in a unit test).
 
     Satisfied when time(subject) / time(reference) <= max_ratio (per item, medians, the same
-    run) at ``size``; ``max_ratio`` < 1 means "subject must be faster".
+    run) at ``size`` (None: the largest size the run measured); ``max_ratio`` < 1 means
+    "subject must be faster".
     """
 
     description: str
     subject: str
     reference: str
     max_ratio: float
-    size: int
+    size: int | None = None
 
 
 @dataclass(frozen=True)
@@ -151,6 +152,15 @@ class Workload:
 
 
 def discover() -> dict[str, Workload]:
+    """The workloads the commands run: the current project's and installed plugins'
+    (bridgebench.project), or, with neither, bridgebench's own."""
+    from bridgebench import project
+
+    found = project.workloads(project.find())
+    return found if found is not None else builtin()
+
+
+def builtin() -> dict[str, Workload]:
     """Every workload module in this package, by name, in name order."""
     found = {}
     for info in sorted(pkgutil.iter_modules(__path__), key=lambda m: m.name):

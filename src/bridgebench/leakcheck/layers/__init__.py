@@ -13,6 +13,7 @@ from pathlib import Path
 
 from bridgebench.leakcheck.model import Finding
 from bridgebench.leakcheck.scenarios import FIXTURES_ENV, Canary
+from bridgebench.leakcheck.stacks import OURS, Owner
 
 
 @dataclass
@@ -26,6 +27,10 @@ class Context:
     suppressions_dir: Path | None = None  # default: <root>/leakcheck
     fixtures: dict = field(default_factory=dict)  # workload -> its FIXTURE's value
     fuzz_seconds: float | None = None  # per fuzz target; None: the quick or full default
+    # Foreign code (a user's project): the workers load its scenarios (BRIDGEBENCH_PROJECT),
+    # and the native layers attribute findings to its package's binaries.
+    project_env: dict[str, str] = field(default_factory=dict)
+    owner: Owner = OURS
 
     @property
     def canary_names(self) -> str:
@@ -60,9 +65,12 @@ def worker_command(
     return cmd + list(extra)
 
 
-def worker_env(ctx: Context, site: Path, **extra: str) -> dict[str, str]:
-    env = dict(os.environ)
-    env["PYTHONPATH"] = os.pathsep.join([str(site)] + ([env["PYTHONPATH"]] if env.get("PYTHONPATH") else []))
+def worker_env(ctx: Context, site: Path | None, **extra: str) -> dict[str, str]:
+    """The environment of a worker: the audit build's site first on PYTHONPATH (none for
+    foreign code, which runs as the user installed it)."""
+    env = dict(os.environ, **ctx.project_env)
+    if site is not None:
+        env["PYTHONPATH"] = os.pathsep.join([str(site)] + ([env["PYTHONPATH"]] if env.get("PYTHONPATH") else []))
     env["BRIDGEBENCH_CANARY"] = ctx.canary_names
     env[FIXTURES_ENV] = json.dumps(ctx.fixtures)
     env.pop("PYTHONMALLOC", None)
