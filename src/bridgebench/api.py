@@ -174,6 +174,5 @@ def scenario(
         exceptions = raises if isinstance(raises, tuple) else (raises,) if raises else ()
         suffix = "raises-" + "-".join(e.__name__ for e in exceptions) if exceptions else "ok"
         name = f"{covered[0]}.{suffix}"
-    # Normal paths join the reduced set, which Valgrind runs in quick mode beside one scenario
-    # per covered function.
-    return Scenario(name, functools.partial(call, *args, **kwargs), covered, raises=raises, reduced=raises is None)
+    # In the reduced set: a project's few scenarios all run in every layer, in quick mode too.
+    return Scenario(name, functools.partial(call, *args, **kwargs), covered, raises=raises, reduced=True)

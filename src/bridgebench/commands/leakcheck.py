@@ -11,6 +11,7 @@ import argparse
 import sys
 from pathlib import Path
 
+from bridgebench import project
 from bridgebench.errors import UsageError
 
 ORDER = 30
@@ -73,7 +74,9 @@ def _print_table(result, console) -> None:
         "coverage+suppressions",
         "[green]pass[/]" if audit_ok else "[red]FAIL[/]",
         str(len(result.findings)),
-        f"{cov.get('covered', 0)}/{cov.get('exports', 0)} exports",
+        f"package {', '.join(cov['packages'])}"
+        if cov.get("packages")
+        else f"{cov.get('covered', 0)}/{cov.get('exports', 0)} exports",
         f"{result.build_seconds:.1f} (build)",
     )
     for layer in result.layers:
@@ -132,6 +135,9 @@ def main(args: argparse.Namespace) -> int:
     bad = [name for name in layers if name not in AUDIT_LAYERS]
     if bad:
         raise UsageError(f"unknown layer(s): {', '.join(bad)} (known: {', '.join(AUDIT_LAYERS)})")
+    if (args.coverage or args.selftest) and project.scenarios(project.find()) is not None:
+        option = "--coverage" if args.coverage else "--selftest"
+        raise UsageError(f"{option} checks bridgebench's own exports and canaries, not a project's scenarios")
     if args.coverage:
         return _print_coverage(console)
     if args.selftest:

@@ -28,7 +28,7 @@ from bridgebench.leakcheck.scenarios import LAYERS, Scenario, select
 from bridgebench.leakcheck.stacks import Owner
 
 NO_LEDGER = "not available for foreign code"
-NO_ASAN = "not available for foreign code yet (needs an instrumented build of the package)"
+NO_ASAN = "not available for foreign code yet"
 RUNNERS: dict[str, Callable[[Context], LayerResult]] = {"growth": growth_layer.run, "valgrind": valgrind_layer.run}
 UNAVAILABLE = {"ledger": NO_LEDGER, "asan": NO_ASAN}
 

@@ -92,7 +92,14 @@ class AuditResult:
             f"{self.seconds:.0f} s in total, of which {self.build_seconds:.0f} s building the audit builds.",
             "",
         ]
-        if self.coverage:
+        if self.coverage.get("packages"):
+            lines += [
+                f"Audited: the native binaries of {', '.join(self.coverage['packages'])} as installed, "
+                f"{self.coverage.get('scenarios', 0)} scenarios. ASan needs an instrumented build of the "
+                "package; the ledger counts bridgebench's own allocations only.",
+                "",
+            ]
+        elif self.coverage:
             lines += [
                 f"Coverage: {self.coverage.get('covered', 0)}/{self.coverage.get('exports', 0)} exported "
                 f"functions have a scenario; {self.coverage.get('scenarios', 0)} scenarios.",
