@@ -143,10 +143,14 @@ def load(project: Project, spec: str, key: str) -> ModuleType:
 def _load_file(path: Path, where: str) -> ModuleType:
     if not path.is_file():
         raise UsageError(f"{where}: no file {path}")
-    name = f"bridgebench_project_{path.stem}"
+    # Imported under its own name (what the project's tests import it as), unless a different
+    # module of that name is already loaded.
+    name = path.stem
     module = sys.modules.get(name)
-    if module is not None and Path(module.__file__ or "").resolve() == path.resolve():
-        return module
+    if module is not None:
+        if Path(getattr(module, "__file__", None) or "").resolve() == path.resolve():
+            return module
+        name = f"bridgebench_project_{path.stem}"
     spec = importlib.util.spec_from_file_location(name, path)
     if spec is None or spec.loader is None:
         raise UsageError(f"{where}: cannot load {path}")

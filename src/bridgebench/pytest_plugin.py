@@ -138,12 +138,19 @@ def pytest_sessionfinish(session: pytest.Session) -> None:
     from bridgebench.runners import advice, machine
     from bridgebench.runners.results import RunResult
 
+    # A workload compared in several tests keeps one entry per test: "double", "double-2", ...
+    seen: dict[str, int] = {}
+    named = []
+    for result in compared:
+        seen[result.name] = seen.get(result.name, 0) + 1
+        count = seen[result.name]
+        named.append(result if count == 1 else dataclasses.replace(result, name=f"{result.name}-{count}"))
     run = RunResult(
         created=dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
         settings={"profile": "pytest", "processes": 1, "seed": SEED},
         machine=machine.describe(),
-        workloads=tuple(compared),
-        warnings=advice.warnings(row for w in compared for row in w.rows()),
+        workloads=tuple(named),
+        warnings=advice.warnings(row for w in named for row in w.rows()),
     )
     folder = report_folder.new_folder(Path(root))
     report_folder.write(run, folder)

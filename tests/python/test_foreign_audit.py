@@ -1,0 +1,66 @@
+"""The audit of foreign code, below the end-to-end example tests: Valgrind reports attributed to
+the frames of a user's package binaries, and the growth layer's record of what moved."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from bridgebench.leakcheck.layers import growth, valgrind
+from bridgebench.leakcheck.model import LayerResult
+from bridgebench.leakcheck.stacks import Owner
+
+XML = """<?xml version="1.0"?>
+<valgrindoutput>
+<error><kind>Leak_DefinitelyLost</kind><xwhat><text>408 bytes in 1 blocks are definitely lost</text>
+<leakedbytes>408</leakedbytes></xwhat>
+<stack>
+<frame><fn>malloc</fn><obj>/usr/libexec/valgrind/vgpreload_memcheck-amd64-linux.so</obj></frame>
+<frame><fn>histo_compute</fn><obj>{site}/histo/libhisto.so</obj><dir>/src</dir><file>histo.c</file><line>40</line></frame>
+<frame><fn>ffi_call</fn><obj>/usr/lib/libffi.so.8</obj></frame>
+</stack></error>
+<error><kind>Leak_DefinitelyLost</kind><xwhat><text>32 bytes lost in CPython</text></xwhat>
+<stack><frame><fn>malloc</fn><obj>/usr/libexec/valgrind/vgpreload_memcheck-amd64-linux.so</obj></frame>
+<frame><fn>PyMem_RawMalloc</fn><obj>/usr/bin/python3.11</obj></frame></stack></error>
+</valgrindoutput>
+"""
+
+
+def test_valgrind_findings_name_the_frame_in_the_users_binary(tmp_path: Path) -> None:
+    site = tmp_path / "site-packages"
+    xml = tmp_path / "valgrind.xml"
+    xml.write_text(XML.format(site=site))
+    (finding,) = valgrind.parse(xml, Owner((str(site / "histo"),)))
+    assert (finding.kind, finding.function, finding.bytes) == ("leak", "histo_compute", 408)
+    assert finding.stack == ["histo_compute /src/histo.c:40"]
+    # The same report is none of bridgebench's business.
+    assert valgrind.parse(xml) == []
+
+
+def _point(blocks: list[int], rss: list[int]) -> dict:
+    calls = [64, 128, 256, 512, 1024]
+    flat = [100] * 5
+    return {
+        "scenario": "mine.f.ok",
+        "calls": calls,
+        "heap": flat,
+        "python_blocks": blocks,
+        "gc_objects": flat,
+        "rss": rss,
+        "fds": [5] * 5,
+        "threads": [1] * 5,
+        "sites_moved": {},
+    }
+
+
+def test_growth_records_what_moved_and_judges_every_figure() -> None:
+    steady = [1000, 1003, 1003, 1004, 1004]  # moved, but not in every step: no finding
+    rss = [10_000_000 + 4096 * i for i in range(5)]  # a page per step: under the floor
+    result = LayerResult("growth")
+    growth.evaluate({"scenarios": [_point(steady, rss)]}, result)
+    assert result.findings == []
+    assert result.details["moved"] == {"mine.f.ok": ["python_blocks", "rss"]}
+
+    leaking_rss = [10_000_000 + 512 * 1024 * 2**i for i in range(5)]
+    result = LayerResult("growth")
+    growth.evaluate({"scenarios": [_point(steady, leaking_rss)]}, result)
+    assert [(f.kind, f.function) for f in result.findings] == [("rss-growth", "mine.f")]
