@@ -132,9 +132,10 @@ def workload(
         unknown = [n for n in (target.subject, target.reference) if n not in known]
         if unknown:
             raise ValueError(f"workload {name!r}: target {target.description!r} names unknown {', '.join(unknown)}")
+    description = description or f"{', '.join(implementations)} against the {baseline_name}"
     return Workload(
         name=name,
-        description=description or name,
+        description=description,
         cases=[
             Case(
                 case or name,

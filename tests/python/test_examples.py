@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import shlex
 import shutil
 import subprocess
 import sys
@@ -18,6 +19,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+import yaml
+
+from bridgebench import cli
 
 REPO = Path(__file__).resolve().parents[2]
 EXAMPLES = REPO / "examples"
@@ -145,3 +149,27 @@ def test_the_examples_own_tests_use_the_pytest_plugin(user_venv: Path) -> None:
     assert clean.returncode == 0, clean.stdout[-3000:]
     leaky = subprocess.run(run, cwd=folder, env={**env, "EXAMPLE_LEAK": "1"}, capture_output=True, text=True)
     assert leaky.returncode == 1 and "object-growth in movavg._movavg.moving_average" in leaky.stdout, leaky.stdout
+
+
+DOCS = REPO / "docs" / "own-extension.md"
+WORKFLOW = EXAMPLES / "ci" / "github-actions.yml"
+
+
+def test_the_guide_shows_the_files_that_are_tested() -> None:
+    guide = DOCS.read_text()
+    assert "```yaml\n" + WORKFLOW.read_text() + "```" in guide
+    bench = (EXAMPLES / "c-extension" / "bench_movavg.py").read_text()
+    code = bench.split('"""', 2)[2].lstrip("\n")  # without its docstring
+    assert "```python\n" + code + "```" in guide
+
+
+def test_the_users_workflow_runs_commands_that_exist() -> None:
+    (job,) = yaml.safe_load(WORKFLOW.read_text())["jobs"].values()
+    runs = [shlex.split(step["run"]) for step in job["steps"] if "run" in step]
+    assert runs[0] == ["sudo", "apt-get", "update"]
+    commands = [run for run in runs if run[0] == "bridgebench"]
+    assert commands, runs
+    for command in commands:
+        cli.build_parser().parse_args(command[1:])  # exits 2 on an unknown option
+    uploads = [s["with"]["path"] for s in job["steps"] if "upload-artifact" in s.get("uses", "")]
+    assert uploads == [commands[0][commands[0].index("--output-root") + 1]]

@@ -89,7 +89,8 @@ class AuditResult:
         lines = [
             f"### Leak audit ({mode}{', canary ' + self.canary if self.canary else ''}): {verdict}",
             "",
-            f"{self.seconds:.0f} s in total, of which {self.build_seconds:.0f} s building the audit builds.",
+            f"{self.seconds:.0f} s in total"
+            + (f", of which {self.build_seconds:.0f} s building the audit builds." if self.build_seconds else "."),
             "",
         ]
         if self.coverage.get("packages"):
