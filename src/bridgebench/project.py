@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import dataclasses
 import importlib
-import importlib.metadata
 import importlib.util
 import os
 import sys
@@ -30,11 +29,13 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from types import ModuleType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from bridgebench.errors import UsageError
 from bridgebench.leakcheck.scenarios import Scenario
-from bridgebench.workloads import Workload
+
+if TYPE_CHECKING:
+    from bridgebench.workloads import Workload
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -165,6 +166,8 @@ def _load_file(path: Path, where: str) -> ModuleType:
 
 
 def _workloads_in(obj: Any, where: str) -> list[Workload]:
+    from bridgebench.workloads import Workload  # not in the leak audit's workers: they need scenarios only
+
     if isinstance(obj, Workload):
         return [obj]
     if isinstance(obj, ModuleType):
@@ -192,6 +195,8 @@ def _scenarios_in(obj: Any, where: str) -> list[Scenario]:
 
 
 def _plugins(group: str) -> Iterable[tuple[str, Any]]:
+    import importlib.metadata  # costs seconds under Valgrind: only when asked
+
     for entry in sorted(importlib.metadata.entry_points(group=group), key=lambda e: e.name):
         where = f"entry point {entry.name} = {entry.value} (group {group})"
         try:

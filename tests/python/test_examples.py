@@ -98,6 +98,8 @@ def user_venv(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def _bridgebench(venv: Path, folder: Path, *args: str, leak: bool = False) -> subprocess.CompletedProcess[str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("BRIDGEBENCH_") and k != "EXAMPLE_LEAK"}
+    # --build-asan builds with this venv's setuptools / scikit-build-core, never downloading them.
+    env["PIP_NO_BUILD_ISOLATION"] = "0"
     if leak:
         env["EXAMPLE_LEAK"] = "1"
     return subprocess.run(
@@ -129,7 +131,10 @@ def test_leakcheck_passes_then_names_the_planted_leak(user_venv: Path, tmp_path:
     assert layers["ledger"]["unavailable"] == "not available for foreign code"
     assert layers["growth"]["scenarios"] and layers["valgrind"]["scenarios"]
 
-    leaky = _bridgebench(user_venv, folder, "leakcheck", "--quick", "--output-dir", str(tmp_path / "leak"), leak=True)
+    leak_dir = tmp_path / "leak"
+    leaky = _bridgebench(
+        user_venv, folder, "leakcheck", "--quick", "--build-asan", "--output-dir", str(leak_dir), leak=True
+    )
     assert leaky.returncode == 1, leaky.stdout[-3000:] + leaky.stderr[-3000:]
     findings = json.loads((tmp_path / "leak" / "leaks.json").read_text())
     naming = {
@@ -138,7 +143,7 @@ def test_leakcheck_passes_then_names_the_planted_leak(user_venv: Path, tmp_path:
         for f in layer["findings"]
         if any(name in f["function"] for name in example.leaking)
     }
-    assert {"growth", "valgrind"} <= naming, findings
+    assert {"growth", "asan", "valgrind"} <= naming, findings
 
 
 def test_the_examples_own_tests_use_the_pytest_plugin(user_venv: Path) -> None:

@@ -44,6 +44,17 @@ def register(subparsers) -> None:
         default=None,
         help="switch planted leaks on (a name, comma-separated names or 'all'); the audit must then fail",
     )
+    parser.add_argument(
+        "--build-asan",
+        action="store_true",
+        help="a project's code: build it with ASan+UBSan into a site folder of its own and run the asan layer on it",
+    )
+    parser.add_argument(
+        "--asan-site",
+        type=Path,
+        metavar="DIR",
+        help="a project's code: a site folder holding an ASan-instrumented build of its package",
+    )
     parser.add_argument("--only", default="", help="comma-separated scenario name prefixes")
     parser.add_argument("--output-dir", type=Path, default=None, help="report folder (default reports/<timestamp>/)")
     parser.add_argument(
@@ -157,6 +168,8 @@ def main(args: argparse.Namespace) -> int:
             only=[p for p in args.only.split(",") if p],
             progress=lambda message: console.print(f"[dim]{message}[/]"),
             fuzz_seconds=args.fuzz_time,
+            build_asan=args.build_asan,
+            asan_site=args.asan_site,
         )
     except ValueError as e:
         raise UsageError(str(e)) from None

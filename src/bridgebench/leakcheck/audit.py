@@ -71,6 +71,8 @@ def run_audit(
     progress: Callable[[str], None] | None = None,
     console=None,
     fuzz_seconds: float | None = None,
+    build_asan: bool = False,
+    asan_site: Path | None = None,
 ) -> AuditResult:
     """Runs the leak audit and (unless write=False) writes leaks.json, leaks.md and
     leaks.junit.xml into output_dir (default reports/<timestamp>/).
@@ -81,6 +83,8 @@ def run_audit(
     valgrind.supp are (default <root>/leakcheck; the self-test points it elsewhere).
     fuzz_seconds: how long each fuzz target runs (default: a few seconds quick, 20 s full).
     Raises UsageError when a requested layer's tools are missing (clang for the fuzz layer).
+    In a user's project (bridgebench.project) the audit is the foreign one
+    (bridgebench.leakcheck.foreign); build_asan / asan_site give it an instrumented build.
     """
     started = time.perf_counter()
     if progress is None and console is not None:
@@ -101,6 +105,12 @@ def run_audit(
             output_dir=Path(output_dir).resolve() if output_dir else default_output_dir(base),
             only=only,
             say=say,
+            build_asan=build_asan,
+            asan_site=asan_site,
+        )
+    if build_asan or asan_site is not None:
+        raise ValueError(
+            "--build-asan and --asan-site are for a project's own code; bridgebench builds build/asan itself"
         )
     layers = list(layers or (LAYERS if quick else AUDIT_LAYERS))
     unknown = [name for name in layers if name not in RUNNERS]

@@ -95,9 +95,10 @@ class AuditResult:
         ]
         if self.coverage.get("packages"):
             lines += [
-                f"Audited: the native binaries of {', '.join(self.coverage['packages'])} as installed, "
-                f"{self.coverage.get('scenarios', 0)} scenarios. ASan needs an instrumented build of the "
-                "package; the ledger counts bridgebench's own allocations only.",
+                f"Audited: the native binaries of {', '.join(self.coverage['packages'])} as installed "
+                "(and built with ASan+UBSan when asked), "
+                f"{self.coverage.get('scenarios', 0)} scenarios; the ledger counts bridgebench's own "
+                "allocations only.",
                 "",
             ]
         elif self.coverage:
