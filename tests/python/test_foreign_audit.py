@@ -3,11 +3,17 @@ the frames of a user's package binaries, and the growth layer's record of what m
 
 from __future__ import annotations
 
+import subprocess
 from pathlib import Path
 
+import pytest
+
+from bridgebench.errors import SetupError
+from bridgebench.leakcheck import foreign
 from bridgebench.leakcheck.layers import growth, valgrind
 from bridgebench.leakcheck.model import LayerResult
 from bridgebench.leakcheck.stacks import Owner
+from bridgebench.project import Project
 
 XML = """<?xml version="1.0"?>
 <valgrindoutput>
@@ -71,3 +77,28 @@ def test_growth_that_does_not_follow_the_calls_is_not_a_leak() -> None:
     # settling after the previous scenario) is not a leak; 4 B per call is.
     assert not growth.grows([960, 736, 864, 864], growth.HEAP_STEP_FLOOR, growth.HEAP_SLACK_BYTES)
     assert growth.grows([256, 512, 1024, 2048], growth.HEAP_STEP_FLOOR, growth.HEAP_SLACK_BYTES)
+
+
+def test_the_instrumented_build_asks_each_backend_in_its_own_words(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    calls = []
+
+    def fake_pip(command, env, **kwargs):
+        calls.append((command, env))
+        return subprocess.CompletedProcess(command, 0, "", "")
+
+    monkeypatch.setattr(foreign.subprocess, "run", fake_pip)
+    for backend in ("setuptools.build_meta", "mesonpy"):
+        root = tmp_path / backend
+        (root / "build").mkdir(parents=True)  # earlier, uninstrumented output: never copied
+        (root / "pyproject.toml").write_text(f'[build-system]\nbuild-backend = "{backend}"\n')
+        site = foreign.build_instrumented(Project(root), tmp_path / f"work-{backend}", lambda message: None)
+        command, env = calls[-1]
+        assert command[command.index("--target") + 1] == str(site)
+        assert "-fsanitize=address,undefined" in env["CFLAGS"] and "-fsanitize=address,undefined" in env["LDFLAGS"]
+        assert ("-Csetup-args=-Db_sanitize=address,undefined" in command) == (backend == "mesonpy")
+        copy = Path(command[-1])
+        assert (copy / "pyproject.toml").is_file() and not (copy / "build").exists()
+    with pytest.raises(SetupError, match="has no"):
+        foreign.instrumented_folders(tmp_path / "empty-site", ["movavg"])
