@@ -59,6 +59,9 @@ def test_scenarios_have_error_paths_and_a_reduced_set():
         ("roundtrip_numeric<bb_int64_array, long int>", "roundtrip_numeric"),
         ("bb_roundtrip_int64", "bb_roundtrip_int64"),
         ("operator()", "operator()"),
+        ("bb::scrape::Session::run(bb::scrape::Batch&)::{lambda(int)#1}::operator()(int) const", "run"),
+        ("(anonymous namespace)::take_easy()::{lambda()#2}::operator()() const", "take_easy"),
+        ("std::vector<int, std::allocator<int> >::operator=(std::vector<int> const&)", "operator="),
     ],
 )
 def test_base_name(raw, expected):

@@ -40,8 +40,13 @@ class Frame:
 
 
 def base_name(function: str) -> str:
-    """'(anonymous namespace)::roundtrip_ints(pybind11::handle)' -> 'roundtrip_ints'."""
-    name = function.strip()
+    """'(anonymous namespace)::roundtrip_ints(pybind11::handle)' -> 'roundtrip_ints'. A lambda
+    is named after the function it is written in: 'f(int)::{lambda()#1}::operator()() const' -> 'f'
+    ("operator()" would name no function a reader can find)."""
+    name = re.sub(r"\s+const$", "", function.strip())
+    lambda_at = name.find("::{lambda")
+    if lambda_at > 0:
+        return base_name(name[:lambda_at])
     # Drop a trailing argument list (balanced parentheses), then template arguments.
     if name.endswith(")") and not name.endswith("operator()"):
         depth = 0
@@ -90,13 +95,16 @@ def concerns_us(frames: list[Frame], owner: Owner = OURS) -> bool:
 
 
 def blamed_function(frames: list[Frame], owner: Owner = OURS) -> str:
-    """The outermost frame of our source before the stack first leaves our binaries."""
+    """The outermost frame of our source before the stack first leaves our binaries. A lambda
+    the checker names only "operator()" (an inlined frame: no enclosing function in its name),
+    such as a thread's entry point, names nothing a reader can find: the frame inside it does."""
     blamed = ""
     entered = False
     for frame in frames:
         if owner.binary(frame):
             entered = True
-            if owner.source(frame) and not _PLUMBING.search(frame.function):
+            named = frame.base_name != "operator()"
+            if owner.source(frame) and named and not _PLUMBING.search(frame.function):
                 blamed = frame.base_name
         elif entered:
             break

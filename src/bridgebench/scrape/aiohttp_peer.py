@@ -9,10 +9,11 @@ Used by the benchmark only (see peer_support for what the peers share).
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Sequence
+from collections.abc import Iterable
 
-from bridgebench.scrape.peer_support import TLS_ERROR, USER_AGENT, failed, ssl_context
+from bridgebench.scrape.peer_support import TLS_ERROR, failed, ssl_context
 from bridgebench.scrape.site import Site
+from bridgebench_rules import scrape as rules
 
 
 async def _fetch(session, url: str, max_body_bytes: int, max_redirects: int, start_clock) -> Site:
@@ -56,47 +57,32 @@ async def _fetch(session, url: str, max_body_bytes: int, max_redirects: int, sta
     return failed(url, error, start_clock() - start)
 
 
-async def _scrape(
-    urls: Sequence[str],
-    concurrency: int,
-    timeout: float,
-    connect_timeout: float,
-    max_body_bytes: int,
-    max_redirects: int,
-    ca_file: str | None,
-    verify: bool,
-) -> list[Site]:
+async def _scrape(urls: list[str], options: rules.Options) -> list[Site]:
     import aiohttp
 
     loop = asyncio.get_running_loop()
-    connector = aiohttp.TCPConnector(limit=concurrency, limit_per_host=concurrency, ssl=ssl_context(ca_file, verify))
-    client_timeout = aiohttp.ClientTimeout(total=timeout, connect=connect_timeout)
-    semaphore = asyncio.Semaphore(concurrency)
+    connector = aiohttp.TCPConnector(
+        limit=options.concurrency,
+        limit_per_host=options.concurrency,
+        ssl=ssl_context(options.ca_file, options.verify),
+    )
+    client_timeout = aiohttp.ClientTimeout(total=options.timeout, connect=options.connect_timeout)
+    semaphore = asyncio.Semaphore(options.concurrency)
     async with aiohttp.ClientSession(
         connector=connector,
         timeout=client_timeout,
         auto_decompress=False,
-        headers={"User-Agent": USER_AGENT},
+        headers={"User-Agent": options.user_agent},
     ) as session:
+        redirects = options.max_redirects if options.follow_redirects else 0
 
         async def bounded(url: str) -> Site:
             async with semaphore:
-                return await _fetch(session, url, max_body_bytes, max_redirects, loop.time)
+                return await _fetch(session, url, options.max_body_bytes, redirects, loop.time)
 
         return list(await asyncio.gather(*(bounded(u) for u in urls)))
 
 
-def scrape(
-    urls: Sequence[str],
-    *,
-    concurrency: int = 64,
-    timeout: float = 10.0,
-    connect_timeout: float = 5.0,
-    max_body_bytes: int = 10_485_760,
-    max_redirects: int = 5,
-    ca_file: str | None = None,
-    verify: bool = True,
-) -> list[Site]:
-    return asyncio.run(
-        _scrape(list(urls), concurrency, timeout, connect_timeout, max_body_bytes, max_redirects, ca_file, verify)
-    )
+@rules.takes_options
+def scrape(urls: Iterable[str], options: rules.Options) -> list[Site]:
+    return asyncio.run(_scrape(list(urls), options))

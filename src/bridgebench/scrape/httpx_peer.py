@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Sequence
+from collections.abc import Iterable
 
-from bridgebench.scrape.peer_support import TLS_ERROR, USER_AGENT, capped, failed, ssl_context
+from bridgebench.scrape.peer_support import TLS_ERROR, capped, failed, ssl_context
 from bridgebench.scrape.site import Site
+from bridgebench_rules import scrape as rules
 
 
 async def _fetch(client, url: str, max_body_bytes: int) -> Site:
@@ -54,53 +55,36 @@ async def _fetch(client, url: str, max_body_bytes: int) -> Site:
     return failed(url, error, time.perf_counter() - start)
 
 
-async def _scrape(
-    urls: Sequence[str],
-    concurrency: int,
-    timeout: float,
-    connect_timeout: float,
-    max_body_bytes: int,
-    max_redirects: int,
-    ca_file: str | None,
-    verify: bool,
-    http2: bool,
-) -> list[Site]:
+async def _scrape(urls: list[str], options: rules.Options, http2: bool) -> list[Site]:
     import httpx
 
-    limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
+    limits = httpx.Limits(max_connections=options.concurrency, max_keepalive_connections=options.concurrency)
     async with httpx.AsyncClient(
         limits=limits,
-        timeout=httpx.Timeout(timeout, connect=connect_timeout),
-        follow_redirects=True,
-        max_redirects=max_redirects,
-        verify=ssl_context(ca_file, verify),
+        timeout=httpx.Timeout(options.timeout, connect=options.connect_timeout),
+        follow_redirects=options.follow_redirects,
+        max_redirects=options.max_redirects,
+        verify=ssl_context(options.ca_file, options.verify),
         http2=http2,
-        headers={"User-Agent": USER_AGENT},
+        headers={"User-Agent": options.user_agent},
         trust_env=False,
     ) as client:
-        semaphore = asyncio.Semaphore(concurrency)
+        semaphore = asyncio.Semaphore(options.concurrency)
 
         async def bounded(url: str) -> Site:
             async with semaphore:
-                return await _fetch(client, url, max_body_bytes)
+                return await _fetch(client, url, options.max_body_bytes)
 
         return list(await asyncio.gather(*(bounded(u) for u in urls)))
 
 
-def scrape(
-    urls: Sequence[str],
-    *,
-    concurrency: int = 64,
-    timeout: float = 10.0,
-    connect_timeout: float = 5.0,
-    max_body_bytes: int = 10_485_760,
-    max_redirects: int = 5,
-    ca_file: str | None = None,
-    verify: bool = True,
-    http2: bool = False,
-) -> list[Site]:
-    return asyncio.run(
-        _scrape(
-            list(urls), concurrency, timeout, connect_timeout, max_body_bytes, max_redirects, ca_file, verify, http2
-        )
-    )
+@rules.takes_options
+def scrape(urls: Iterable[str], options: rules.Options) -> list[Site]:
+    """HTTP/1.1 only, httpx's default."""
+    return asyncio.run(_scrape(list(urls), options, http2=False))
+
+
+@rules.takes_options
+def scrape_http2(urls: Iterable[str], options: rules.Options) -> list[Site]:
+    """HTTP/2 where the server offers it (over TLS, by ALPN), as httpx users switch it on."""
+    return asyncio.run(_scrape(list(urls), options, http2=True))

@@ -1,6 +1,7 @@
-"""What the Python peers of the scraper (aiohttp, httpx, pycurl, requests) share: the
-User-Agent they send, how ``ca_file``/``verify`` become an SSL context, and the record of a
-URL that failed. The peers are benchmark contestants written as a user would write them;
+"""What the Python peers of the scraper (aiohttp, httpx, pycurl, requests) share beyond their
+signature (bridgebench_rules.scrape.takes_options: the same options, defaults and checks as
+bridgebench.scrape): how ``ca_file``/``verify`` become an SSL context, and the record of a URL
+that failed. The peers are benchmark contestants written as a user would write them;
 records are compared on status, Server, Content-Type and body, so they do not try to
 reproduce every error word of the native code.
 """
@@ -11,11 +12,10 @@ import ssl
 
 from bridgebench.scrape.site import Site
 
-USER_AGENT = "bridgebench-scrape/0.1"
 TLS_ERROR = "TLS error"
 
 
-def ssl_context(ca_file: str | None, verify: bool) -> ssl.SSLContext:
+def ssl_context(ca_file: str, verify: bool) -> ssl.SSLContext:
     """The context an asyncio/httpx/requests user builds for a private CA (or no checks)."""
     context = ssl.create_default_context(cafile=ca_file or None)
     if not verify:

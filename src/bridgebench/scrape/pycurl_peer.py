@@ -8,11 +8,12 @@ handle, libcurl following redirects, HTTP/2 negotiated over TLS and multiplexed.
 from __future__ import annotations
 
 import time
-from collections.abc import Sequence
+from collections.abc import Iterable
 from typing import Any
 
-from bridgebench.scrape.peer_support import TLS_ERROR, USER_AGENT, failed
+from bridgebench.scrape.peer_support import TLS_ERROR, failed
 from bridgebench.scrape.site import Site
+from bridgebench_rules import scrape as rules
 
 
 class _Transfer:
@@ -62,33 +63,25 @@ def _new_handle(pycurl: Any, options: dict) -> Any:
     return easy
 
 
-def scrape(
-    urls: Sequence[str],
-    *,
-    concurrency: int = 64,
-    timeout: float = 10.0,
-    connect_timeout: float = 5.0,
-    max_body_bytes: int = 10_485_760,
-    max_redirects: int = 5,
-    ca_file: str | None = None,
-    verify: bool = True,
-) -> list[Site]:
+@rules.takes_options
+def scrape(url_source: Iterable[str], options: rules.Options) -> list[Site]:
     import pycurl
 
-    urls = list(urls)
+    urls = list(url_source)
+    concurrency, max_body_bytes = options.concurrency, options.max_body_bytes
     shared = {
         pycurl.NOSIGNAL: 1,
-        pycurl.FOLLOWLOCATION: 1,
-        pycurl.MAXREDIRS: max_redirects,
-        pycurl.TIMEOUT_MS: int(timeout * 1000),
-        pycurl.CONNECTTIMEOUT_MS: int(connect_timeout * 1000),
-        pycurl.USERAGENT: USER_AGENT,
+        pycurl.FOLLOWLOCATION: 1 if options.follow_redirects else 0,
+        pycurl.MAXREDIRS: options.max_redirects,
+        pycurl.TIMEOUT_MS: int(options.timeout * 1000),
+        pycurl.CONNECTTIMEOUT_MS: int(options.connect_timeout * 1000),
+        pycurl.USERAGENT: options.user_agent,
         pycurl.HTTP_VERSION: pycurl.CURL_HTTP_VERSION_2TLS,
-        pycurl.SSL_VERIFYPEER: 1 if verify else 0,
-        pycurl.SSL_VERIFYHOST: 2 if verify else 0,
+        pycurl.SSL_VERIFYPEER: 1 if options.verify else 0,
+        pycurl.SSL_VERIFYHOST: 2 if options.verify else 0,
     }
-    if ca_file:
-        shared[pycurl.CAINFO] = ca_file
+    if options.ca_file:
+        shared[pycurl.CAINFO] = options.ca_file
     multi = pycurl.CurlMulti()
     multi.setopt(pycurl.M_MAXCONNECTS, concurrency)
     multi.setopt(pycurl.M_PIPELINING, pycurl.PIPE_MULTIPLEX)

@@ -7,19 +7,21 @@ content decoding) up to the cap; environment proxies are ignored, as in every ot
 from __future__ import annotations
 
 import concurrent.futures
+import functools
 import time
-from collections.abc import Sequence
+from collections.abc import Iterable
 
-from bridgebench.scrape.peer_support import TLS_ERROR, USER_AGENT, failed
+from bridgebench.scrape.peer_support import TLS_ERROR, failed
 from bridgebench.scrape.site import Site
+from bridgebench_rules import scrape as rules
 
 
-def _fetch(session, url: str, timeouts: tuple[float, float], max_body_bytes: int) -> Site:
+def _fetch(session, url: str, *, timeouts: tuple[float, float], max_body_bytes: int, redirects: bool) -> Site:
     import requests
 
     start = time.perf_counter()
     try:
-        with session.get(url, timeout=timeouts, stream=True) as response:
+        with session.get(url, timeout=timeouts, stream=True, allow_redirects=redirects) as response:
             data = response.raw.read(max_body_bytes + 1, decode_content=False)
             truncated = len(data) > max_body_bytes
             final = response.url
@@ -50,28 +52,29 @@ def _fetch(session, url: str, timeouts: tuple[float, float], max_body_bytes: int
     return failed(url, error, time.perf_counter() - start)
 
 
-def scrape(
-    urls: Sequence[str],
-    *,
-    concurrency: int = 64,
-    timeout: float = 10.0,
-    connect_timeout: float = 5.0,
-    max_body_bytes: int = 10_485_760,
-    max_redirects: int = 5,
-    ca_file: str | None = None,
-    verify: bool = True,
-) -> list[Site]:
+@rules.takes_options
+def scrape(url_source: Iterable[str], options: rules.Options) -> list[Site]:
     import requests
     from requests.adapters import HTTPAdapter
 
+    urls = list(url_source)
     with requests.Session() as session:
-        adapter = HTTPAdapter(pool_connections=1, pool_maxsize=concurrency, max_retries=0)
+        # Not from the environment: REQUESTS_CA_BUNDLE would override the CA given here, and
+        # proxies would change what is measured (httpx's peer sets trust_env=False too).
+        session.trust_env = False
+        adapter = HTTPAdapter(pool_connections=1, pool_maxsize=options.concurrency, max_retries=0)
         session.mount("http://", adapter)
         session.mount("https://", adapter)
-        session.trust_env = False
-        session.max_redirects = max_redirects
-        session.headers["User-Agent"] = USER_AGENT
-        session.verify = (ca_file or True) if verify else False
-        timeouts = (connect_timeout, timeout)
-        with concurrent.futures.ThreadPoolExecutor(concurrency) as pool:
-            return list(pool.map(lambda url: _fetch(session, url, timeouts, max_body_bytes), urls))
+        session.max_redirects = options.max_redirects
+        session.headers["User-Agent"] = options.user_agent
+        session.verify = (options.ca_file or True) if options.verify else False
+        timeouts = (options.connect_timeout, options.timeout)
+        fetch = functools.partial(
+            _fetch,
+            session,
+            timeouts=timeouts,
+            max_body_bytes=options.max_body_bytes,
+            redirects=options.follow_redirects,
+        )
+        with concurrent.futures.ThreadPoolExecutor(options.concurrency) as pool:
+            return list(pool.map(fetch, urls))

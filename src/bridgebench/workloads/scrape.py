@@ -91,66 +91,70 @@ class Tls:
     http2: bool
 
 
-# (urls, concurrency, tls or None) -> list of Site-like records
-ClientCall = Callable[[Sequence[str], int, Tls | None], list]
-
-
-def _ca(tls: Tls | None) -> dict[str, Any]:
-    return {"ca_file": tls.ca_file} if tls is not None else {}
+# Every client has bridgebench.scrape's signature (bridgebench_rules.scrape.takes_options):
+# (urls, *, concurrency=..., ca_file=..., ...) -> list of Site-like records.
+ScrapeFunction = Callable[..., list]
 
 
 @dataclass(frozen=True)
 class Client:
     name: str
     kind: str
-    call: ClientCall
+    scrape: ScrapeFunction
     note: str  # {c} is replaced by the concurrency
     requires: str | None = None
     max_items: int | None = None
     speaks_http2: bool = False  # sent to the HTTP/2 port in the TLS case (else the HTTP/1.1 one)
+    scrape_tls: ScrapeFunction | None = None  # what the TLS case calls, if not ``scrape``
+
+    def call(self, urls: Sequence[str], concurrency: int, tls: Tls | None) -> list:
+        if tls is None:
+            return self.scrape(urls, concurrency=concurrency)
+        return (self.scrape_tls or self.scrape)(urls, concurrency=concurrency, ca_file=tls.ca_file)
 
 
 CLIENTS = [
     Client(
         "baseline",
         "baseline",
-        lambda urls, c, tls: baseline.scrape(urls, concurrency=c, **_ca(tls)),
+        baseline.scrape,
         "stdlib: urllib + ThreadPoolExecutor({c}), a new connection per request",
         max_items=SLOW_CLIENT_ITEMS,
     ),
     Client(
         "pybind11",
         "native",
-        lambda urls, c, tls: native.scrape(urls, concurrency=c, **_ca(tls)),
+        native.scrape,
         "bridgebench.scrape: libcurl multi, one loop thread, {c} transfers in flight, connections reused",
         speaks_http2=True,
     ),
     Client(
         "capi",
         "native",
-        lambda urls, c, tls: capi.scrape(urls, concurrency=c, **_ca(tls)),
+        capi.scrape,
         "the same core through the C ABI and ctypes; site array freed in finally",
         speaks_http2=True,
     ),
     Client(
         "aiohttp",
         "peer",
-        lambda urls, c, tls: aiohttp_peer.scrape(urls, concurrency=c, **_ca(tls)),
+        aiohttp_peer.scrape,
         "aiohttp ClientSession, TCPConnector(limit={c}), semaphore({c}), asyncio.run per batch (HTTP/1.1 only)",
         requires="aiohttp",
     ),
     Client(
         "httpx",
         "peer",
-        lambda urls, c, tls: httpx_peer.scrape(urls, concurrency=c, http2=tls is not None, **_ca(tls)),
+        httpx_peer.scrape,
         "httpx.AsyncClient, Limits(max_connections={c}), semaphore({c}); http2=True over TLS",
         requires="httpx",
         speaks_http2=True,
+        scrape_tls=httpx_peer.scrape_http2,
     ),
     Client(
         "pycurl",
         "peer",
-        lambda urls, c, tls: pycurl_peer.scrape(urls, concurrency=c, **_ca(tls)),
+        pycurl_peer.scrape,
         "pycurl.CurlMulti driven from Python: {c} reused easy handles, select/perform/info_read loop",
         requires="pycurl",
         speaks_http2=True,
@@ -158,7 +162,7 @@ CLIENTS = [
     Client(
         "requests",
         "peer",
-        lambda urls, c, tls: requests_peer.scrape(urls, concurrency=c, **_ca(tls)),
+        requests_peer.scrape,
         "requests.Session shared by ThreadPoolExecutor({c}), HTTPAdapter(pool_maxsize={c})",
         requires="requests",
         max_items=SLOW_CLIENT_ITEMS,

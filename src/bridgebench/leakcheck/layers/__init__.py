@@ -11,6 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from bridgebench.errors import SetupError
 from bridgebench.leakcheck.model import Finding
 from bridgebench.leakcheck.scenarios import FIXTURES_ENV, Canary
 from bridgebench.leakcheck.stacks import OURS, Owner
@@ -142,6 +143,19 @@ class WorkerRuns:
         return "\n".join(p.stderr or "" for p in self.procs)
 
 
+def require_audit_build(data: dict, env: dict[str, str]) -> None:
+    """A worker must have run the audit build it was given (the first PYTHONPATH entry), with
+    the canaries compiled in when some are switched on. Another bridgebench found first (an
+    editable install's import hook, a stray .pth file) would audit code without the planted
+    leaks or the instrumentation, and its silence would read as a pass."""
+    site = env.get("PYTHONPATH", "").split(os.pathsep)[0]
+    imported = data.get("bridgebench")
+    if site and imported and not Path(imported).resolve().is_relative_to(Path(site).resolve()):
+        raise SetupError(f"the audit worker imported bridgebench from {imported}, not from the audit build {site}")
+    if env.get("BRIDGEBENCH_CANARY") and data.get("canaries_compiled_in") is False:
+        raise SetupError(f"the audit build in {site} has no canaries compiled in (configure it with -Dcanaries=true)")
+
+
 def run_resumable(
     layer: str,
     command: Callable[[int, str | None], list[str]],
@@ -160,6 +174,7 @@ def run_resumable(
         data, findings = read_worker_output(out, proc, layer)
         runs.findings += findings
         if data is not None:
+            require_audit_build(data, env)
             if runs.data is None:
                 runs.data = data
             else:

@@ -153,6 +153,19 @@ def sanitizer_env(lsan_suppressions: Path) -> dict[str, str]:
     }
 
 
+# What LSan prints when it cannot stop the process's threads to scan them (ptrace refused, as
+# under some sandboxes and debuggers): it then checks nothing, and silence would read as a pass.
+_LSAN_CANNOT_RUN = re.compile(r"LeakSanitizer has encountered a fatal error|LeakSanitizer does not work under ptrace")
+
+
+def _require_working_leak_checker(procs: list[subprocess.CompletedProcess]) -> None:
+    for proc in procs:
+        stderr = proc.stderr or ""
+        if m := _LSAN_CANNOT_RUN.search(stderr):
+            tail = stderr[m.start() : m.start() + 400].strip()
+            raise SetupError(f"LeakSanitizer cannot run on this machine, so the asan layer checks no leaks: {tail}")
+
+
 def run(ctx: Context) -> LayerResult:
     started = time.perf_counter()
     logs = ctx.work_dir / "asan-logs"
@@ -178,8 +191,11 @@ def run(ctx: Context) -> LayerResult:
     result = LayerResult("asan", runs.findings, details={"returncodes": [p.returncode for p in runs.procs]})
     if runs.data is not None:
         result.scenarios = [s["scenario"] for s in runs.data["scenarios"]]
+    _require_working_leak_checker(runs.procs)
     reports = [r for proc in runs.procs for r in parse(proc.stderr or "")]
     result.details["reports_total"] = len(reports)
+    # Kept for the canary self-test's diagnosis of a silent checker (LSan that could not run).
+    result.details["output_tail"] = (runs.procs[-1].stderr or "")[-1500:] if runs.procs else ""
     found = findings_from(reports, ctx.owner)
     explained = {f.scenario for f in found if f.scenario}
     # A crash explained by the reports (ASan stopped at an error it cannot recover from): the
