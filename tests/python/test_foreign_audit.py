@@ -103,3 +103,17 @@ def test_the_instrumented_build_asks_each_backend_in_its_own_words(
         assert (copy / "pyproject.toml").is_file() and not (copy / "build").exists()
     with pytest.raises(SetupError, match="has no"):
         foreign.instrumented_folders(tmp_path / "empty-site", ["movavg"])
+
+
+def test_only_our_audit_builds_must_be_where_bridgebench_is_imported_from(tmp_path: Path) -> None:
+    from bridgebench.leakcheck.layers import AUDIT_SITE_ENV, Context, require_audit_build, worker_env
+
+    site = tmp_path / "site"
+    ours = worker_env(Context(root=tmp_path, work_dir=tmp_path, quick=True), site)
+    with pytest.raises(SetupError, match="not from the audit build"):
+        require_audit_build({"bridgebench": "/elsewhere/bridgebench/__init__.py"}, ours)
+    # A user's instrumented package goes first on PYTHONPATH; bridgebench comes from their venv.
+    foreign_ctx = Context(root=tmp_path, work_dir=tmp_path, quick=True, project_env={"BRIDGEBENCH_PROJECT": "p"})
+    theirs = worker_env(foreign_ctx, site)
+    assert theirs["PYTHONPATH"].startswith(str(site)) and AUDIT_SITE_ENV not in theirs
+    require_audit_build({"bridgebench": "/venv/bridgebench/__init__.py"}, theirs)
