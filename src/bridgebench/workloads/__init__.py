@@ -4,7 +4,9 @@ A workload is one module in this package that defines ``WORKLOAD = Workload(...)
 how to make inputs at each size, which implementations to compare on them (the pure-Python
 baseline, the native module through pybind11, the native module through the C ABI, and
 peers such as CPython's array.array or rapidfuzz), and how to tell whether two answers agree.
-Modules are discovered, not listed: adding a workload means adding a module here.
+Modules are discovered, not listed: adding a workload means adding a module here. They are
+written with the public API (bridgebench.api), as a user's project writes its own; which
+workloads a command runs is decided by ``discover`` (bridgebench.project).
 
 Conventions the runner relies on:
 - ``make_input(size, seed, fixture)`` is deterministic for a given (size, seed, fixture) and
