@@ -7,6 +7,7 @@ from __future__ import annotations
 import subprocess
 import sys
 import textwrap
+from collections.abc import Iterator
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -36,8 +37,12 @@ def _project(folder: Path, table: str, bench: str = BENCH) -> Path:
 
 
 @pytest.fixture(autouse=True)
-def _no_handed_down_project(monkeypatch: pytest.MonkeyPatch) -> None:
+def _no_handed_down_project(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     monkeypatch.delenv(project.PROJECT_ENV, raising=False)
+    yield
+    # Bench files are imported under their own names: each test starts without them.
+    for name in [n for n in sys.modules if n.endswith("bench_double")]:
+        del sys.modules[name]
 
 
 def test_the_table_is_found_from_a_subfolder(tmp_path: Path) -> None:
