@@ -2,6 +2,7 @@
 
 import _thread
 import os
+import signal
 import threading
 import time
 
@@ -21,6 +22,9 @@ def interrupt_after(seconds: float) -> threading.Timer:
 def run_interrupted(call):
     """Runs `call` (which would take ~5 s), sends Ctrl-C after 0.3 s; returns seconds from
     the interrupt to KeyboardInterrupt reaching us."""
+    # interrupt_main() does nothing unless Python handles SIGINT, and a process started in the
+    # background by a shell (a CI runner, say) inherits SIGINT ignored.
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
     timer = interrupt_after(0.3)
     start = time.monotonic()
     try:
@@ -28,6 +32,7 @@ def run_interrupted(call):
             call()
     finally:
         timer.cancel()
+        signal.signal(signal.SIGINT, previous)
     return time.monotonic() - start - 0.3
 
 
@@ -50,6 +55,20 @@ def test_ctrl_c_cancels_promptly_and_frees_everything(how, scrape_site, record_p
     # Not a speed target: the batch would run for 5 s; cancelled means well before that.
     assert latency < 2.5
     assert settles(lambda: threading.active_count(), threads_before)
+
+
+def test_ctrl_c_just_after_the_c_call_returns_frees_its_result(scrape_site, monkeypatch):
+    # The interrupt lands in the first Python code after the call: the result must already be
+    # owned (read and freed by the calling thread), not waiting for Python code to free it.
+    real = capi._clib.raise_for_status
+
+    def interrupted(*args, **kwargs):
+        monkeypatch.setattr(capi._clib, "raise_for_status", real)
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(capi._clib, "raise_for_status", interrupted)
+    with ledger.balanced(), pytest.raises(KeyboardInterrupt):
+        capi.scrape([scrape_site.url("/small/s000.html")] * 3)
 
 
 def settles(measure, expected, seconds: float = 2.0) -> bool:

@@ -118,3 +118,24 @@ def test_lone_surrogate_word_is_refused_everywhere_naming_the_index():
     # Before: accepted by pybind11 and the baseline, refused by the C ABI.
     kind, message = same_everywhere(lambda m: m.suggest("a", ["ok", "bad\udc80"]))
     assert kind is UnicodeEncodeError and "dictionary[1]" in message
+
+
+def test_ctrl_c_just_after_the_index_is_made_does_not_leak_it(monkeypatch):
+    # Python delivers Ctrl-C when a call returns: here, as the function that made the index
+    # returns to Speller.__init__. The index must already be owned (its address written into
+    # a handle whose finalizer is registered), so collecting the half-made Speller frees it.
+    import gc
+
+    from bridgebench import ledger
+
+    real = capi._create
+
+    def interrupted_on_return(*args, **kwargs):
+        real(*args, **kwargs)
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(capi, "_create", interrupted_on_return)
+    with ledger.balanced():
+        with pytest.raises(KeyboardInterrupt):
+            capi.Speller(["alpha", "beta", "gamma"])
+        gc.collect()

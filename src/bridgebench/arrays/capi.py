@@ -100,8 +100,11 @@ def _roundtrip_numeric(kind: str, items: tuple, data: array.array, function: str
     """Calls bb_roundtrip_<kind> on `data` (converted from `items`), reads the result struct and
     frees it in finally."""
     out = ctypes.POINTER(_RESULT_TYPES[kind])()
+    free = getattr(_lib, f"bb_free_{kind}_array")
     # The call is inside the try: an exception (Ctrl-C) arriving as it returns must not lose the
-    # result. bb_free_* takes NULL, which is what `out` holds when the call failed.
+    # result. bb_free_* takes NULL, which is what `out` holds when the call failed. The free
+    # function is looked up before: Python delivers Ctrl-C after a call returns, so the finally
+    # block must make no call (getattr included) before the free.
     try:
         status = getattr(_lib, f"bb_roundtrip_{kind}")(_address(data), len(data), ctypes.byref(out))
         if status == _clib.BB_ERR_OVERFLOW:
@@ -112,7 +115,7 @@ def _roundtrip_numeric(kind: str, items: tuple, data: array.array, function: str
         result = out.contents
         return result.data[: result.count]
     finally:
-        getattr(_lib, f"bb_free_{kind}_array")(out)
+        free(out)
 
 
 def roundtrip_ints(values: Iterable[int]) -> list[int]:

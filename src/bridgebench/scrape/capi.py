@@ -13,6 +13,7 @@ from __future__ import annotations
 import ctypes
 import os
 import threading
+from collections.abc import Callable
 from typing import Any
 
 from bridgebench import _clib
@@ -115,14 +116,48 @@ def _read(array: bb_site_array) -> list[Site]:
 
 
 def _wait_through_interrupts(done: threading.Event) -> None:
-    """Waits for the C call to return even through another Ctrl-C: its result must not be
-    left without an owner, and the cancel flag makes the wait short (~50 ms)."""
+    """Waits for the C call to end even through another Ctrl-C; the cancel flag makes the wait
+    short (~50 ms)."""
     while True:
         try:
             done.wait()
             return
         except KeyboardInterrupt:
             continue
+
+
+class _Call:
+    """bb_scrape on a thread of its own, which also owns the result: it reads the sites into
+    Python objects and frees the array before it signals the end. Ctrl-C reaches only the main
+    thread, so no interrupt can fall between the call returning and the free (on the main
+    thread, a KeyboardInterrupt raised between any two bytecodes could)."""
+
+    def __init__(self, run: Callable[[Any], int]) -> None:
+        # `run` holds the URL array, the options and (through them) the cancel flag, so they
+        # live as long as the thread does, even if the caller stops waiting for it.
+        self._run = run
+        self.status = _clib.BB_OK
+        self.sites: list[Site] = []
+        self.error: BaseException | None = None  # raised while reading the result
+        self.done = threading.Event()
+
+    def __call__(self) -> None:
+        out = ctypes.POINTER(bb_site_array)()
+        try:
+            self.status = self._run(ctypes.byref(out))
+            if out:
+                self.sites = _read(out.contents)
+        except BaseException as e:  # noqa: BLE001 - handed to the caller's thread
+            self.error = e
+        finally:
+            _lib.bb_free_site_array(out)  # NULL after a failed call
+            self.done.set()
+
+    def result(self) -> list[Site]:
+        if self.error is not None:
+            raise self.error
+        _clib.raise_for_status(self.status, "scrape", argument="urls")
+        return self.sites
 
 
 @rules.takes_options
@@ -147,33 +182,18 @@ def scrape(urls: Any, checked: Options) -> list[Site]:
     options.ca_file = ca_file_bytes
     options.verify = int(checked.verify)
 
-    out = ctypes.POINTER(bb_site_array)()
-    status: list[int] = []
-    done = threading.Event()
-
-    def call() -> None:
-        try:
-            status.append(_lib.bb_scrape(url_array, lengths, count, ctypes.byref(options), ctypes.byref(out)))
-        finally:
-            done.set()
-
+    call = _Call(lambda out: _lib.bb_scrape(url_array, lengths, count, ctypes.byref(options), out))
     # An Event, not Thread.join: in CPython 3.11 a join interrupted by KeyboardInterrupt can
-    # mark a still-running thread as stopped (bpo-45274), and the call's result would then
-    # be freed (or not) before the call has returned.
+    # mark a still-running thread as stopped (bpo-45274).
     threading.Thread(target=call, name="bb_scrape", daemon=True).start()
     try:
-        while not done.wait(_WAIT_SLICE):
+        while not call.done.wait(_WAIT_SLICE):
             pass
     except BaseException:
         cancel.value = 1
-        _wait_through_interrupts(done)
-        _lib.bb_free_site_array(out)  # NULL after a cancelled call; freed if it had just finished
+        _wait_through_interrupts(call.done)
         raise
-    _clib.raise_for_status(status[0], "scrape", argument="urls")
-    try:
-        return _read(out.contents)
-    finally:
-        _lib.bb_free_site_array(out)
+    return call.result()
 
 
 __all__ = ["scrape"]

@@ -104,18 +104,23 @@ class _Handle:
     and the finalizer during a call (at interpreter exit, with a daemon thread still searching)
     leaves the free to the last call, so the index is never freed under a search."""
 
-    def __init__(self, address: int):
+    def __init__(self) -> None:
         self._lock = threading.Lock()
-        self._address: int | None = address  # None once closed
+        # The index's address, written by bb_speller_create* itself: from the moment it exists
+        # it is owned here (and by the finalizer registered before the call), so no interrupt
+        # can fall between the call returning and something owning its result. None before
+        # the index is made and once it is closed.
+        self.cell = ctypes.c_void_p()
         self._calls = 0
         self._free_when_idle = False
 
     def acquire(self) -> int:
         with self._lock:
-            if self._address is None or self._free_when_idle:
+            address = self.cell.value
+            if address is None or self._free_when_idle:
                 raise ValueError(rules.CLOSED)
             self._calls += 1
-            return self._address
+            return address
 
     def release(self) -> None:
         with self._lock:
@@ -138,7 +143,7 @@ class _Handle:
         self._free(address)
 
     def _take(self) -> int | None:
-        address, self._address = self._address, None
+        address, self.cell.value = self.cell.value, None
         return address
 
     @staticmethod
@@ -147,25 +152,20 @@ class _Handle:
             _lib.bb_speller_free(address)
 
 
-def _create(words: list[str], frequencies: list[int] | None) -> int:
+def _create(words: list[str], frequencies: list[int] | None, into: ctypes.c_void_p) -> None:
+    """Makes the index; its address goes straight into ``into`` (NULL after an error)."""
     encoded = [_utf8(w) for w in words]
     offsets = array.array("Q", [0])
     offsets.extend(itertools.accumulate(map(len, encoded)))
     counts = None if frequencies is None else array.array("I", frequencies)
-    handle = ctypes.c_void_p()
-    try:
-        status = _lib.bb_speller_create_ranked(
-            offsets.buffer_info()[0],
-            b"".join(encoded),
-            len(encoded),
-            None if counts is None else counts.buffer_info()[0],
-            ctypes.byref(handle),
-        )
-        _clib.raise_for_status(status, "Speller", "words")
-        return int(handle.value or 0)
-    except BaseException:  # KeyboardInterrupt as the call returns included: nothing else owns it yet
-        _lib.bb_speller_free(handle.value)  # NULL after an error: nothing to free
-        raise
+    status = _lib.bb_speller_create_ranked(
+        offsets.buffer_info()[0],
+        b"".join(encoded),
+        len(encoded),
+        None if counts is None else counts.buffer_info()[0],
+        ctypes.byref(into),
+    )
+    _clib.raise_for_status(status, "Speller", "words")
 
 
 def _suggest(address: int, word: str, options: rules.SearchOptions) -> tuple[str, int | float, float] | None:
@@ -206,9 +206,10 @@ class Speller:
         counts = rules.frequencies(frequencies, len(checked))
         if self._handle is not None:
             raise TypeError(rules.ALREADY_INITIALISED)
-        handle = _Handle(_create(checked, counts))
+        handle = _Handle()
+        self._finalizer = weakref.finalize(self, handle.discard)  # owns the index from its birth
+        _create(checked, counts, handle.cell)
         self._handle = handle
-        self._finalizer = weakref.finalize(self, handle.discard)
 
     def _state(self) -> _Handle:
         if self._handle is None:
