@@ -16,8 +16,8 @@ malloc bookkeeping and interpreter caches:
 - ledger bytes outstanding: any growth at all;
 - native heap: every step ≥ HEAP_STEP_FLOOR bytes and the total > HEAP_SLACK_BYTES;
 - Python objects (allocated blocks; for a project's scenarios also the objects the garbage
-  collector tracks, leakcheck.worker): every step ≥
-  BLOCK_STEP_FLOOR and the total > BLOCK_SLACK;
+  collector tracks, leakcheck.worker): every step ≥ BLOCK_STEP_FLOOR and the total >
+  BLOCK_SLACK;
 - resident memory: every step ≥ RSS_STEP_FLOOR and the total > RSS_SLACK_BYTES;
 - for all of these: the later half of the steps grows at least twice as much as the earlier
   half (keeps_up_with_calls: a leak scales with the calls, bounded noise, such as malloc's
