@@ -24,6 +24,7 @@ apt_packages=(
   clang libclang-rt-14-dev  # leak audit: fuzz layer (libFuzzer and clang's ASan/UBSan runtimes, build/fuzz)
   nginx libnginx-mod-http-echo  # scraper fixture site (echo module for delayed responses)
   wrk                       # scrape benchmark: the server's ceiling (a C load generator, same URLs)
+  cmake                     # examples/ctypes-library builds its C library with CMake (scikit-build-core)
 )
 missing=()
 for pkg in "${apt_packages[@]}"; do

@@ -11,6 +11,7 @@ import argparse
 import sys
 from pathlib import Path
 
+from bridgebench import project
 from bridgebench.errors import UsageError
 
 ORDER = 30
@@ -43,6 +44,17 @@ def register(subparsers) -> None:
         default=None,
         help="switch planted leaks on (a name, comma-separated names or 'all'); the audit must then fail",
     )
+    parser.add_argument(
+        "--build-asan",
+        action="store_true",
+        help="a project's code: build it with ASan+UBSan into a site folder of its own and run the asan layer on it",
+    )
+    parser.add_argument(
+        "--asan-site",
+        type=Path,
+        metavar="DIR",
+        help="a project's code: a site folder holding an ASan-instrumented build of its package",
+    )
     parser.add_argument("--only", default="", help="comma-separated scenario name prefixes")
     parser.add_argument("--output-dir", type=Path, default=None, help="report folder (default reports/<timestamp>/)")
     parser.add_argument(
@@ -73,13 +85,15 @@ def _print_table(result, console) -> None:
         "coverage+suppressions",
         "[green]pass[/]" if audit_ok else "[red]FAIL[/]",
         str(len(result.findings)),
-        f"{cov.get('covered', 0)}/{cov.get('exports', 0)} exports",
+        f"package {', '.join(cov['packages'])}"
+        if cov.get("packages")
+        else f"{cov.get('covered', 0)}/{cov.get('exports', 0)} exports",
         f"{result.build_seconds:.1f} (build)",
     )
     for layer in result.layers:
         table.add_row(
             layer.layer,
-            "[green]pass[/]" if layer.passed else "[red]FAIL[/]",
+            layer.unavailable or ("[green]pass[/]" if layer.passed else "[red]FAIL[/]"),
             str(len(layer.findings)),
             str(len(layer.scenarios)),
             f"{layer.seconds:.1f}",
@@ -132,6 +146,9 @@ def main(args: argparse.Namespace) -> int:
     bad = [name for name in layers if name not in AUDIT_LAYERS]
     if bad:
         raise UsageError(f"unknown layer(s): {', '.join(bad)} (known: {', '.join(AUDIT_LAYERS)})")
+    if (args.coverage or args.selftest) and project.scenarios(project.find()) is not None:
+        option = "--coverage" if args.coverage else "--selftest"
+        raise UsageError(f"{option} checks bridgebench's own exports and canaries, not a project's scenarios")
     if args.coverage:
         return _print_coverage(console)
     if args.selftest:
@@ -151,6 +168,8 @@ def main(args: argparse.Namespace) -> int:
             only=[p for p in args.only.split(",") if p],
             progress=lambda message: console.print(f"[dim]{message}[/]"),
             fuzz_seconds=args.fuzz_time,
+            build_asan=args.build_asan,
+            asan_site=args.asan_site,
         )
     except ValueError as e:
         raise UsageError(str(e)) from None

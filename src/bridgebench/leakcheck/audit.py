@@ -8,8 +8,10 @@ import time
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
+from bridgebench import project as projects
 from bridgebench.errors import SetupError
 from bridgebench.leakcheck import builds, coverage, misuse, native_coverage, suppressions
+from bridgebench.leakcheck import foreign as foreign_audit
 from bridgebench.leakcheck.layers import Context, attribute
 from bridgebench.leakcheck.layers import asan as asan_layer
 from bridgebench.leakcheck.layers import fuzz as fuzz_layer
@@ -69,6 +71,8 @@ def run_audit(
     progress: Callable[[str], None] | None = None,
     console=None,
     fuzz_seconds: float | None = None,
+    build_asan: bool = False,
+    asan_site: Path | None = None,
 ) -> AuditResult:
     """Runs the leak audit and (unless write=False) writes leaks.json, leaks.md and
     leaks.junit.xml into output_dir (default reports/<timestamp>/).
@@ -79,13 +83,36 @@ def run_audit(
     valgrind.supp are (default <root>/leakcheck; the self-test points it elsewhere).
     fuzz_seconds: how long each fuzz target runs (default: a few seconds quick, 20 s full).
     Raises UsageError when a requested layer's tools are missing (clang for the fuzz layer).
+    In a user's project (bridgebench.project) the audit is the foreign one
+    (bridgebench.leakcheck.foreign); build_asan / asan_site give it an instrumented build.
     """
     started = time.perf_counter()
     if progress is None and console is not None:
         progress = lambda message: console.print(f"[dim]leakcheck: {message}[/dim]")  # noqa: E731
     say = progress or (lambda message: None)
-    layers = list(layers or (LAYERS if quick else AUDIT_LAYERS))
     only = tuple(only)
+    here = projects.find()
+    foreign = projects.scenarios(here)
+    if foreign is not None:  # a user's project or installed plugins: their code, as installed
+        if canary:
+            raise ValueError("canaries are planted in bridgebench's own code; there are none in foreign code")
+        base = here.root if here is not None else Path.cwd()
+        return foreign_audit.run_foreign_audit(
+            here,
+            foreign,
+            quick=quick,
+            layers=layers,
+            output_dir=Path(output_dir).resolve() if output_dir else default_output_dir(base),
+            only=only,
+            say=say,
+            build_asan=build_asan,
+            asan_site=asan_site,
+        )
+    if build_asan or asan_site is not None:
+        raise ValueError(
+            "--build-asan and --asan-site are for a project's own code; bridgebench builds build/asan itself"
+        )
+    layers = list(layers or (LAYERS if quick else AUDIT_LAYERS))
     unknown = [name for name in layers if name not in RUNNERS]
     if unknown:
         raise ValueError(f"unknown layer(s) {unknown}; known: {', '.join(AUDIT_LAYERS)}")

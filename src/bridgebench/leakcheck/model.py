@@ -33,6 +33,9 @@ class LayerResult:
     scenarios: list[str] = field(default_factory=list)
     # Layer-specific figures: the per-function ledger table, growth thresholds, tool versions.
     details: dict = field(default_factory=dict)
+    # Why this layer could not run here ("not available for foreign code"): no findings, and
+    # the report says so instead of a pass.
+    unavailable: str = ""
 
     @property
     def passed(self) -> bool:
@@ -42,6 +45,7 @@ class LayerResult:
         return {
             "layer": self.layer,
             "passed": self.passed,
+            "unavailable": self.unavailable,
             "seconds": round(self.seconds, 2),
             "scenarios": self.scenarios,
             "details": self.details,

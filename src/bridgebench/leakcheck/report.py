@@ -11,6 +11,22 @@ from pathlib import Path
 from bridgebench.leakcheck.model import Finding, LayerResult
 
 
+def layer_verdict(layer: LayerResult) -> str:
+    if layer.unavailable:
+        return layer.unavailable
+    return "pass" if layer.passed else "FAIL"
+
+
+def _growth_moved(growth: LayerResult | None) -> list[str]:
+    """Which tracked figures grew at all, per scenario (a finding needs growth in every step)."""
+    moved = growth.details.get("moved") if growth is not None else None
+    if not moved:
+        return []
+    lines = ["", "Growth layer, the figures that grew over the tracked runs (a finding needs every step):", ""]
+    lines += [f"- {scenario}: {', '.join(metrics)}" for scenario, metrics in sorted(moved.items())[:30]]
+    return lines
+
+
 @dataclass
 class AuditResult:
     quick: bool
@@ -41,7 +57,7 @@ class AuditResult:
 
     def summary(self) -> str:
         """One line: verdict, layers, findings, time."""
-        layers = ", ".join(f"{layer.layer} {'pass' if layer.passed else 'FAIL'}" for layer in self.layers)
+        layers = ", ".join(f"{layer.layer} {layer_verdict(layer)}" for layer in self.layers)
         verdict = "no findings" if self.passed else f"{len(self.all_findings)} finding(s)"
         return f"leak audit ({'quick' if self.quick else 'full'}): {verdict} ({layers}; {self.seconds:.0f} s)"
 
@@ -73,10 +89,19 @@ class AuditResult:
         lines = [
             f"### Leak audit ({mode}{', canary ' + self.canary if self.canary else ''}): {verdict}",
             "",
-            f"{self.seconds:.0f} s in total, of which {self.build_seconds:.0f} s building the audit builds.",
+            f"{self.seconds:.0f} s in total"
+            + (f", of which {self.build_seconds:.0f} s building the audit builds." if self.build_seconds else "."),
             "",
         ]
-        if self.coverage:
+        if self.coverage.get("packages"):
+            lines += [
+                f"Audited: the native binaries of {', '.join(self.coverage['packages'])} as installed "
+                "(and built with ASan+UBSan when asked), "
+                f"{self.coverage.get('scenarios', 0)} scenarios; the ledger counts bridgebench's own "
+                "allocations only.",
+                "",
+            ]
+        elif self.coverage:
             lines += [
                 f"Coverage: {self.coverage.get('covered', 0)}/{self.coverage.get('exports', 0)} exported "
                 f"functions have a scenario; {self.coverage.get('scenarios', 0)} scenarios.",
@@ -85,9 +110,10 @@ class AuditResult:
         lines += ["| layer | result | findings | scenarios | seconds |", "|---|---|---|---|---|"]
         for layer in self.layers:
             lines.append(
-                f"| {layer.layer} | {'pass' if layer.passed else 'FAIL'} | {len(layer.findings)} | "
+                f"| {layer.layer} | {layer_verdict(layer)} | {len(layer.findings)} | "
                 f"{len(layer.scenarios)} | {layer.seconds:.1f} |"
             )
+        lines += _growth_moved(self.layer("growth"))
         findings = self.all_findings
         if findings:
             lines += [

@@ -68,28 +68,50 @@ def base_name(function: str) -> str:
     return name.rsplit("::", 1)[-1].strip()
 
 
-def concerns_us(frames: list[Frame]) -> bool:
-    return any(f.in_our_binary for f in frames)
+@dataclass(frozen=True)
+class Owner:
+    """Whose frames a report is about: bridgebench's own binaries (no folders), or the native
+    binaries inside a user's package folders (the audit of foreign code)."""
+
+    folders: tuple[str, ...] = ()  # real paths of the package folders
+
+    def binary(self, frame: Frame) -> bool:
+        if not self.folders:
+            return frame.in_our_binary
+        return any(frame.module.startswith(folder + "/") for folder in self.folders)
+
+    def source(self, frame: Frame) -> bool:
+        """A frame of the owner's own code (not a header or plumbing of ours)."""
+        if not self.folders:
+            return frame.in_our_source
+        return self.binary(frame) and frame.function not in ("", "???")
 
 
-def blamed_function(frames: list[Frame]) -> str:
+OURS = Owner()
+
+
+def concerns_us(frames: list[Frame], owner: Owner = OURS) -> bool:
+    return any(owner.binary(f) for f in frames)
+
+
+def blamed_function(frames: list[Frame], owner: Owner = OURS) -> str:
     """The outermost frame of our source before the stack first leaves our binaries. A lambda
     the checker names only "operator()" (an inlined frame: no enclosing function in its name),
     such as a thread's entry point, names nothing a reader can find: the frame inside it does."""
     blamed = ""
     entered = False
     for frame in frames:
-        if frame.in_our_binary:
+        if owner.binary(frame):
             entered = True
             named = frame.base_name != "operator()"
-            if frame.in_our_source and named and not _PLUMBING.search(frame.function):
+            if owner.source(frame) and named and not _PLUMBING.search(frame.function):
                 blamed = frame.base_name
         elif entered:
             break
     if not blamed:  # only plumbing or headers of ours: name the first frame of ours
-        blamed = next((f.base_name for f in frames if f.in_our_binary), "?")
+        blamed = next((f.base_name for f in frames if owner.binary(f)), "?")
     return blamed
 
 
-def our_frames(frames: list[Frame]) -> list[Frame]:
-    return [f for f in frames if f.in_our_binary]
+def our_frames(frames: list[Frame], owner: Owner = OURS) -> list[Frame]:
+    return [f for f in frames if owner.binary(f)]

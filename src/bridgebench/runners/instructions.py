@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from bridgebench import workloads
+from bridgebench import project, workloads
 from bridgebench.errors import UsageError
 from bridgebench.runners.results import SizeResult, WorkloadResult
 
@@ -85,7 +85,7 @@ def count_workload(workload: str, jobs: list[CountJob], seed: int, fixture: Any 
             input=json.dumps({"jobs": payload}),
             capture_output=True,
             text=True,
-            env=dict(os.environ, PYTHONHASHSEED="0"),
+            env=dict(os.environ, PYTHONHASHSEED="0", **project.worker_env()),
         )
         results = json.loads(proc.stdout) if proc.stdout.strip() else {"error": proc.stderr[-2000:]}
         if isinstance(results, dict):

@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from bridgebench import workloads
+from bridgebench import project, workloads
 from bridgebench.runners import stats
 from bridgebench.runners.profiles import Profile
 from bridgebench.runners.results import (
@@ -63,7 +63,7 @@ class Job:
 
 
 def run_worker(job: Job) -> dict[str, Any]:
-    env = dict(os.environ, PYTHONHASHSEED="0")
+    env = dict(os.environ, PYTHONHASHSEED="0", **project.worker_env())
     proc = subprocess.run(
         [sys.executable, "-m", "bridgebench.runners.worker"],
         input=json.dumps(job.payload()),
@@ -122,13 +122,19 @@ def merge(case: workloads.Case, size: int, runs: list[dict[str, Any]]) -> SizeRe
 
 
 def evaluate_targets(case: workloads.Case, sizes: list[SizeResult]) -> tuple[TargetResult, ...]:
-    return tuple(_evaluate(target, next((s for s in sizes if s.size == target.size), None)) for target in case.targets)
+    # A target without a size is checked at the largest size this run measured.
+    largest = max((s.size for s in sizes), default=0)
+    out = []
+    for target in case.targets:
+        size = largest if target.size is None else target.size
+        out.append(_evaluate(target, size, next((s for s in sizes if s.size == size), None)))
+    return tuple(out)
 
 
-def _evaluate(target: workloads.Target, measured: SizeResult | None) -> TargetResult:
-    result = TargetResult(target.description, target.subject, target.reference, target.max_ratio, target.size)
+def _evaluate(target: workloads.Target, size: int, measured: SizeResult | None) -> TargetResult:
+    result = TargetResult(target.description, target.subject, target.reference, target.max_ratio, size)
     if measured is None:
-        return dataclasses.replace(result, why=f"size {target.size:,} not measured in this run (try --full or --sizes)")
+        return dataclasses.replace(result, why=f"size {size:,} not measured in this run (try --full or --sizes)")
     subject, reference = measured.get(target.subject), measured.get(target.reference)
     pair = [(target.subject, subject), (target.reference, reference)]
     missing = [(name, m) for name, m in pair if m is None or not m.ok]

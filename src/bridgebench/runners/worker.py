@@ -31,7 +31,12 @@ def _available(impl: workloads.Implementation, fixture: Any) -> str | None:
 
 def run_job(job: dict[str, Any]) -> dict[str, Any]:
     workload = workloads.get(job["workload"])
-    case = workload.case(job["case"])
+    return run_case(workload.case(job["case"]), job)
+
+
+def run_case(case: workloads.Case, job: dict[str, Any]) -> dict[str, Any]:
+    """One (case, size): answers, their agreement, and the timings (runners.python_side.Job
+    says what ``job`` holds); also called in-process by the pytest plugin."""
     wanted = set(job.get("implementations") or [impl.name for impl in case.implementations])
     data = case.make_input(job["size"], job["seed"], job.get("fixture"))
 

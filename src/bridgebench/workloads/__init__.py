@@ -4,7 +4,9 @@ A workload is one module in this package that defines ``WORKLOAD = Workload(...)
 how to make inputs at each size, which implementations to compare on them (the pure-Python
 baseline, the native module through pybind11, the native module through the C ABI, and
 peers such as CPython's array.array or rapidfuzz), and how to tell whether two answers agree.
-Modules are discovered, not listed: adding a workload means adding a module here.
+Modules are discovered, not listed: adding a workload means adding a module here. They are
+written with the public API (bridgebench.api), as a user's project writes its own; which
+workloads a command runs is decided by ``discover`` (bridgebench.project).
 
 Conventions the runner relies on:
 - ``make_input(size, seed, fixture)`` is deterministic for a given (size, seed, fixture) and
@@ -69,14 +71,15 @@ class Target:
     """A speed target from an issue, checked in the report (never in a unit test).
 
     Satisfied when time(subject) / time(reference) <= max_ratio (per item, medians, the same
-    run) at ``size``; ``max_ratio`` < 1 means "subject must be faster".
+    run) at ``size`` (None: the largest size the run measured); ``max_ratio`` < 1 means
+    "subject must be faster".
     """
 
     description: str
     subject: str
     reference: str
     max_ratio: float
-    size: int
+    size: int | None = None
 
 
 @dataclass(frozen=True)
@@ -151,6 +154,15 @@ class Workload:
 
 
 def discover() -> dict[str, Workload]:
+    """The workloads the commands run: the current project's and installed plugins'
+    (bridgebench.project), or, with neither, bridgebench's own."""
+    from bridgebench import project
+
+    found = project.workloads(project.find())
+    return found if found is not None else builtin()
+
+
+def builtin() -> dict[str, Workload]:
     """Every workload module in this package, by name, in name order."""
     found = {}
     for info in sorted(pkgutil.iter_modules(__path__), key=lambda m: m.name):

@@ -9,8 +9,8 @@ from functools import partial
 
 import python_baseline.arrays as baseline
 from bridgebench import arrays as native
+from bridgebench.api import Case, Implementation, Target, Workload
 from bridgebench.arrays import capi
-from bridgebench.workloads import Case, Implementation, Target, Workload
 
 SIZES = {"quick": [1_000, 100_000, 1_000_000], "full": [10, 1_000, 100_000, 1_000_000, 10_000_000]}
 # The plain-ctypes baseline costs microseconds per element; its per-element time is flat with

@@ -21,10 +21,10 @@ from typing import Any, NamedTuple
 
 import python_baseline.scrape as baseline
 from bridgebench import scrape as native
+from bridgebench.api import Case, Implementation, LineChart, ReportSection, Target, Workload
 from bridgebench.runners.results import Measurement, WorkloadResult
 from bridgebench.scrape import aiohttp_peer, capi, httpx_peer, pycurl_peer, requests_peer, wrk_ceiling
 from bridgebench.scrape.fixture import corpus, fixture_site
-from bridgebench.workloads import Case, Implementation, LineChart, ReportSection, Target, Workload
 
 SMALL_CONCURRENCY = 64
 CONCURRENCY_LEVELS = (1, 8, 64, 256)  # the throughput chart's x axis

@@ -25,8 +25,8 @@ from typing import Any
 
 import python_baseline.spell as baseline
 from bridgebench import spell as native
+from bridgebench.api import Case, Implementation, Target, Workload
 from bridgebench.spell import capi
-from bridgebench.workloads import Case, Implementation, Target, Workload
 from bridgebench.workloads import _spell_accuracy as accuracy
 
 SIZES = {"quick": [1_000], "full": [100, 1_000]}

@@ -14,6 +14,11 @@ from pathlib import Path
 from bridgebench.errors import SetupError
 from bridgebench.leakcheck.model import Finding
 from bridgebench.leakcheck.scenarios import FIXTURES_ENV, Canary
+from bridgebench.leakcheck.stacks import OURS, Owner
+
+# The audit build a worker must import bridgebench from (set by worker_env; none when the
+# first PYTHONPATH entry is a user's package built for the audit of foreign code).
+AUDIT_SITE_ENV = "BRIDGEBENCH_AUDIT_SITE"
 
 
 @dataclass
@@ -27,6 +32,10 @@ class Context:
     suppressions_dir: Path | None = None  # default: <root>/leakcheck
     fixtures: dict = field(default_factory=dict)  # workload -> its FIXTURE's value
     fuzz_seconds: float | None = None  # per fuzz target; None: the quick or full default
+    # Foreign code (a user's project): the workers load its scenarios (BRIDGEBENCH_PROJECT),
+    # and the native layers attribute findings to its package's binaries.
+    project_env: dict[str, str] = field(default_factory=dict)
+    owner: Owner = OURS
 
     @property
     def canary_names(self) -> str:
@@ -61,9 +70,15 @@ def worker_command(
     return cmd + list(extra)
 
 
-def worker_env(ctx: Context, site: Path, **extra: str) -> dict[str, str]:
-    env = dict(os.environ)
-    env["PYTHONPATH"] = os.pathsep.join([str(site)] + ([env["PYTHONPATH"]] if env.get("PYTHONPATH") else []))
+def worker_env(ctx: Context, site: Path | None, **extra: str) -> dict[str, str]:
+    """The environment of a worker: the audit build's site first on PYTHONPATH (none for
+    foreign code, which runs as the user installed it)."""
+    env = dict(os.environ, **ctx.project_env)
+    env.pop(AUDIT_SITE_ENV, None)
+    if site is not None:
+        env["PYTHONPATH"] = os.pathsep.join([str(site)] + ([env["PYTHONPATH"]] if env.get("PYTHONPATH") else []))
+        if not ctx.project_env:
+            env[AUDIT_SITE_ENV] = str(site)
     env["BRIDGEBENCH_CANARY"] = ctx.canary_names
     env[FIXTURES_ENV] = json.dumps(ctx.fixtures)
     env.pop("PYTHONMALLOC", None)
@@ -140,7 +155,7 @@ def require_audit_build(data: dict, env: dict[str, str]) -> None:
     the canaries compiled in when some are switched on. Another bridgebench found first (an
     editable install's import hook, a stray .pth file) would audit code without the planted
     leaks or the instrumentation, and its silence would read as a pass."""
-    site = env.get("PYTHONPATH", "").split(os.pathsep)[0]
+    site = env.get(AUDIT_SITE_ENV, "")
     imported = data.get("bridgebench")
     if site and imported and not Path(imported).resolve().is_relative_to(Path(site).resolve()):
         raise SetupError(f"the audit worker imported bridgebench from {imported}, not from the audit build {site}")

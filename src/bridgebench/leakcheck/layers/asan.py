@@ -36,7 +36,7 @@ from pathlib import Path
 from bridgebench.errors import SetupError
 from bridgebench.leakcheck.layers import Context, run_resumable, worker_command, worker_env
 from bridgebench.leakcheck.model import Finding, LayerResult
-from bridgebench.leakcheck.stacks import Frame, blamed_function, concerns_us, our_frames
+from bridgebench.leakcheck.stacks import OURS, Frame, Owner, blamed_function, concerns_us, our_frames
 from bridgebench.leakcheck.worker import STDERR_MARK
 
 # Frames in a form we can split without guessing: number, function, source, module.
@@ -110,23 +110,23 @@ def _is_our_source(path: str) -> bool:
     return "src/" in path and "site-packages" not in path and not path.startswith("/usr/")
 
 
-def findings_from(reports: list[Report]) -> list[Finding]:
+def findings_from(reports: list[Report], owner: Owner = OURS) -> list[Finding]:
     out = []
     for r in reports:
-        ours = concerns_us(r.frames) or (r.kind == "undefined-behaviour" and _is_our_source(r.source))
+        ours = concerns_us(r.frames, owner) or (r.kind == "undefined-behaviour" and _is_our_source(r.source))
         if not ours and r.kind in ("leak", "indirect-leak"):
             continue  # CPython's own (not suppressed) leaks: not ours to fix
-        frames = our_frames(r.frames) or r.frames[:8]
+        frames = our_frames(r.frames, owner) or r.frames[:8]
         out.append(
             Finding(
                 "asan",
                 "leak" if r.kind in ("leak", "indirect-leak") else r.kind,
-                blamed_function(r.frames) if r.frames else r.source,
+                blamed_function(r.frames, owner) if r.frames else r.source,
                 r.message,
                 scenario=r.scenario,
                 bytes=r.bytes,
                 stack=[str(f) for f in frames],
-                stack_functions=[f.base_name for f in frames if f.in_our_source],
+                stack_functions=[f.base_name for f in frames if owner.source(f)],
             )
         )
     return out
@@ -196,7 +196,7 @@ def run(ctx: Context) -> LayerResult:
     result.details["reports_total"] = len(reports)
     # Kept for the canary self-test's diagnosis of a silent checker (LSan that could not run).
     result.details["output_tail"] = (runs.procs[-1].stderr or "")[-1500:] if runs.procs else ""
-    found = findings_from(reports)
+    found = findings_from(reports, ctx.owner)
     explained = {f.scenario for f in found if f.scenario}
     # A crash explained by the reports (ASan stopped at an error it cannot recover from): the
     # reports are the findings, not a separate "worker crashed".

@@ -15,9 +15,13 @@ malloc bookkeeping and interpreter caches:
 
 - ledger bytes outstanding: any growth at all;
 - native heap: every step ≥ HEAP_STEP_FLOOR bytes and the total > HEAP_SLACK_BYTES;
-- Python objects: every step ≥ BLOCK_STEP_FLOOR and the total > BLOCK_SLACK;
-- for both: the later half of the steps grows at least twice as much as the earlier half
-  (keeps_up_with_calls: a leak scales with the calls, bounded noise does not);
+- Python objects (allocated blocks; for a project's scenarios also the objects the garbage
+  collector tracks, leakcheck.worker): every step ≥ BLOCK_STEP_FLOOR and the total >
+  BLOCK_SLACK;
+- resident memory: every step ≥ RSS_STEP_FLOOR and the total > RSS_SLACK_BYTES;
+- for all of these: the later half of the steps grows at least twice as much as the earlier
+  half (keeps_up_with_calls: a leak scales with the calls, bounded noise, such as malloc's
+  caches settling after the previous scenario, does not);
 - file descriptors and threads: every step ≥ 1.
 
 Quick mode runs the quick set (scenarios.quick_set: at least one scenario per export, the
@@ -41,6 +45,10 @@ HEAP_SLACK_BYTES = 2048
 # drop leaks an object per call, which mallinfo2 cannot see (pymalloc maps its own arenas).
 BLOCK_STEP_FLOOR = 2
 BLOCK_SLACK = 32
+# Resident memory moves in pages and with every allocator's caching: only a large, steady
+# growth is a finding (mmap-backed leaks the heap figure might miss).
+RSS_STEP_FLOOR = 64 * 1024
+RSS_SLACK_BYTES = 1024 * 1024
 QUICK = {"unit": 64, "doublings": 4}
 FULL = {"unit": 128, "doublings": 6}
 
@@ -59,6 +67,8 @@ class Rule:
 RULES = (
     Rule("heap", "heap-growth", "native heap", HEAP_STEP_FLOOR, HEAP_SLACK_BYTES, " B"),
     Rule("python_blocks", "object-growth", "Python objects alive", BLOCK_STEP_FLOOR, BLOCK_SLACK),
+    Rule("gc_objects", "gc-object-growth", "objects the garbage collector tracks", BLOCK_STEP_FLOOR, BLOCK_SLACK),
+    Rule("rss", "rss-growth", "resident memory", RSS_STEP_FLOOR, RSS_SLACK_BYTES, " B"),
     Rule("fds", "fd-growth", "open file descriptors", 1, 0, scaled=False),
     Rule("threads", "thread-growth", "threads", 1, 0, scaled=False),
 )
@@ -75,7 +85,7 @@ def run(ctx: Context) -> LayerResult:
             "growth", out, quick_set=ctx.quick, only=ctx.only, extra=extra, after=after
         ),
         out,
-        worker_env(ctx, ctx.sites["audit"]),
+        worker_env(ctx, ctx.sites.get("audit")),
         ctx.work_dir,
         timeout=1800,
     )
@@ -121,6 +131,9 @@ def evaluate(data: dict, result: LayerResult) -> None:
     """Turns a growth worker's measurements into findings on ``result``."""
     result.details["heap_metric"] = data.get("heap_metric")
     smallest: dict[str, int] = {}
+    # Per scenario, which tracked figures grew at all between the first and the last point
+    # (a finding needs more: growth in every step, above the floors).
+    moved: dict[str, list[str]] = {}
     for s in data["scenarios"]:
         result.scenarios.append(s["scenario"])
         calls = s["calls"]
@@ -144,6 +157,8 @@ def evaluate(data: dict, result: LayerResult) -> None:
             if not values or None in values:
                 continue  # not tracked on this platform
             deltas = steps(values, overhead.get(rule.metric, 0))
+            if sum(deltas) > 0:
+                moved.setdefault(s["scenario"], []).append(rule.metric)
             smallest[rule.metric] = max(smallest.get(rule.metric, min(deltas)), min(deltas))
             scale = factor if rule.scaled else 1.0
             floor, slack = rule.step_floor * scale, rule.slack * scale
@@ -164,3 +179,4 @@ def evaluate(data: dict, result: LayerResult) -> None:
             )
     # The largest "smallest step" seen per metric: how close the cleanest run came to a finding.
     result.details["largest_smallest_step"] = smallest
+    result.details["moved"] = moved

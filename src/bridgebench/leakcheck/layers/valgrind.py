@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import gzip
 import shutil
+import sys
 import time
 import xml.etree.ElementTree as ET
 from pathlib import Path
@@ -24,7 +25,7 @@ from pathlib import Path
 from bridgebench.errors import SetupError
 from bridgebench.leakcheck.layers import Context, run_resumable, worker_command, worker_env
 from bridgebench.leakcheck.model import Finding, LayerResult
-from bridgebench.leakcheck.stacks import Frame, blamed_function, concerns_us, our_frames
+from bridgebench.leakcheck.stacks import OURS, Frame, Owner, blamed_function, concerns_us, our_frames
 
 LEAK_KINDS = {"Leak_DefinitelyLost": "leak", "Leak_IndirectlyLost": "indirect-leak"}
 IGNORED_KINDS = {"Leak_PossiblyLost", "Leak_StillReachable"}
@@ -40,7 +41,7 @@ def _frames(stack) -> list[Frame]:
     return frames
 
 
-def parse(xml_path: Path) -> list[Finding]:
+def parse(xml_path: Path, owner: Owner = OURS) -> list[Finding]:
     root = ET.parse(xml_path).getroot()
     findings = []
     for error in root.iter("error"):
@@ -52,10 +53,10 @@ def parse(xml_path: Path) -> list[Finding]:
         # With --track-origins=yes the second stack is where an uninitialised value was created:
         # a value our code allocated and never set is ours even when CPython is the one to use it.
         origin = stacks[1] if len(stacks) > 1 else []
-        if concerns_us(frames):
-            blamed, ours = blamed_function(frames), our_frames(frames)
-        elif concerns_us(origin):
-            blamed, ours = blamed_function(origin), our_frames(origin)
+        if concerns_us(frames, owner):
+            blamed, ours = blamed_function(frames, owner), our_frames(frames, owner)
+        elif concerns_us(origin, owner):
+            blamed, ours = blamed_function(origin, owner), our_frames(origin, owner)
         else:
             continue
         what = error.findtext("xwhat/text") or error.findtext("what") or kind
@@ -70,10 +71,16 @@ def parse(xml_path: Path) -> list[Finding]:
                 what,
                 bytes=int(leaked) if leaked else None,
                 stack=[str(f) for f in ours],
-                stack_functions=[f.base_name for f in ours if f.in_our_source],
+                stack_functions=[f.base_name for f in ours if owner.source(f)],
             )
         )
     return findings
+
+
+def find_valgrind() -> str | None:
+    """valgrind beside the running Python (a venv's tools) or on PATH."""
+    beside = Path(sys.executable).parent / "valgrind"
+    return str(beside) if beside.exists() else shutil.which("valgrind")
 
 
 def memcheck_command(valgrind: str, xml: Path, suppressions: Path) -> list[str]:
@@ -95,7 +102,7 @@ def memcheck_command(valgrind: str, xml: Path, suppressions: Path) -> list[str]:
 
 def run(ctx: Context) -> LayerResult:
     started = time.perf_counter()
-    valgrind = shutil.which("valgrind")
+    valgrind = find_valgrind()
     if valgrind is None:
         raise SetupError("valgrind is not installed (scripts/bootstrap.sh installs it)")
     out = ctx.work_dir / "valgrind.json"
@@ -109,7 +116,7 @@ def run(ctx: Context) -> LayerResult:
         )
 
     runs = run_resumable(
-        "valgrind", command, out, worker_env(ctx, ctx.sites["audit"], PYTHONMALLOC="malloc"), ctx.work_dir, 2400
+        "valgrind", command, out, worker_env(ctx, ctx.sites.get("audit"), PYTHONMALLOC="malloc"), ctx.work_dir, 2400
     )
     result = LayerResult(
         "valgrind", runs.findings, details={"quick_set": ctx.quick, "returncodes": [p.returncode for p in runs.procs]}
@@ -121,7 +128,7 @@ def run(ctx: Context) -> LayerResult:
         if not xml.is_file():
             result.findings.append(Finding("valgrind", "crash", "?", f"no XML report: {runs.stderr[-1500:]}"))
             continue
-        result.findings += parse(xml)
+        result.findings += parse(xml, ctx.owner)
         # Mostly CPython's own noise (about 1 MB): keep it as evidence, compressed.
         with open(xml, "rb") as raw, gzip.open(xml.with_suffix(".xml.gz"), "wb") as packed:
             shutil.copyfileobj(raw, packed)

@@ -13,8 +13,8 @@ import ctypes
 import gc
 
 from bridgebench import _arrays, _clib
+from bridgebench.api import Canary, Scenario, cover_module, cover_symbols, failing_iterable
 from bridgebench.arrays import capi
-from bridgebench.leakcheck.scenarios import Canary, Scenario, cover_module, cover_symbols, failing_iterable
 from bridgebench.leakcheck.scenarios._arrays_misuse import misuse_scenarios
 
 PYBIND = "bridgebench._arrays"

@@ -7,7 +7,7 @@ import array
 import os
 
 from bridgebench import _clib, ledger
-from bridgebench.leakcheck.scenarios import Scenario, cover_symbols
+from bridgebench.api import Scenario, cover_symbols
 
 
 def _last_error_after_failure() -> None:

@@ -29,7 +29,7 @@ import types
 from collections.abc import Callable
 
 from bridgebench import _clib, _scrape
-from bridgebench.leakcheck.scenarios import Canary, Scenario, cover_module, cover_symbols, failing_iterable, fixture
+from bridgebench.api import Canary, Scenario, cover_module, cover_symbols, failing_iterable, fixture
 from bridgebench.leakcheck.scenarios._scrape_misuse import misuse_scenarios
 from bridgebench.scrape import api, capi
 from bridgebench_rules import scrape as rules

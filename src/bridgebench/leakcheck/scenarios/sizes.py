@@ -23,8 +23,8 @@ from __future__ import annotations
 import array
 
 from bridgebench import _arrays, _scrape, spell
+from bridgebench.api import Scenario, cover_module, cover_symbols, fixture
 from bridgebench.arrays import capi as arrays_capi
-from bridgebench.leakcheck.scenarios import Scenario, cover_module, cover_symbols, fixture
 from bridgebench.scrape import capi as scrape_capi
 from bridgebench.spell import capi as spell_capi
 from bridgebench_rules import scrape as scrape_rules

