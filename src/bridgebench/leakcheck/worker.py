@@ -221,7 +221,19 @@ def run_exercise(scenarios: list[Scenario], repeat: int, in_thread: bool) -> dic
         worker.join()
     else:
         exercise()
+    _wait_for_threads_to_end()
     return {"scenarios": [{"scenario": s.name} for s in scenarios], "errors": errors}
+
+
+def _wait_for_threads_to_end(seconds: float = 5.0) -> None:
+    """Lets the threads the scenarios started (native ones included: a transfer loop, a search
+    pool) finish before the process exits: LeakSanitizer stops every thread at exit to scan
+    it, and a thread that is exiting just then can make it give up ("LeakSanitizer has
+    encountered a fatal error"). Bounded: a thread meant to outlive its call is a finding of
+    the growth layer, not a reason to hang here."""
+    deadline = time.monotonic() + seconds
+    while (_count_entries("/proc/self/task") or 1) > 1 and time.monotonic() < deadline:
+        time.sleep(0.02)
 
 
 def _registered() -> list[Scenario]:

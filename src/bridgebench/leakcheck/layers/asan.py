@@ -34,7 +34,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from bridgebench.errors import SetupError
-from bridgebench.leakcheck.layers import Context, run_resumable, worker_command, worker_env
+from bridgebench.leakcheck.layers import Context, WorkerRuns, run_resumable, worker_command, worker_env
 from bridgebench.leakcheck.model import Finding, LayerResult
 from bridgebench.leakcheck.stacks import OURS, Frame, Owner, blamed_function, concerns_us, our_frames
 from bridgebench.leakcheck.worker import STDERR_MARK
@@ -158,6 +158,10 @@ def sanitizer_env(lsan_suppressions: Path) -> dict[str, str]:
 _LSAN_CANNOT_RUN = re.compile(r"LeakSanitizer has encountered a fatal error|LeakSanitizer does not work under ptrace")
 
 
+def _leak_checker_gave_up(procs: list[subprocess.CompletedProcess]) -> bool:
+    return any(_LSAN_CANNOT_RUN.search(p.stderr or "") for p in procs)
+
+
 def _require_working_leak_checker(procs: list[subprocess.CompletedProcess]) -> None:
     for proc in procs:
         stderr = proc.stderr or ""
@@ -176,16 +180,26 @@ def run(ctx: Context) -> LayerResult:
     # Twice in full mode: a second call finds state the first one left broken (a freed cache
     # entry, a half-reset handle); once in quick mode, where the full stacks' cost counts.
     repeat = "1" if ctx.quick else "2"
-    runs = run_resumable(
-        "asan",
-        lambda attempt, after: worker_command(
-            "exercise", out, only=ctx.only, after=after, extra=("--repeat", repeat, "--in-thread", "--mark-stderr")
-        ),
-        out,
-        env,
-        ctx.work_dir,
-        timeout=1800,
-    )
+
+    def exercise() -> WorkerRuns:
+        return run_resumable(
+            "asan",
+            lambda attempt, after: worker_command(
+                "exercise", out, only=ctx.only, after=after, extra=("--repeat", repeat, "--in-thread", "--mark-stderr")
+            ),
+            out,
+            env,
+            ctx.work_dir,
+            timeout=1800,
+        )
+
+    runs = exercise()
+    if _leak_checker_gave_up(runs.procs):
+        # LSan's stop-the-world at exit can fail once (a thread exiting as it attaches); a
+        # second run that fails too is a set-up problem (_require_working_leak_checker).
+        for leftover in (out, Path(f"{out}.partial"), Path(f"{out}.progress")):
+            leftover.unlink(missing_ok=True)
+        runs = exercise()
     for i, proc in enumerate(runs.procs):
         (logs / f"stderr.{i}.txt").write_text(proc.stderr or "")
     result = LayerResult("asan", runs.findings, details={"returncodes": [p.returncode for p in runs.procs]})
