@@ -151,7 +151,7 @@ class WorkerRuns:
 
 
 def require_audit_build(data: dict, env: dict[str, str]) -> None:
-    """A worker must have run the audit build it was given (the first PYTHONPATH entry), with
+    """A worker must have run the audit build it was given (BRIDGEBENCH_AUDIT_SITE), with
     the canaries compiled in when some are switched on. Another bridgebench found first (an
     editable install's import hook, a stray .pth file) would audit code without the planted
     leaks or the instrumentation, and its silence would read as a pass."""
