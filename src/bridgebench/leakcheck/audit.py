@@ -183,6 +183,8 @@ def run_audit(
             layer_result = RUNNERS[name](ctx)
             attribute(layer_result.findings, canaries)
             result.layers.append(layer_result)
+            if layer_result.details.get("leak_check_missing"):
+                result.warnings.append(f"{name}: {layer_result.details['leak_check_missing']}")
     if measure_coverage and any(BUILD_OF[name] == "audit" for name in layers):
         say("measuring native coverage")
         check_native_coverage(result, root, work_dir)
