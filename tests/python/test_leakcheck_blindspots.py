@@ -16,6 +16,7 @@ import pytest
 
 from bridgebench.leakcheck import heap, misuse, native_coverage
 from bridgebench.leakcheck.layers import asan as asan_layer
+from bridgebench.leakcheck.layers import fuzz as fuzz_layer
 from bridgebench.leakcheck.layers import growth, ledger, run_resumable
 from bridgebench.leakcheck.model import LayerResult
 from bridgebench.leakcheck.scenarios import Scenario, all_scenarios, cover_module, quick_set
@@ -195,6 +196,15 @@ def test_asan_reports_are_pinned_on_the_scenario_that_printed_the_last_marker():
 def test_sanitizer_environment_unwinds_fully_and_recovers():
     options = dict(o.split("=", 1) for o in asan_layer.sanitizer_env(Path("/x.supp"))["ASAN_OPTIONS"].split(":"))
     assert options["fast_unwind_on_malloc"] == "0" and options["halt_on_error"] == "0"
+
+
+def test_both_sanitizer_layers_avoid_the_runtimes_dynamic_tls_misreading():
+    # Without it LSan's exit scan dies in some processes (depending on where glibc's dynamic TLS
+    # blocks land), and the leak check silently goes missing.
+    asan_options = asan_layer.sanitizer_env(Path("/x.supp"))["ASAN_OPTIONS"].split(":")
+    fuzz_options = fuzz_layer.sanitizer_options(leaks=True)["ASAN_OPTIONS"].split(":")
+    assert "intercept_tls_get_addr=0" in asan_options
+    assert "intercept_tls_get_addr=0" in fuzz_options
 
 
 # ---- workers restarted after a crash -----------------------------------------------------------

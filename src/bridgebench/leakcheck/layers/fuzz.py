@@ -31,7 +31,7 @@ from pathlib import Path
 from bridgebench.errors import SetupError
 from bridgebench.leakcheck.builds import COMPILERS
 from bridgebench.leakcheck.layers import Context
-from bridgebench.leakcheck.layers.asan import STACK_FORMAT, Report, parse, runtime_library
+from bridgebench.leakcheck.layers.asan import RUNTIME_WORKAROUNDS, STACK_FORMAT, Report, parse, runtime_library
 from bridgebench.leakcheck.model import Finding, LayerResult
 from bridgebench.leakcheck.stacks import blamed_function, our_frames
 
@@ -118,7 +118,10 @@ def sanitizer_options(leaks: bool) -> dict[str, str]:
     # Frames in the form the ASan layer's parser reads (function, source and binary apart).
     frames = f"stack_trace_format={STACK_FORMAT}"
     return {
-        "ASAN_OPTIONS": f"detect_leaks={int(leaks)}:allocator_may_return_null=1:malloc_context_size=30:{frames}",
+        "ASAN_OPTIONS": ":".join(
+            [f"detect_leaks={int(leaks)}", "allocator_may_return_null=1", "malloc_context_size=30", frames]
+            + list(RUNTIME_WORKAROUNDS)
+        ),
         "UBSAN_OPTIONS": f"halt_on_error=1:print_stacktrace=1:{frames}",
     }
 
