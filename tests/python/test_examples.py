@@ -15,6 +15,7 @@ import shutil
 import subprocess
 import sys
 import sysconfig
+import textwrap
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -41,11 +42,28 @@ class Example:
     # keep the suite's time: the CMake one, whose flags travel the longest way (LDFLAGS into a
     # shared library loaded by ctypes); the setuptools path is the same code with CFLAGS.
     build_asan: bool = False
+    # What the example's own tests (the no_leak fixture) say with the leak on.
+    plugin_finding: str = ""
 
 
 EXAMPLE_LIST = [
-    Example("c-extension", "movavg", "movavg", "c-extension", ("moving_average",)),
-    Example("ctypes-library", "histo", "histo", "ctypes", ("histogram", "histo_compute"), build_asan=True),
+    Example(
+        "c-extension",
+        "movavg",
+        "movavg",
+        "c-extension",
+        ("moving_average",),
+        plugin_finding="object-growth in movavg._movavg.moving_average",
+    ),
+    Example(
+        "ctypes-library",
+        "histo",
+        "histo",
+        "ctypes",
+        ("histogram", "histo_compute"),
+        build_asan=True,
+        plugin_finding="heap-growth in histo.histogram",
+    ),
 ]
 
 
@@ -149,14 +167,15 @@ def test_leakcheck_passes_then_names_the_planted_leak(user_venv: Path, tmp_path:
     assert {"growth", "valgrind", *(["asan"] if example.build_asan else [])} <= naming, findings
 
 
-def test_the_examples_own_tests_use_the_pytest_plugin(user_venv: Path) -> None:
-    folder = user_venv.parent / "examples" / "c-extension"
+@pytest.mark.parametrize("example", EXAMPLE_LIST, ids=lambda e: e.folder)
+def test_the_examples_own_tests_use_the_pytest_plugin(user_venv: Path, example: Example) -> None:
+    folder = user_venv.parent / "examples" / example.folder
     run = [str(user_venv / "bin" / "python"), "-m", "pytest", "-q", "-p", "no:cacheprovider", "tests"]
     env = {k: v for k, v in os.environ.items() if k != "EXAMPLE_LEAK"}
     clean = subprocess.run(run, cwd=folder, env=env, capture_output=True, text=True, timeout=300)
     assert clean.returncode == 0, clean.stdout[-3000:]
     leaky = subprocess.run(run, cwd=folder, env={**env, "EXAMPLE_LEAK": "1"}, capture_output=True, text=True)
-    assert leaky.returncode == 1 and "object-growth in movavg._movavg.moving_average" in leaky.stdout, leaky.stdout
+    assert leaky.returncode == 1 and example.plugin_finding in leaky.stdout, leaky.stdout
 
 
 DOCS = REPO / "docs" / "own-extension.md"
@@ -169,6 +188,9 @@ def test_the_guide_shows_the_files_that_are_tested() -> None:
     bench = (EXAMPLES / "c-extension" / "bench_movavg.py").read_text()
     code = bench.split('"""', 2)[2].lstrip("\n")  # without its docstring
     assert "```python\n" + code + "```" in guide
+    marked = (EXAMPLES / "ctypes-library" / "tests" / "test_histo.py").read_text().split("\n\n\n")[-1]
+    assert "@pytest.mark.bridgebench_compare" in marked
+    assert "```python\n" + textwrap.indent(marked, "  ").replace("  \n", "\n") + "  ```" in guide
 
 
 def test_the_users_workflow_runs_commands_that_exist() -> None:
