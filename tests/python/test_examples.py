@@ -26,6 +26,9 @@ from bridgebench import cli
 
 REPO = Path(__file__).resolve().parents[2]
 EXAMPLES = REPO / "examples"
+# A meson-python project (the examples are setuptools and CMake ones) with a planted leak
+# switched on by EXAMPLE_LEAK=1: the instrumented builds' tests below.
+MESON_PROJECT = REPO / "tests" / "projects" / "meson-extension"
 BUILD_DIR = Path(os.environ.get("BRIDGEBENCH_BUILD_DIR", REPO / "build" / "release"))
 VENV_BIN = Path(sys.executable).parent
 QUICK_RUN = ["--sizes", "1000,10000", "--processes", "1", "--samples", "3", "--min-time", "0.01"]
@@ -99,27 +102,27 @@ def user_venv(tmp_path_factory: pytest.TempPathFactory) -> Path:
         "--ignore-installed",
         *map(str, wheels.glob("*.whl")),
     )
-    # Builds the examples in temporary copies: the tree stays clean.
+    # Builds the examples (and the Meson test project) in temporary copies: the tree stays clean.
     copies = root / "examples"
-    for example in EXAMPLE_LIST:
-        shutil.copytree(
-            EXAMPLES / example.folder,
-            copies / example.folder,
-            ignore=shutil.ignore_patterns("build", "*.egg-info", "reports"),
-        )
+    sources = [EXAMPLES / example.folder for example in EXAMPLE_LIST] + [MESON_PROJECT]
+    for source in sources:
+        shutil.copytree(source, copies / source.name, ignore=shutil.ignore_patterns("build", "*.egg-info", "reports"))
     _pip(
         "--python",
         str(python),
         "install",
         "--no-deps",
         "--no-build-isolation",
-        *(str(copies / e.folder) for e in EXAMPLE_LIST),
+        *(str(copies / s.name) for s in sources),
     )
     return venv
 
 
 def _bridgebench(venv: Path, folder: Path, *args: str, leak: bool = False) -> subprocess.CompletedProcess[str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("BRIDGEBENCH_") and k != "EXAMPLE_LEAK"}
+    # The user's venv reuses this one's packages (the .pth file) but not its console scripts:
+    # meson and ninja for --build-asan are found beside this interpreter.
+    env["PATH"] = os.pathsep.join([str(VENV_BIN), env.get("PATH", os.defpath)])
     # --build-asan builds with this venv's setuptools / scikit-build-core, never downloading them.
     env["PIP_NO_BUILD_ISOLATION"] = "0"
     if leak:
@@ -176,6 +179,41 @@ def test_the_examples_own_tests_use_the_pytest_plugin(user_venv: Path, example: 
     assert clean.returncode == 0, clean.stdout[-3000:]
     leaky = subprocess.run(run, cwd=folder, env={**env, "EXAMPLE_LEAK": "1"}, capture_output=True, text=True)
     assert leaky.returncode == 1 and example.plugin_finding in leaky.stdout, leaky.stdout
+
+
+def _asan_findings(report: Path) -> list[dict[str, object]]:
+    audit = json.loads((report / "leaks.json").read_text())
+    (asan,) = [layer for layer in audit["layers"] if layer["layer"] == "asan"]
+    assert len(asan["scenarios"]) == 2, asan  # the project's two scenarios ran instrumented
+    return list(asan["findings"])
+
+
+def test_build_asan_and_asan_site_on_a_meson_python_project(user_venv: Path, tmp_path: Path) -> None:
+    """--build-asan builds the Meson project with b_sanitize into a site folder and the asan
+    layer names the planted leak; --asan-site on that folder (an instrumented build made
+    beforehand, as a user's would be) passes clean and fails with the leak; a site that is
+    not an ASan build is a set-up error."""
+    folder = user_venv.parent / "examples" / MESON_PROJECT.name
+    asan_only = ("leakcheck", "--quick", "--layers", "asan")
+    built = _bridgebench(user_venv, folder, *asan_only, "--build-asan", "--output-dir", str(tmp_path / "b"), leak=True)
+    assert built.returncode == 1, built.stdout[-3000:] + built.stderr[-3000:]
+    leaks = [f for f in _asan_findings(tmp_path / "b") if f["kind"] == "leak"]
+    assert leaks and all("sum_of_squares" in str(f["function"]) for f in leaks), leaks
+
+    site = tmp_path / "b" / "leakcheck" / "asan-site"
+    clean = _bridgebench(user_venv, folder, *asan_only, "--asan-site", str(site), "--output-dir", str(tmp_path / "c"))
+    assert clean.returncode == 0, clean.stdout[-3000:] + clean.stderr[-3000:]
+    assert _asan_findings(tmp_path / "c") == []
+    leaky = _bridgebench(
+        user_venv, folder, *asan_only, "--asan-site", str(site), "--output-dir", str(tmp_path / "l"), leak=True
+    )
+    assert leaky.returncode == 1, leaky.stdout[-3000:] + leaky.stderr[-3000:]
+    assert any("sum_of_squares" in str(f["function"]) for f in _asan_findings(tmp_path / "l"))
+
+    normal_site = next((user_venv / "lib").glob("python*/site-packages"))  # sumsq's normal build
+    wrong = _bridgebench(user_venv, folder, *asan_only, "--asan-site", str(normal_site))
+    assert wrong.returncode == 2, wrong.stdout[-3000:] + wrong.stderr[-3000:]
+    assert wrong.stderr.strip().count("\n") == 0 and "is not an ASan build" in wrong.stderr, wrong.stderr
 
 
 DOCS = REPO / "docs" / "own-extension.md"
