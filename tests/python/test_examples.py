@@ -8,8 +8,10 @@ but the examples themselves."""
 
 from __future__ import annotations
 
+import ast
 import json
 import os
+import re
 import shlex
 import shutil
 import subprocess
@@ -241,6 +243,25 @@ def test_the_guide_shows_the_files_that_are_tested() -> None:
     marked = (EXAMPLES / "ctypes-library" / "tests" / "test_histo.py").read_text().split("\n\n\n")[-1]
     assert "@pytest.mark.bridgebench_compare" in marked
     assert "```python\n" + textwrap.indent(marked, "  ").replace("  \n", "\n") + "  ```" in guide
+
+
+def _code_lines(path: Path) -> int:
+    """Lines a user writes: not blank, not a comment, not the module's docstring."""
+    module = ast.parse(path.read_text())
+    docstring_end = (module.body[0].end_lineno or 0) if ast.get_docstring(module) is not None else 0
+    lines = path.read_text().splitlines()[docstring_end:]
+    return sum(1 for line in lines if line.strip() and not line.lstrip().startswith("#"))
+
+
+def test_a_speedup_chart_and_a_leak_verdict_take_at_most_15_lines() -> None:
+    """The target: a user with an extension and a pure-Python twin writes at most 15 lines
+    (plus the [tool.bridgebench] table); the examples' README says how many the bench modules
+    hold."""
+    counts = {e.folder: _code_lines(EXAMPLES / e.folder / f"bench_{e.workload}.py") for e in EXAMPLE_LIST}
+    stated = re.search(r"a bench module of (\d+) lines", (EXAMPLES / "README.md").read_text())
+    assert stated is not None
+    assert set(counts.values()) == {int(stated.group(1))}, counts
+    assert max(counts.values()) <= 15, counts
 
 
 def test_the_users_workflow_runs_commands_that_exist() -> None:
