@@ -160,14 +160,16 @@ def _marked_workload(marker: pytest.Mark) -> tuple[Workload, dict[str, Any]]:
     return marker.args[0], dict(marker.kwargs)
 
 
-@pytest.hookimpl(wrapper=True)
-def pytest_pyfunc_call(pyfuncitem: pytest.Function) -> Generator[None, object, object]:
+# An old-style wrapper: the plugin loads in the user's pytest, which may be older than the
+# new-style wrappers (pytest 7.x with pluggy < 1.1).
+@pytest.hookimpl(hookwrapper=True)
+def pytest_pyfunc_call(pyfuncitem: pytest.Function) -> Generator[None, None, None]:
     """A test marked bridgebench_compare: the comparison runs as the test's call, so different
     answers fail the test (not its set-up), and the body runs only when they agree."""
     for marker in pyfuncitem.iter_markers(MARKER):
         workload, options = _marked_workload(marker)
         _compare(pyfuncitem.config, workload, **options)
-    return (yield)
+    yield
 
 
 def pytest_sessionfinish(session: pytest.Session) -> None:
