@@ -33,9 +33,11 @@ The smallest leaks each mode catches are in leakcheck/README.md ("What growth ca
 
 from __future__ import annotations
 
+import os
 import time
 from dataclasses import dataclass
 
+from bridgebench.leakcheck import heap
 from bridgebench.leakcheck.layers import Context, run_resumable, worker_command, worker_env
 from bridgebench.leakcheck.model import Finding, LayerResult
 
@@ -85,7 +87,7 @@ def run(ctx: Context) -> LayerResult:
             "growth", out, quick_set=ctx.quick, only=ctx.only, extra=extra, after=after
         ),
         out,
-        worker_env(ctx, ctx.sites.get("audit")),
+        worker_env(ctx, ctx.sites.get("audit"), **heap.exact_heap_env(dict(os.environ))),
         ctx.work_dir,
         timeout=1800,
     )
@@ -101,6 +103,7 @@ def run(ctx: Context) -> LayerResult:
         },
     )
     if runs.data is not None:
+        result.details["isolated"] = runs.data.get("isolated", False)
         evaluate(runs.data, result)
     result.seconds = time.perf_counter() - started
     return result
