@@ -1,5 +1,6 @@
-"""Growth layer: each scenario runs many times in one process, and what it leaves behind must not
-grow with the number of calls: native heap in use (mallinfo2 on glibc), Python objects alive,
+"""Growth layer: each scenario runs many times in a process of its own (a child forked from the
+worker: leakcheck.worker.run_growth), and what it leaves behind must not grow with the number
+of calls: native heap in use (mallinfo2 on glibc), Python objects alive,
 open file descriptors, threads, and ledger bytes outstanding. It catches what exit-time
 checkers miss (memory still referenced: a per-call cache, a kept reference) and what the
 ledger cannot see (allocations that bypass it, lost Python references).
