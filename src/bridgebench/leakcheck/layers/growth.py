@@ -53,7 +53,7 @@ BLOCK_SLACK = 32
 RSS_STEP_FLOOR = 64 * 1024
 RSS_SLACK_BYTES = 1024 * 1024
 QUICK = {"unit": 64, "doublings": 4}
-FULL = {"unit": 128, "doublings": 6}
+FULL = {"unit": 128, "doublings": 5}
 
 
 @dataclass(frozen=True)
@@ -124,9 +124,10 @@ def grows(deltas: list[int], step_floor: float, slack: float) -> bool:
 
 
 def keeps_up_with_calls(deltas: list[int]) -> bool:
-    """On the doubling scale the later half of the steps makes 4 (R = 4) to 8 (R = 6) times as
-    many calls as the earlier half, so a per-call leak or a doubling cache grows 4-8 times as
-    much there; at least twice as much leaves room for noise."""
+    """On the doubling scale the later half of the steps makes 4 (R = 4, quick) to about 9
+    (R = 5, full: 4T + 8T + 16T against T + 2T) times as many calls as the earlier half, so a
+    per-call leak or a doubling cache grows 4-9 times as much there; at least twice as much
+    leaves room for noise."""
     half = len(deltas) // 2
     return half == 0 or sum(deltas[half:]) >= 2 * sum(deltas[:half])
 
