@@ -134,7 +134,7 @@ def never_falls_back(deltas: list[int]) -> bool:
     the calls; the interpreter's own noise (tens of Python objects, now and then about a
     hundred, in whichever step) lands in one step and not the next, e.g. [17, 2, 2, 5, 56]
     and [13, 4, 18, 20, 69] measured on clean scenarios in the full profile."""
-    return all(later >= earlier / 2 for earlier, later in zip(deltas, deltas[1:]))
+    return all(later >= earlier / 2 for earlier, later in zip(deltas, deltas[1:], strict=False))
 
 
 def keeps_up_with_calls(deltas: list[int]) -> bool:
