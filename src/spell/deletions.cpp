@@ -82,8 +82,7 @@ void sort_unique(std::vector<std::uint32_t>& v, std::size_t from) {
 void Deletions::keep_records(const Index& index) {
     records_.resize(index.size());
     for (std::size_t e = 0; e < index.size(); ++e) {
-        records_[e] = {index.entry_signature(e), static_cast<std::uint32_t>(index.entry_repeat_signature(e)),
-                       static_cast<std::uint32_t>(index.entry_offset(e))};
+        records_[e] = {index.entry_signature(e), index.entry_repeat_signature(e), index.entry_offset(e)};
     }
 }
 

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <bit>
 #include <limits>
+#include <stdexcept>
 #include <unordered_map>
 
 #include "best.hpp"
@@ -107,23 +108,21 @@ Index::Index(const PackedText& words, ledger::Site& site, std::vector<std::uint3
       latin1_ids_(ledger::Allocator<Symbol>(site)),
       other_ids_(ledger::Allocator<std::pair<char32_t, Symbol>>(site)),
       symbols_(ledger::Allocator<Symbol>(site)),
-      entry_offsets_(ledger::Allocator<std::uint64_t>(site)),
+      entry_offsets_(ledger::Allocator<std::uint32_t>(site)),
       signatures_(ledger::Allocator<std::uint64_t>(site)),
-      repeat_signatures_(ledger::Allocator<std::uint64_t>(site)),
+      repeat_signatures_(ledger::Allocator<std::uint32_t>(site)),
       entry_word_(ledger::Allocator<std::uint32_t>(site)),
       word_entry_(ledger::Allocator<std::uint32_t>(site)),
-      lengths_(ledger::Allocator<std::uint32_t>(site)),
-      source_(ledger::Allocator<std::uint32_t>(site)),
       buckets_(ledger::Allocator<Bucket>(site)),
       bucket_of_length_(ledger::Allocator<std::uint32_t>(site)),
       run_starts_(ledger::Allocator<std::uint32_t>(site)),
       hash_slots_(ledger::Allocator<std::uint32_t>(site)) {
-    if (words.size() >= no_word) throw std::length_error("too many dictionary words");
+    if (words.size() >= no_word) throw std::length_error("more than 2^32 - 2 words");
+    if (words.chars.size() > UINT32_MAX) throw std::length_error("more than 2^32 - 1 characters");
     build_alphabet(words.chars);
     const std::vector<Symbol> all = to_symbols(words.chars);
     const std::vector<std::uint32_t> unique = unique_words(all, words.offsets, word_of_input);
     word_count_ = unique.size();
-    source_.assign(unique.begin(), unique.end());
     bucket_and_order(all, words.offsets, unique);
     pack_entries(all, words.offsets, unique);
     build_exact_table();
@@ -148,6 +147,7 @@ void Index::build_alphabet(std::span<const char32_t> chars) {
     std::sort(by_frequency.begin(), by_frequency.end(), [](const auto& a, const auto& b) {
         return a.first != b.first ? a.first > b.first : a.second < b.second;
     });
+    if (by_frequency.size() > max_alphabet) throw std::length_error("more than 65,535 distinct characters");
     alphabet_size_ = by_frequency.size();
     latin1_ids_.assign(256, static_cast<Symbol>(alphabet_size_));
     for (std::size_t id = 0; id < by_frequency.size(); ++id) {
@@ -184,16 +184,16 @@ void Index::bucket_and_order(const std::vector<Symbol>& all, std::span<const std
                              const std::vector<std::uint32_t>& unique) {
     constexpr std::size_t runs = 65;  // popcount 0..64
     std::size_t max_length = 0;
-    lengths_.resize(word_count_);
+    std::vector<std::uint32_t> lengths(word_count_);
     std::vector<std::uint8_t> bits(word_count_);
     for (std::size_t w = 0; w < word_count_; ++w) {
         const std::size_t i = unique[w];
         const auto s = std::span<const Symbol>(all.data() + offsets[i], all.data() + offsets[i + 1]);
-        lengths_[w] = static_cast<std::uint32_t>(s.size());
+        lengths[w] = static_cast<std::uint32_t>(s.size());
         bits[w] = static_cast<std::uint8_t>(std::popcount(signature_of(s)));
-        max_length = std::max<std::size_t>(max_length, lengths_[w]);
+        max_length = std::max<std::size_t>(max_length, lengths[w]);
     }
-    auto key = [&](std::size_t w) { return lengths_[w] * runs + bits[w]; };
+    auto key = [&](std::size_t w) { return lengths[w] * runs + bits[w]; };
     std::vector<std::uint32_t> start((max_length + 1) * runs + 1, 0);
     for (std::size_t w = 0; w < word_count_; ++w) ++start[key(w) + 1];
     for (std::size_t i = 1; i < start.size(); ++i) start[i] += start[i - 1];
@@ -220,7 +220,7 @@ void Index::bucket_and_order(const std::vector<Symbol>& all, std::span<const std
 void Index::pack_entries(const std::vector<Symbol>& all, std::span<const std::uint64_t> offsets,
                          const std::vector<std::uint32_t>& unique) {
     std::size_t total_symbols = 0;
-    for (std::size_t w = 0; w < word_count_; ++w) total_symbols += lengths_[w];
+    for (const std::uint32_t i : unique) total_symbols += offsets[i + 1] - offsets[i];
     symbols_.reserve(total_symbols);
     entry_offsets_.reserve(word_count_ + 1);
     signatures_.reserve(word_count_);
@@ -230,9 +230,9 @@ void Index::pack_entries(const std::vector<Symbol>& all, std::span<const std::ui
         const std::size_t i = unique[entry_word_[e]];
         const auto s = std::span<const Symbol>(all.data() + offsets[i], all.data() + offsets[i + 1]);
         symbols_.insert(symbols_.end(), s.begin(), s.end());
-        entry_offsets_.push_back(symbols_.size());
+        entry_offsets_.push_back(static_cast<std::uint32_t>(symbols_.size()));
         signatures_.push_back(signature_of(s));
-        repeat_signatures_.push_back(repeat_signature_of(s));
+        repeat_signatures_.push_back(static_cast<std::uint32_t>(repeat_signature_of(s)));
     }
 }
 
@@ -262,8 +262,7 @@ std::size_t Index::memory_bytes() const noexcept {
     auto bytes = [](const auto& v) { return v.capacity() * sizeof(typename std::decay_t<decltype(v)>::value_type); };
     return sizeof(*this) + bytes(alphabet_) + bytes(latin1_ids_) + bytes(other_ids_) + bytes(symbols_) +
            bytes(entry_offsets_) + bytes(signatures_) + bytes(repeat_signatures_) + bytes(entry_word_) +
-           bytes(word_entry_) + bytes(lengths_) + bytes(source_) + bytes(buckets_) + bytes(bucket_of_length_) +
-           bytes(run_starts_) + bytes(hash_slots_);
+           bytes(word_entry_) + bytes(buckets_) + bytes(bucket_of_length_) + bytes(run_starts_) + bytes(hash_slots_);
 }
 
 void Index::prepare(std::u32string_view query, Scratch& scratch) const {
@@ -284,12 +283,12 @@ void Index::prepare(std::u32string_view query, Scratch& scratch) const {
 }
 
 int Index::distance_to(std::uint32_t word, bool transpositions, int bound, const Scratch& scratch) const {
-    const std::size_t lq = scratch.query.size(), lw = lengths_[word];
+    const std::uint32_t e = word_entry_[word];
+    const std::size_t lq = scratch.query.size(), lw = entry_offsets_[e + 1] - entry_offsets_[e];
     const std::size_t gap = lq > lw ? lq - lw : lw - lq;
     if (bound < 0 || gap > static_cast<std::size_t>(bound)) return bound + 1;
-    const std::uint32_t e = word_entry_[word];
     const int extra = static_cast<int>(gap);  // the shorter side gets gap less slack (search_distance)
-    const int lower = signature_lower_bound(scratch.signature, scratch.repeat_signature, signatures_[e],
+    const int lower = signature_lower_bound(scratch.signature, scratch.repeat_signature & UINT32_MAX, signatures_[e],
                                             repeat_signatures_[e], lw > lq ? extra : 0, lw > lq ? 0 : extra);
     if (lower > bound) return bound + 1;
     const auto text = entry_symbols(e);
@@ -327,7 +326,7 @@ void Index::search_distance(const DistanceSearch& search, std::size_t k, Scratch
         }
     }
     const std::uint64_t qs = signature_of(query);
-    const std::uint64_t qs2 = repeat_signature_of(query);
+    const std::uint64_t qs2 = repeat_signature_of(query) & UINT32_MAX;  // as stored
     auto& heap = scratch.heap;  // max-heap: the worst kept hit on top (all hits when collecting)
     heap.clear();
     int cutoff = limit;                // a new hit must have distance <= cutoff ...
@@ -357,7 +356,7 @@ void Index::search_distance(const DistanceSearch& search, std::size_t k, Scratch
         const int query_extra = word_longer ? length_gap : 0;
         const int word_extra = word_longer ? 0 : length_gap;
         const std::uint64_t* sig = signatures_.data();
-        const std::uint64_t* sig2 = repeat_signatures_.data();
+        const std::uint32_t* sig2 = repeat_signatures_.data();
         const std::uint32_t* run = run_starts_.data() + static_cast<std::size_t>(b) * 66;
         // bits(word) = bits(query) - (query-only bits) + (word-only bits).
         const std::uint32_t begin = run[std::clamp(query_bits - (cutoff - query_extra), 0, 65)];
@@ -415,7 +414,7 @@ void Index::search_distance(const DistanceSearch& search, std::size_t k, Scratch
             scan_band();
         }
         for (Hit hit : heap) {
-            hit.similarity = levenshtein_similarity(hit.distance, lq, lengths_[hit.word]);
+            hit.similarity = levenshtein_similarity(hit.distance, lq, word_length(hit.word));
             out.push_back(hit);
         }
         return;
@@ -445,7 +444,7 @@ void Index::search_distance(const DistanceSearch& search, std::size_t k, Scratch
     }
     if (!collect) std::sort_heap(heap.begin(), heap.end(), closer);
     for (Hit hit : heap) {
-        hit.similarity = levenshtein_similarity(hit.distance, lq, lengths_[hit.word]);
+        hit.similarity = levenshtein_similarity(hit.distance, lq, word_length(hit.word));
         out.push_back(hit);
     }
 }

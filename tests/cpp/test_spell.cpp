@@ -5,7 +5,9 @@
 #include <algorithm>
 #include <numeric>
 #include <random>
+#include <stdexcept>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "deletions.hpp"
@@ -134,6 +136,31 @@ TEST(SpellKernels, JaroKnownValuesAndSymmetry) {
         const auto a = random_word(rng, max_length, U"abc"), b = random_word(rng, max_length, U"abc");
         ASSERT_EQ(spell::similarity(a, b, spell::Metric::jaro), spell::similarity(b, a, spell::Metric::jaro));
     }
+}
+
+TEST(SpellKernels, PairsWithMoreDistinctCharactersThanSymbolsUsePlainDp) {
+    // 65,600 distinct characters on one side: more than a 16-bit symbol can name.
+    std::u32string many;
+    for (char32_t c = 0x4E00; many.size() < 65600; ++c) many.push_back(c);
+    const std::u32string few = many.substr(0, 2) + U"x" + many.substr(70, 1);
+    for (const auto& [a, b] : {std::pair{many, few}, std::pair{few, many}}) {
+        EXPECT_EQ(spell::levenshtein(a, b), reference_levenshtein(a, b));
+        EXPECT_EQ(spell::indel_distance(a, b), static_cast<int>(a.size() + b.size()) - 2 * reference_lcs(a, b));
+    }
+    EXPECT_DOUBLE_EQ(spell::similarity(many, few, spell::Metric::jaro),
+                     spell::similarity(few, many, spell::Metric::jaro));
+    EXPECT_GT(spell::similarity(many, few, spell::Metric::jaro), 0.0);
+}
+
+TEST(SpellSpeller, RefusesMoreDistinctCharactersThanSymbols) {
+    std::vector<std::u32string> words;
+    for (char32_t c = 0x4E00; words.size() < 65536; ++c) words.emplace_back(1, c);
+    const Dictionary too_many(words);
+    EXPECT_THROW(spell::Speller(too_many.view(), test_site()), std::length_error);
+    words.pop_back();  // 65,535 distinct characters still fit
+    const Dictionary fits(words);
+    const spell::Speller s(fits.view(), test_site());
+    EXPECT_EQ(s.word(search(s, U"\U00014DFE", plain()).at(0).word).size(), 1u);
 }
 
 TEST(SpellUtf8, RoundTripAndStrictDecoding) {
