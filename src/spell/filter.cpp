@@ -121,6 +121,26 @@ int signature_lower_bound(std::uint64_t query, std::uint64_t query_twice, std::u
     return query_only > word_only ? query_only : word_only;
 }
 
+#ifdef BB_SPELL_X86
+__attribute__((target_clones("popcnt", "default")))
+#endif
+std::size_t
+filter_two_level(const std::uint64_t* signatures, const std::uint32_t* repeat_signatures, const TwoLevelQuery& query,
+                 int bound, std::uint32_t* entries, std::size_t count) noexcept {
+    std::size_t n = 0;
+    for (std::size_t i = 0; i < count; ++i) {
+        const std::uint32_t e = entries[i];
+        const std::uint64_t w = signatures[e], w2 = repeat_signatures[e];
+        const int query_only =
+            std::popcount(query.signature & ~w) + std::popcount(query.repeats & ~w2) + query.query_extra;
+        const int word_only =
+            std::popcount(w & ~query.signature) + std::popcount(w2 & ~query.repeats) + query.word_extra;
+        entries[n] = e;
+        n += static_cast<unsigned>(query_only <= bound) & static_cast<unsigned>(word_only <= bound);
+    }
+    return n;
+}
+
 std::size_t filter_sides(const std::uint64_t* signatures, std::uint32_t begin, std::uint32_t end, std::uint64_t query,
                          int query_only, int word_only, std::uint32_t* out) noexcept {
 #ifdef BB_SPELL_X86

@@ -19,6 +19,18 @@ std::size_t filter_sides(const std::uint64_t* signatures, std::uint32_t begin, s
 std::size_t filter_xor(const std::uint64_t* signatures, std::uint32_t begin, std::uint32_t end, std::uint64_t query,
                        int differing, std::uint32_t* out) noexcept;
 
+// A query's side of the two-level bound below (repeats: the low 32 bits, as indexes keep them).
+struct TwoLevelQuery {
+    std::uint64_t signature, repeats;
+    int query_extra, word_extra;  // added to the query-only and the word-only counts
+};
+
+// Keeps, in place and in order, the `count` entries whose two-level bound (below, with the
+// repeat signatures' low halves) is at most `bound`; returns how many. One call per chunk of
+// candidates, so the hot loop is built with POPCNT when the CPU has it.
+std::size_t filter_two_level(const std::uint64_t* signatures, const std::uint32_t* repeat_signatures,
+                             const TwoLevelQuery& query, int bound, std::uint32_t* entries, std::size_t count) noexcept;
+
 // The two-level bound for one word, with POPCNT when the CPU has it:
 // max(popcount(q & ~w) + popcount(q2 & ~w2) + query_extra,
 //     popcount(w & ~q) + popcount(w2 & ~q2) + word_extra).

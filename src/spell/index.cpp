@@ -355,6 +355,7 @@ void Index::search_distance(const DistanceSearch& search, std::size_t k, Scratch
         if (length_gap > cutoff) return;
         const int query_extra = word_longer ? length_gap : 0;
         const int word_extra = word_longer ? 0 : length_gap;
+        const TwoLevelQuery two_level{qs, qs2, query_extra, word_extra};
         const std::uint64_t* sig = signatures_.data();
         const std::uint32_t* sig2 = repeat_signatures_.data();
         const std::uint32_t* run = run_starts_.data() + static_cast<std::size_t>(b) * 66;
@@ -366,15 +367,16 @@ void Index::search_distance(const DistanceSearch& search, std::size_t k, Scratch
         for (std::uint32_t from = begin; from < end; from += chunk, chunk = std::min(chunk * 2, max_chunk)) {
             if (length_gap > cutoff) return;
             const std::uint32_t to = std::min(end, from + chunk);
-            const std::size_t count =
+            std::size_t count =
                 filter_sides(sig, from, to, qs, cutoff - query_extra, cutoff - word_extra, candidates.data());
+            // Characters the word lacks (or has once where the query has two), and back.
+            count = filter_two_level(sig, sig2, two_level, cutoff, candidates.data(), count);
             for (std::size_t c = 0; c < count; ++c) {
                 const std::uint32_t e = candidates[c];
-                // Characters the word lacks (or has once where the query has two), and back.
-                const int lower = signature_lower_bound(qs, qs2, sig[e], sig2[e], query_extra, word_extra);
                 const std::uint32_t w = entry_word_[e];
                 const int bound = w < tie_word ? cutoff : cutoff - 1;
-                if (lower > bound) continue;
+                if (bound < cutoff && signature_lower_bound(qs, qs2, sig[e], sig2[e], query_extra, word_extra) > bound)
+                    continue;
                 const int d = kernel(entry_symbols(e), bound);
                 if (d > bound || d < fresh_from) continue;
                 keep(Hit{w, d, 0.0});
