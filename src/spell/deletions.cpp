@@ -25,20 +25,27 @@ std::uint32_t hash_of(std::span<const Symbol> s) noexcept {
     return static_cast<std::uint32_t>(h);
 }
 
-// Calls visit(hash) for every string left after deleting `fewest` to 2 of the characters of
-// `s`; a string left by different deletions comes once per deletion.
+// Calls visit(hash) once for every distinct string left after deleting `fewest` to 2 of the
+// characters of `s`. A string can be left by several sets of deletions (deleting either "l"
+// of "ball"); each is made only by the set that keeps its leftmost occurrence in `s`, the
+// set in which no deleted character equals the next character kept after it.
 template <class Visit>
 void each_deletion(std::span<const Symbol> s, int fewest, Visit visit) {
     std::array<Symbol, Deletions::prefix> kept{};
     const std::size_t n = s.size();
+    // Whether deleting position x (and those up to `last`) still keeps the leftmost occurrence:
+    // the character kept next, at last + 1, differs from s[x].
+    auto leftmost = [&](std::size_t x, std::size_t last) { return last + 1 == n || s[x] != s[last + 1]; };
     if (fewest == 0) visit(hash_of(s));
     for (std::size_t i = 0; i < n; ++i) {
         std::size_t m = 0;
         for (std::size_t x = 0; x < n; ++x) {
             if (x != i) kept[m++] = s[x];
         }
-        if (fewest <= 1) visit(hash_of({kept.data(), m}));
+        if (fewest <= 1 && leftmost(i, i)) visit(hash_of({kept.data(), m}));
         for (std::size_t j = i + 1; j < n; ++j) {
+            const bool canonical = j == i + 1 ? leftmost(i, j) && leftmost(j, j) : leftmost(i, i) && leftmost(j, j);
+            if (!canonical) continue;
             m = 0;
             for (std::size_t x = 0; x < n; ++x) {
                 if (x != i && x != j) kept[m++] = s[x];
@@ -62,19 +69,9 @@ std::span<const Symbol> prefix_of(std::span<const Symbol> s) noexcept {
     return s.first(std::min(s.size(), Deletions::prefix));
 }
 
-bool has_repeats(std::span<const Symbol> s) noexcept {
-    for (std::size_t i = 0; i < s.size(); ++i) {
-        for (std::size_t j = i + 1; j < s.size(); ++j) {
-            if (s[i] == s[j]) return true;
-        }
-    }
-    return false;
-}
-
-void sort_unique(std::vector<std::uint32_t>& v, std::size_t from) {
-    const auto begin = v.begin() + static_cast<std::ptrdiff_t>(from);
-    std::sort(begin, v.end());
-    v.erase(std::unique(begin, v.end()), v.end());
+void sort_unique(std::vector<std::uint32_t>& v) {
+    std::sort(v.begin(), v.end());
+    v.erase(std::unique(v.begin(), v.end()), v.end());
 }
 
 }  // namespace
@@ -91,16 +88,12 @@ void Deletions::keep_records(const Index& index) {
 // they fetch a few places ahead.
 void Deletions::file_words(const Index& index, const std::vector<bool>& marks) {
     const std::size_t n = index.size();
-    std::vector<std::uint32_t> slots;  // every word's distinct deletion hashes, then buckets, back to back
+    std::vector<std::uint32_t> slots;  // every word's deletion hashes, then buckets, back to back
     std::vector<std::uint32_t> ends(n);
     slots.reserve(n * 16);
     for (std::size_t e = 0; e < n; ++e) {
-        const std::size_t from = slots.size();
         const auto word = prefix_of(index.entry_symbols(e));
         each_deletion(word, fewest_deletions(word.size()), [&](std::uint32_t h) { slots.push_back(h); });
-        // Deleting different characters of a word leaves different strings unless a
-        // character repeats.
-        if (has_repeats(word)) sort_unique(slots, from);
         ends[e] = static_cast<std::uint32_t>(slots.size());
     }
     const std::size_t buckets = std::bit_ceil(std::max<std::size_t>(16, slots.size() / postings_per_bucket));
@@ -145,7 +138,7 @@ void Deletions::gather(const Index& index, int limit, int marked_limit, bool tra
     buckets.clear();
     each_deletion(prefix_of(query), 0,
                   [&](std::uint32_t h) { buckets.push_back(static_cast<std::uint32_t>(bucket_of(h))); });
-    sort_unique(buckets, 0);
+    sort_unique(buckets);
     for (const std::uint32_t b : buckets) __builtin_prefetch(&bucket_starts_[b]);
     // (data() + offset: an empty last bucket starts at the end, which operator[] may not name)
     for (const std::uint32_t b : buckets) __builtin_prefetch(postings_.data() + bucket_starts_[b]);
