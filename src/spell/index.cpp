@@ -72,9 +72,10 @@ long long last_true(long long lo, long long hi, Ok ok) {
 }
 
 // The input position of each unique word, in dictionary order (the first position wins),
-// and, when asked, the unique word of every input position.
+// and, when asked, the unique word of every input position. `table` is left holding the
+// hash table used to find duplicates (unique index + 1 per slot, 0 = empty).
 std::vector<std::uint32_t> unique_words(const std::vector<Symbol>& all, std::span<const std::uint64_t> offsets,
-                                        std::vector<std::uint32_t>* word_of_input) {
+                                        std::vector<std::uint32_t>* word_of_input, std::vector<std::uint32_t>& table) {
     const std::size_t n = offsets.size() - 1;
     auto symbols = [&](std::size_t i) {
         return std::span<const Symbol>(all.data() + offsets[i], all.data() + offsets[i + 1]);
@@ -82,7 +83,7 @@ std::vector<std::uint32_t> unique_words(const std::vector<Symbol>& all, std::spa
     std::vector<std::uint32_t> unique;
     unique.reserve(n);
     if (word_of_input != nullptr) word_of_input->assign(n, 0);
-    std::vector<std::uint32_t> table(table_size_for(n), 0);  // unique index + 1, 0 = empty
+    table.assign(table_size_for(n), 0);
     const std::size_t mask = table.size() - 1;
     for (std::size_t i = 0; i < n; ++i) {
         const auto s = symbols(i);
@@ -121,11 +122,12 @@ Index::Index(const PackedText& words, ledger::Site& site, std::vector<std::uint3
     if (words.chars.size() > UINT32_MAX) throw std::length_error("more than 2^32 - 1 characters");
     build_alphabet(words.chars);
     const std::vector<Symbol> all = to_symbols(words.chars);
-    const std::vector<std::uint32_t> unique = unique_words(all, words.offsets, word_of_input);
+    std::vector<std::uint32_t> table;
+    const std::vector<std::uint32_t> unique = unique_words(all, words.offsets, word_of_input, table);
     word_count_ = unique.size();
     bucket_and_order(all, words.offsets, unique);
     pack_entries(all, words.offsets, unique);
-    build_exact_table();
+    build_exact_table(table);
 }
 
 // Most frequent characters first, so the signature's 63 single-character bits go to the
@@ -219,16 +221,25 @@ void Index::bucket_and_order(const std::vector<Symbol>& all, std::span<const std
 // The entries' symbols back to back, in bucket order, with both signatures.
 void Index::pack_entries(const std::vector<Symbol>& all, std::span<const std::uint64_t> offsets,
                          const std::vector<std::uint32_t>& unique) {
+    // Where each unique word lies in `all`, in dictionary order (a sequential pass), so the
+    // pass in entry order below, which reads the words at random, waits for one load, not three.
+    std::vector<std::pair<std::uint64_t, std::uint64_t>> range(word_count_);
     std::size_t total_symbols = 0;
-    for (const std::uint32_t i : unique) total_symbols += offsets[i + 1] - offsets[i];
+    for (std::size_t w = 0; w < word_count_; ++w) {
+        range[w] = {offsets[unique[w]], offsets[unique[w] + 1]};
+        total_symbols += range[w].second - range[w].first;
+    }
     symbols_.reserve(total_symbols);
     entry_offsets_.reserve(word_count_ + 1);
     signatures_.reserve(word_count_);
     repeat_signatures_.reserve(word_count_);
     entry_offsets_.push_back(0);
+    constexpr std::size_t ahead = 8;
     for (std::size_t e = 0; e < word_count_; ++e) {
-        const std::size_t i = unique[entry_word_[e]];
-        const auto s = std::span<const Symbol>(all.data() + offsets[i], all.data() + offsets[i + 1]);
+        if (e + 2 * ahead < word_count_) __builtin_prefetch(&range[entry_word_[e + 2 * ahead]]);
+        if (e + ahead < word_count_) __builtin_prefetch(all.data() + range[entry_word_[e + ahead]].first);
+        const auto [first, last] = range[entry_word_[e]];
+        const auto s = std::span<const Symbol>(all.data() + first, all.data() + last);
         symbols_.insert(symbols_.end(), s.begin(), s.end());
         entry_offsets_.push_back(static_cast<std::uint32_t>(symbols_.size()));
         signatures_.push_back(signature_of(s));
@@ -236,7 +247,18 @@ void Index::pack_entries(const std::vector<Symbol>& all, std::span<const std::ui
     }
 }
 
-void Index::build_exact_table() {
+// The table that found the duplicates already holds every unique word under the same hash:
+// renumbered to entries, it is the exact-match table, unless the duplicates were so many
+// that a smaller table fits.
+void Index::build_exact_table(const std::vector<std::uint32_t>& unique_table) {
+    if (unique_table.size() == table_size_for(word_count_)) {
+        hash_slots_.resize(unique_table.size());
+        for (std::size_t slot = 0; slot < unique_table.size(); ++slot) {
+            const std::uint32_t w = unique_table[slot];
+            hash_slots_[slot] = w == 0 ? 0 : word_entry_[w - 1] + 1;
+        }
+        return;
+    }
     hash_slots_.assign(table_size_for(word_count_), 0);
     const std::size_t mask = hash_slots_.size() - 1;
     for (std::size_t e = 0; e < word_count_; ++e) {

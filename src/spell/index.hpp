@@ -146,7 +146,7 @@ private:
                           const std::vector<std::uint32_t>& unique);
     void pack_entries(const std::vector<Symbol>& all, std::span<const std::uint64_t> offsets,
                       const std::vector<std::uint32_t>& unique);
-    void build_exact_table();
+    void build_exact_table(const std::vector<std::uint32_t>& unique_table);
 
     template <class Score, class Bound, class Filter>
     void rank_by_similarity(std::size_t k, double floor, Scratch& scratch, Score score, Bound bound, Filter filter,

@@ -43,8 +43,11 @@ void Speller::build_folded(ledger::Site& site, std::vector<std::uint32_t>& key_o
     std::vector<char32_t> chars;
     std::vector<std::uint64_t> offsets{0};
     offsets.reserve(size() + 1);
+    chars.reserve(written_->symbol_count());
+    std::u32string word;
     for (std::size_t w = 0; w < size(); ++w) {
-        for (const char32_t c : written_->word(w)) chars.push_back(fold_case(c));
+        written_->word_into(w, word);
+        for (const char32_t c : word) chars.push_back(fold_case(c));
         offsets.push_back(chars.size());
     }
     folded_.emplace(PackedText{chars, offsets}, site, &key_of_word);
@@ -74,9 +77,10 @@ void Speller::gather_frequencies(const std::vector<std::uint32_t>& word_of_input
 void Speller::build_frequent(ledger::Site& site) {
     std::vector<char32_t> chars;
     std::vector<std::uint64_t> offsets{0};
+    std::u32string text;
     for (std::uint32_t key = 0; key < folded_->size(); ++key) {
         if (frequency_[key] <= frequent_floor) continue;
-        const std::u32string text = folded_->word(key);
+        folded_->word_into(key, text);
         chars.insert(chars.end(), text.begin(), text.end());
         offsets.push_back(chars.size());
         frequent_key_.push_back(key);
