@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <bit>
 #include <numeric>
 #include <random>
 #include <stdexcept>
@@ -11,6 +12,7 @@
 #include <vector>
 
 #include "deletions.hpp"
+#include "filter.hpp"
 #include "index.hpp"
 #include "ledger.hpp"
 #include "metrics.hpp"
@@ -161,6 +163,32 @@ TEST(SpellSpeller, RefusesMoreDistinctCharactersThanSymbols) {
     const Dictionary fits(words);
     const spell::Speller s(fits.view(), test_site());
     EXPECT_EQ(s.word(search(s, U"\U00014DFE", plain()).at(0).word).size(), 1u);
+}
+
+TEST(SpellFilter, EveryBuildTheCpuRunsKeepsExactlyTheEntriesWithinBothLimits) {
+    std::mt19937_64 rng(21);
+    std::vector<std::uint64_t> signatures(300);
+    for (auto& sig : signatures) sig = rng() & rng() & rng();  // sparse, like words' letters
+    std::vector<std::uint32_t> out(signatures.size()), expected;
+    for (const auto build : {spell::FilterBuild::portable, spell::FilterBuild::avx2, spell::FilterBuild::avx512}) {
+        if (!spell::filter_build_runs(build)) continue;
+        for (int trial = 0; trial < 200; ++trial) {
+            const std::uint64_t query = rng() & rng();
+            const auto begin = static_cast<std::uint32_t>(rng() % 40),
+                       end = static_cast<std::uint32_t>(begin + rng() % 250);
+            const int query_only = static_cast<int>(rng() % 12) - 1, word_only = static_cast<int>(rng() % 12) - 1;
+            expected.clear();
+            for (std::uint32_t e = begin; e < end; ++e) {
+                if (std::popcount(query & ~signatures[e]) <= query_only &&
+                    std::popcount(signatures[e] & ~query) <= word_only)
+                    expected.push_back(e);
+            }
+            const std::size_t n = spell::filter_sides_with(build, signatures.data(), begin, end, query, query_only,
+                                                           word_only, out.data());
+            ASSERT_EQ(std::vector<std::uint32_t>(out.begin(), out.begin() + static_cast<std::ptrdiff_t>(n)), expected)
+                << static_cast<int>(build) << " " << trial;
+        }
+    }
 }
 
 TEST(SpellUtf8, RoundTripAndStrictDecoding) {
