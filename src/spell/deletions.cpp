@@ -90,7 +90,7 @@ void Deletions::file_words(const Index& index, const std::vector<bool>& marks) {
     const std::size_t n = index.size();
     std::vector<std::uint32_t> slots;  // every word's deletion hashes, then buckets, back to back
     std::vector<std::uint32_t> ends(n);
-    slots.reserve(n * 16);
+    slots.reserve(n * 20);  // 19.4 per key for English words
     for (std::size_t e = 0; e < n; ++e) {
         const auto word = prefix_of(index.entry_symbols(e));
         each_deletion(word, fewest_deletions(word.size()), [&](std::uint32_t h) { slots.push_back(h); });
@@ -105,22 +105,27 @@ void Deletions::file_words(const Index& index, const std::vector<bool>& marks) {
         ++bucket_starts_[slots[i] + 1];
     }
     for (std::size_t b = 1; b <= buckets; ++b) bucket_starts_[b] += bucket_starts_[b - 1];
-    postings_.resize(slots.size());
-    std::vector<std::uint32_t> next(bucket_starts_.begin(), bucket_starts_.end() - 1);
+    // Writing each posting straight to its bucket would wait on memory for nearly every one
+    // (the postings are 25 MB for the default dictionary). So they go first to partitions of
+    // 2^11 buckets, in order (a few hundred write streams), and then from each partition to
+    // its buckets, whose counters and postings stay in the CPU's cache meanwhile. Both steps
+    // keep the entry order, so every bucket lists its entries in order.
+    constexpr unsigned partition_shift = 11;
+    std::vector<std::size_t> cursor(std::max<std::size_t>(1, buckets >> partition_shift));
+    for (std::size_t p = 0; p < cursor.size(); ++p) cursor[p] = bucket_starts_[p << partition_shift];
+    std::vector<std::uint64_t> staged(slots.size());  // bucket << 32 | posting
     std::size_t from = 0;
     for (std::size_t e = 0; e < n; ++e) {
         const auto length = static_cast<std::uint32_t>(std::min<std::size_t>(index.entry_symbols(e).size(), long_word));
-        const std::uint32_t posting =
+        const std::uint64_t posting =
             static_cast<std::uint32_t>(e) | (marks[e] ? mark_bit : 0) | length << length_shift;
-        for (std::size_t i = from; i < ends[e]; ++i) {
-            if (i + ahead < slots.size()) {
-                __builtin_prefetch(&next[slots[i + ahead]]);
-                __builtin_prefetch(postings_.data() + next[slots[i + ahead / 2]]);
-            }
-            postings_[next[slots[i]]++] = posting;
-        }
+        for (std::size_t i = from; i < ends[e]; ++i)
+            staged[cursor[slots[i] >> partition_shift]++] = std::uint64_t{slots[i]} << 32 | posting;
         from = ends[e];
     }
+    postings_.resize(slots.size());
+    std::vector<std::uint32_t> next(bucket_starts_.begin(), bucket_starts_.end() - 1);
+    for (const std::uint64_t item : staged) postings_[next[item >> 32]++] = static_cast<std::uint32_t>(item);
 }
 
 std::size_t Deletions::memory_bytes() const noexcept {
