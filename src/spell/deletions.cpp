@@ -90,7 +90,7 @@ void Deletions::file_words(const Index& index, const std::vector<bool>& marks) {
     const std::size_t n = index.size();
     std::vector<std::uint32_t> slots;  // every word's deletion hashes, then buckets, back to back
     std::vector<std::uint32_t> ends(n);
-    slots.reserve(n * 20);  // 19.4 per key for English words
+    slots.reserve(n * 16);
     for (std::size_t e = 0; e < n; ++e) {
         const auto word = prefix_of(index.entry_symbols(e));
         each_deletion(word, fewest_deletions(word.size()), [&](std::uint32_t h) { slots.push_back(h); });
