@@ -37,6 +37,7 @@ from typing import Any
 
 from bridgebench.leakcheck.scenarios import (
     MISUSE_KINDS,
+    THREADED_SLACK,
     Canary,
     Scenario,
     cover_module,
@@ -55,6 +56,7 @@ __all__ = [
     "MISUSE_KINDS",
     "ReportSection",
     "Scenario",
+    "THREADED_SLACK",
     "Target",
     "Workload",
     "at_most",

@@ -7,6 +7,8 @@ rule and the native coverage report. None needs an audit build."""
 from __future__ import annotations
 
 import ctypes
+import json
+import os
 import subprocess
 import sys
 import textwrap
@@ -93,6 +95,57 @@ def test_growth_sees_native_memory_that_bypasses_the_ledger():
 def test_growth_sees_a_cache_that_doubles():
     findings = _growth(Scenario("t.doubling", DoublingCache(_libc()), ()))
     assert [f.kind for f in findings] == ["heap-growth"], LAST
+
+
+ISOLATION_SCRIPT = textwrap.dedent("""\
+    import ctypes, json, sys
+    from bridgebench.leakcheck import worker
+    from bridgebench.leakcheck.layers import growth
+    from bridgebench.leakcheck.model import LayerResult
+    from bridgebench.leakcheck.scenarios import Scenario
+
+    libc = ctypes.CDLL(None)
+    libc.realloc.restype = ctypes.c_void_p
+    libc.realloc.argtypes = [ctypes.c_void_p, ctypes.c_size_t]
+    cache = {"block": None, "size": 0, "capacity": 0}
+
+    def record_call():  # one process-wide vector of 8-byte entries, shared by both scenarios
+        cache["size"] += 1
+        if cache["size"] > cache["capacity"]:
+            cache["capacity"] = max(1, 2 * cache["capacity"])
+            cache["block"] = libc.realloc(cache["block"], 8 * cache["capacity"])
+
+    scenarios = [Scenario("t.first", record_call, ()), Scenario("t.second", record_call, ())]
+    data = worker.run_growth(scenarios, growth.QUICK["unit"], growth.QUICK["doublings"], isolate=sys.argv[1] == "1")
+    result = LayerResult("growth")
+    growth.evaluate(data, result)
+    print(json.dumps({"isolated": data["isolated"], "flagged": sorted({f.scenario for f in result.findings})}))
+""")
+
+
+def _flagged_by_growth_worker(isolate: bool) -> dict:
+    env = dict(os.environ, **heap.exact_heap_env(dict(os.environ)))
+    proc = subprocess.run(
+        [sys.executable, "-c", ISOLATION_SCRIPT, "1" if isolate else "0"], capture_output=True, text=True, env=env
+    )
+    assert proc.returncode == 0, proc.stderr
+    return json.loads(proc.stdout)
+
+
+def test_growth_sees_a_process_wide_cache_that_earlier_scenarios_filled():
+    if heap.metric() != "mallinfo2":
+        pytest.skip("needs glibc's mallinfo2")
+    # In one shared process the first scenario leaves the cache at 1,088 entries (capacity
+    # 2,048): the second one's steps cross no capacity boundary but the last, and it passes.
+    assert _flagged_by_growth_worker(isolate=False) == {"isolated": False, "flagged": ["t.first"]}
+    # The audit's worker measures each scenario in a child forked before any was measured.
+    assert _flagged_by_growth_worker(isolate=True) == {"isolated": True, "flagged": ["t.first", "t.second"]}
+
+
+def test_exact_heap_tunable_is_added_to_the_callers_own():
+    assert heap.exact_heap_env({}) == {"GLIBC_TUNABLES": heap.EXACT_HEAP_TUNABLE}
+    mine = {"GLIBC_TUNABLES": "glibc.malloc.arena_max=2"}
+    assert heap.exact_heap_env(mine) == {"GLIBC_TUNABLES": f"glibc.malloc.arena_max=2:{heap.EXACT_HEAP_TUNABLE}"}
 
 
 def test_growth_ignores_a_cache_that_fills_once():

@@ -12,6 +12,18 @@ import ctypes
 import functools
 import os
 
+# glibc's per-thread cache (tcache) keeps freed small chunks, and mallinfo2 counts them as in
+# use: a vector reallocated from 512 B to 1 KiB, served from a cached chunk, moves the figure by
+# nothing, and chunks freed by a collection show as growth. A process measured by the growth
+# layer runs with the cache off, so the figure is what is allocated and not yet freed.
+EXACT_HEAP_TUNABLE = "glibc.malloc.tcache_count=0"
+
+
+def exact_heap_env(environ: dict[str, str]) -> dict[str, str]:
+    """The GLIBC_TUNABLES a measured process needs (EXACT_HEAP_TUNABLE added to the caller's)."""
+    tunables = [t for t in environ.get("GLIBC_TUNABLES", "").split(":") if t]
+    return {"GLIBC_TUNABLES": ":".join([*tunables, EXACT_HEAP_TUNABLE])}
+
 
 class _Mallinfo2(ctypes.Structure):
     _fields_ = [

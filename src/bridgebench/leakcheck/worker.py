@@ -24,17 +24,21 @@ Canaries are switched on by the caller with BRIDGEBENCH_CANARY.
 from __future__ import annotations
 
 import argparse
+import dataclasses
+import functools
 import gc
 import json
 import os
+import signal
 import sys
 import threading
 import time
 import traceback
+from collections.abc import Callable
 
 from bridgebench import ledger, project
 from bridgebench.leakcheck import heap
-from bridgebench.leakcheck.scenarios import Scenario, all_scenarios, quick_set, select
+from bridgebench.leakcheck.scenarios import THREADED_SLACK, Scenario, all_scenarios, quick_set, select
 
 # Marks each scenario on stderr, for layers whose tools report there (ASan, UBSan): a report is
 # then pinned on the scenario that printed the last marker before it.
@@ -154,50 +158,150 @@ def _measure() -> dict:
     }
 
 
-def run_growth(scenarios: list[Scenario], unit: int, doublings: int) -> dict:
+def run_growth(scenarios: list[Scenario], unit: int, doublings: int, *, isolate: bool = False) -> dict:
+    """isolate: each scenario in a child forked from this process (_can_fork says why); the
+    audit's worker isolates, a single check inside a test run (the pytest plugin) need not."""
     errors: list[dict] = []
     results = []
+    isolated, threaded = False, set()
+    if isolate:
+        threaded = _warm_up_interpreter(scenarios)
+        isolated = _can_fork()
     for s in scenarios:
-        calls = max(2, round(unit * s.growth_weight))
+        if s.name in threaded:
+            s = dataclasses.replace(s, growth_slack_factor=max(s.growth_slack_factor, THREADED_SLACK))
+        forked = isolated and s.name not in threaded
+        measure = functools.partial(_growth_of, s, unit, doublings, forked)
+        outcome = _in_forked_child(measure) if forked else measure()
+        results.append(outcome["record"])
+        errors += outcome["errors"]
+    return {"scenarios": results, "errors": errors, "heap_metric": heap.metric(), "isolated": isolated}
 
-        def batch(count: int, s: Scenario = s) -> None:
-            for _ in range(count):
-                if not _run_checked(s, errors):
-                    break
 
-        started = time.perf_counter()
-        batch(calls)  # warm-up: first-use caches, interned names, new ledger sites
-        _measure()  # and measuring's own first-use caches
-        # Two measurements with no call in between: what measuring itself keeps alive (the
-        # earlier points' numbers and site names), subtracted from every later step.
-        calibration = [_measure(), _measure()]
-        points, totals = [calibration[1]], [calls]
-        for _ in range(doublings):
-            batch(totals[-1])  # as many calls again: the total doubles
-            totals.append(2 * totals[-1])
-            points.append(_measure())
-        names = set().union(*(p["ledger"] for p in points))
-        moved = {n: [p["ledger"].get(n, 0) for p in points] for n in sorted(names)}
-        moved = {n: v for n, v in moved.items() if len(set(v)) > 1}
-        results.append(
-            _record(
-                "scenario",
-                {
-                    "scenario": s.name,
-                    "calls": totals,
-                    **{metric: [p[metric] for p in points] for metric in METRICS},
-                    "slack_factor": s.growth_slack_factor,
-                    "measuring_overhead": {
-                        metric: (calibration[1][metric] or 0) - (calibration[0][metric] or 0)
-                        for metric in ("heap", "python_blocks", "gc_objects")
-                    },
-                    "ledger_outstanding": [sum(p["ledger"].values()) for p in points],
-                    "sites_moved": moved,
-                    "seconds": round(time.perf_counter() - started, 4),
-                },
-            )
-        )
-    return {"scenarios": results, "errors": errors, "heap_metric": heap.metric()}
+def _growth_of(s: Scenario, unit: int, doublings: int, forked: bool) -> dict:
+    """One scenario's growth curve: a warm-up, a calibration, then the doubling steps."""
+    errors: list[dict] = []
+    calls = max(2, round(unit * s.growth_weight))
+
+    def batch(count: int) -> None:
+        for _ in range(count):
+            if not _run_checked(s, errors):
+                break
+
+    started = time.perf_counter()
+    batch(calls)  # warm-up: first-use caches, interned names, new ledger sites
+    _measure()  # and measuring's own first-use caches
+    # Two measurements with no call in between: what measuring itself keeps alive (the
+    # earlier points' numbers and site names), subtracted from every later step.
+    calibration = [_measure(), _measure()]
+    points, totals = [calibration[1]], [calls]
+    for _ in range(doublings):
+        batch(totals[-1])  # as many calls again: the total doubles
+        totals.append(2 * totals[-1])
+        points.append(_measure())
+    names = set().union(*(p["ledger"] for p in points))
+    moved = {n: [p["ledger"].get(n, 0) for p in points] for n in sorted(names)}
+    moved = {n: v for n, v in moved.items() if len(set(v)) > 1}
+    record = _record(
+        "scenario",
+        {
+            "scenario": s.name,
+            "calls": totals,
+            **{metric: [p[metric] for p in points] for metric in METRICS},
+            "slack_factor": s.growth_slack_factor,
+            "forked": forked,
+            "measuring_overhead": {
+                metric: (calibration[1][metric] or 0) - (calibration[0][metric] or 0)
+                for metric in ("heap", "python_blocks", "gc_objects")
+            },
+            "ledger_outstanding": [sum(p["ledger"].values()) for p in points],
+            "sites_moved": moved,
+            "seconds": round(time.perf_counter() - started, 4),
+        },
+    )
+    return {"record": record, "errors": errors}
+
+
+def _warm_up_interpreter(scenarios: list[Scenario]) -> set[str]:
+    """Runs each scenario once before any is measured, and returns the names of those that
+    start threads. The interpreter's own first-use caches (interned names, type caches, the
+    source lines a traceback reads) then start warm in every forked child, as they did for the
+    later scenarios of a shared worker, and do not read as growth. Once per scenario keeps a
+    process-wide cache far below the calls a child makes, so its doubling still falls inside
+    the child's steps. Failures here are the child's to report.
+
+    Scenarios that start threads (Python ones, seen through threading.setprofile, or native
+    ones, marked by growth_slack_factor) are measured in the worker itself, after the ones
+    before them: CPython keeps a few objects for threads that have called into it, which level
+    off only after some hundreds of calls (thread ids are recycled), and in a fresh child the
+    few calls of each step would read that as growth."""
+    threaded: set[str] = set()
+    current: list[str] = []
+
+    def note_thread_start(frame: object, event: str, arg: object) -> None:
+        threaded.update(current)
+        sys.setprofile(None)  # only the thread's first event matters
+
+    threading.setprofile(note_thread_start)
+    try:
+        for s in scenarios:
+            _mark(s)  # a crash here is pinned on the scenario, as in its child
+            current[:] = [s.name]
+            try:
+                s()
+            except BaseException as e:  # noqa: BLE001 - reported by the child that measures it
+                if isinstance(e, KeyboardInterrupt):
+                    raise
+            _wait_for_threads_to_end()  # a thread's first event may come after the call returned
+    finally:
+        threading.setprofile(None)
+    gc.collect()
+    return threaded | {s.name for s in scenarios if s.growth_slack_factor != 1.0}
+
+
+def _can_fork() -> bool:
+    """Each scenario's curve is measured in a child forked from this worker, which itself runs
+    no scenario: a process-wide cache (a static vector a function appends to) then starts
+    from the same state for every scenario, and its doubling reallocations fall inside the
+    scenario's steps. In one shared process the scenarios before it may have grown its
+    capacity far past the calls one scenario makes, and the cache would never show. Forking
+    copies only the calling thread, so a worker that already has others runs in-process."""
+    return hasattr(os, "fork") and threading.active_count() == 1 and (_count_entries("/proc/self/task") or 1) == 1
+
+
+def _in_forked_child(work: Callable[[], dict]) -> dict:
+    """work() in a forked child, its JSON result read back through a pipe. A child killed by a
+    signal (a segfault in a scenario) kills this worker the same way: the layer then pins the
+    crash on the scenario named in <out>.progress and resumes after it, as it does unforked."""
+    sys.stdout.flush()
+    sys.stderr.flush()
+    read_end, write_end = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child: never returns into the caller's loop
+        os.close(read_end)
+        status = 0
+        try:
+            with os.fdopen(write_end, "w") as pipe:
+                json.dump(work(), pipe)
+        except BaseException:  # noqa: BLE001 - told to the parent by the exit status
+            traceback.print_exc()
+            status = 70
+        finally:
+            sys.stdout.flush()
+            sys.stderr.flush()
+            # Not exit(): the inherited coverage counters would be written once per child; the
+            # parent's warm-up pass has already run every scenario for the coverage report.
+            os._exit(status)
+    os.close(write_end)
+    with os.fdopen(read_end) as pipe:
+        payload = pipe.read()
+    _, status = os.waitpid(pid, 0)
+    if os.WIFSIGNALED(status):
+        signal.signal(os.WTERMSIG(status), signal.SIG_DFL)
+        os.kill(os.getpid(), os.WTERMSIG(status))
+    if status != 0 or not payload:
+        raise RuntimeError(f"growth: the forked child ended with exit status {os.waitstatus_to_exitcode(status)}")
+    return json.loads(payload)
 
 
 def run_exercise(scenarios: list[Scenario], repeat: int, in_thread: bool) -> dict:
@@ -271,7 +375,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.mode == "ledger":
         result = run_ledger(scenarios)
     elif args.mode == "growth":
-        result = run_growth(scenarios, args.unit, args.doublings)
+        result = run_growth(scenarios, args.unit, args.doublings, isolate=True)
     else:
         result = run_exercise(scenarios, args.repeat, args.in_thread)
     result.update(

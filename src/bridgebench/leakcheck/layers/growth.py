@@ -1,5 +1,6 @@
-"""Growth layer: each scenario runs many times in one process, and what it leaves behind must not
-grow with the number of calls: native heap in use (mallinfo2 on glibc), Python objects alive,
+"""Growth layer: each scenario runs many times in a process of its own (a child forked from the
+worker: leakcheck.worker.run_growth), and what it leaves behind must not grow with the number
+of calls: native heap in use (mallinfo2 on glibc), Python objects alive,
 open file descriptors, threads, and ledger bytes outstanding. It catches what exit-time
 checkers miss (memory still referenced: a per-call cache, a kept reference) and what the
 ledger cannot see (allocations that bypass it, lost Python references).
@@ -33,9 +34,11 @@ The smallest leaks each mode catches are in leakcheck/README.md ("What growth ca
 
 from __future__ import annotations
 
+import os
 import time
 from dataclasses import dataclass
 
+from bridgebench.leakcheck import heap
 from bridgebench.leakcheck.layers import Context, run_resumable, worker_command, worker_env
 from bridgebench.leakcheck.model import Finding, LayerResult
 
@@ -85,7 +88,7 @@ def run(ctx: Context) -> LayerResult:
             "growth", out, quick_set=ctx.quick, only=ctx.only, extra=extra, after=after
         ),
         out,
-        worker_env(ctx, ctx.sites.get("audit")),
+        worker_env(ctx, ctx.sites.get("audit"), **heap.exact_heap_env(dict(os.environ))),
         ctx.work_dir,
         timeout=1800,
     )
@@ -101,6 +104,7 @@ def run(ctx: Context) -> LayerResult:
         },
     )
     if runs.data is not None:
+        result.details["isolated"] = runs.data.get("isolated", False)
         evaluate(runs.data, result)
     result.seconds = time.perf_counter() - started
     return result

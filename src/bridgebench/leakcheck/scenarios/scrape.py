@@ -29,7 +29,7 @@ import types
 from collections.abc import Callable
 
 from bridgebench import _clib, _scrape
-from bridgebench.api import Canary, Scenario, cover_module, cover_symbols, failing_iterable, fixture
+from bridgebench.api import THREADED_SLACK, Canary, Scenario, cover_module, cover_symbols, failing_iterable, fixture
 from bridgebench.leakcheck.scenarios._scrape_misuse import misuse_scenarios
 from bridgebench.scrape import api, capi
 from bridgebench_rules import scrape as rules
@@ -49,12 +49,6 @@ INTERRUPT_AFTER = 0.02  # seconds
 ONE_FETCH = 0.05
 SEVERAL_FETCHES = 0.05
 INTERRUPTED = 0.01  # ~70 ms each: the interrupt, a 50 ms wait slice, the session's teardown
-# Every fetching call runs a libcurl loop thread: glibc's per-thread arenas move the heap by up
-# to ~3 KiB per batch with no leak, and pybind11's type caches drift by up to ~50 Python
-# objects per batch after other workloads ran in the same worker (measured; see
-# leakcheck/README.md). 4x the default slack keeps the gate from flaking on that; a leaked
-# record (hundreds of bytes and several objects per call) still fails, and the ledger is exact.
-THREADED_SLACK = 4.0
 
 
 @contextlib.contextmanager

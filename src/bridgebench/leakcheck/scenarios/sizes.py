@@ -23,7 +23,7 @@ from __future__ import annotations
 import array
 
 from bridgebench import _arrays, _scrape, spell
-from bridgebench.api import Scenario, cover_module, cover_symbols, fixture
+from bridgebench.api import THREADED_SLACK, Scenario, cover_module, cover_symbols, fixture
 from bridgebench.arrays import capi as arrays_capi
 from bridgebench.scrape import capi as scrape_capi
 from bridgebench.spell import capi as spell_capi
@@ -254,7 +254,7 @@ def _scrape_scenarios() -> list[Scenario]:
                 cover_module("bridgebench._scrape", "scrape"),
                 reduced=n == 33,
                 growth_weight=BIG_WEIGHT,
-                growth_slack_factor=4.0,
+                growth_slack_factor=THREADED_SLACK,
             )
         )
         out.append(
@@ -268,7 +268,7 @@ def _scrape_scenarios() -> list[Scenario]:
                 cover_module("bridgebench.scrape.capi", "scrape") + cover_symbols("bb_scrape", "bb_free_site_array"),
                 reduced=n == 33,
                 growth_weight=BIG_WEIGHT,
-                growth_slack_factor=4.0,
+                growth_slack_factor=THREADED_SLACK,
             )
         )
     return out
