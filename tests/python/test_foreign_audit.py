@@ -3,7 +3,9 @@ the frames of a user's package binaries, and the growth layer's record of what m
 
 from __future__ import annotations
 
+import os
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -99,10 +101,27 @@ def test_the_instrumented_build_asks_each_backend_in_its_own_words(
         assert command[command.index("--target") + 1] == str(site)
         assert "-fsanitize=address,undefined" in env["CFLAGS"] and "-fsanitize=address,undefined" in env["LDFLAGS"]
         assert ("-Csetup-args=-Db_sanitize=address,undefined" in command) == (backend == "mesonpy")
+        # The backend's tools without build isolation: this venv's, activated or not.
+        assert env["PATH"].split(os.pathsep)[0] == str(Path(sys.executable).parent)
         copy = Path(command[-1])
         assert (copy / "pyproject.toml").is_file() and not (copy / "build").exists()
+
+
+def test_an_instrumented_site_must_hold_an_asan_build_of_the_package(tmp_path: Path) -> None:
+    site = tmp_path / "site"
+    with pytest.raises(SetupError, match="is not a folder"):
+        foreign.instrumented_folders(site, ["movavg"])
+    (site / "movavg").mkdir(parents=True)
+    with pytest.raises(SetupError, match="has no native binary"):
+        foreign.instrumented_folders(site, ["movavg"])
+    binary = site / "movavg" / "_movavg.cpython-311-x86_64-linux-gnu.so"
+    binary.write_bytes(b"\x7fELF...PyInit__movavg\x00malloc\x00")
+    with pytest.raises(SetupError, match="is not an ASan build"):
+        foreign.instrumented_folders(site, ["movavg"])
+    binary.write_bytes(b"\x7fELF...PyInit__movavg\x00__asan_init\x00malloc\x00")
+    assert foreign.instrumented_folders(site, ["movavg"]) == (str((site / "movavg").resolve()),)
     with pytest.raises(SetupError, match="has no"):
-        foreign.instrumented_folders(tmp_path / "empty-site", ["movavg"])
+        foreign.instrumented_folders(site, ["histo"])
 
 
 def test_only_our_audit_builds_must_be_where_bridgebench_is_imported_from(tmp_path: Path) -> None:

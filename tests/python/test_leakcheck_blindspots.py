@@ -188,6 +188,10 @@ def test_growth_rule_every_step_and_total():
     assert not growth.grows([35, 46, 70, 27], 8, 128)
     assert not growth.grows([87, 224, 85, 20], 8, 128)
     assert growth.grows([40, 70, 130, 260], 8, 128)  # a leak of about one object per call
+    # Clean scenarios in the full profile: noise lands in one step and not the next.
+    assert not growth.grows([17, 2, 2, 5, 56], 2, 32)
+    assert not growth.grows([13, 4, 18, 20, 69], 2, 32)
+    assert growth.grows([4, 3, 9, 14, 33], 2, 32)  # one object in 32 calls, with noise
     assert growth.steps([10, 20, 40], overhead=1) == [9, 19]
 
 

@@ -47,6 +47,9 @@ SANITIZE = "-fsanitize=address,undefined"
 # Compiler flags of the instrumented build: -fsanitize-recover lets the scenarios go on after
 # a report; frame pointers and -g give readable stacks.
 SANITIZE_FLAGS = f"{SANITIZE} -fsanitize-recover=address -fno-omit-frame-pointer -g -O1"
+# Every binary compiled with -fsanitize=address (GCC or Clang) calls the runtime's __asan_init
+# from its constructor, so the name is in its dynamic symbols.
+ASAN_MARK = b"__asan_init"
 # What a copy of the project leaves out: earlier (uninstrumented) build output, venvs, reports.
 COPY_IGNORE = shutil.ignore_patterns("build", "_skbuild", "*.egg-info", ".venv", "venv", ".git", "reports", "*.so")
 
@@ -92,6 +95,9 @@ def build_instrumented(project: projects.Project, work_dir: Path, say: Callable[
         shutil.rmtree(folder, ignore_errors=True)
     shutil.copytree(project.root, copy, ignore=COPY_IGNORE, symlinks=True)
     env = dict(os.environ, CFLAGS=SANITIZE_FLAGS, CXXFLAGS=SANITIZE_FLAGS, LDFLAGS=SANITIZE)
+    # Without build isolation the backend's tools (meson, ninja, cmake) are console scripts of
+    # this interpreter's venv, which need not be on PATH (bridgebench run as .venv/bin/...).
+    env["PATH"] = os.pathsep.join([str(Path(sys.executable).parent), env.get("PATH", os.defpath)])
     command = [sys.executable, "-m", "pip", "install", "--no-deps", "--no-cache-dir", "--target", str(site)]
     if _backend(project.root) == "mesonpy":
         command += ["-Csetup-args=-Db_sanitize=address,undefined", "-Csetup-args=-Db_lundef=false"]
@@ -107,10 +113,21 @@ def build_instrumented(project: projects.Project, work_dir: Path, say: Callable[
 
 
 def instrumented_folders(site: Path, packages: Iterable[str]) -> tuple[str, ...]:
+    """The packages' folders in an instrumented site, checked to hold an ASan build: a site
+    of uninstrumented binaries would pass the layer without checking anything."""
+    if not site.is_dir():
+        raise SetupError(f"the instrumented site {site} is not a folder")
     folders = tuple(os.path.realpath(site / name.replace(".", "/")) for name in packages)
     missing = [folder for folder in folders if not os.path.isdir(folder)]
     if missing:
         raise SetupError(f"the instrumented site {site} has no {missing[0]}")
+    binaries = [path for folder in folders for path in Path(folder).rglob("*.so*") if path.is_file()]
+    if not binaries:
+        raise SetupError(f"the instrumented site {site} has no native binary in {', '.join(folders)}")
+    if not any(ASAN_MARK in path.read_bytes() for path in binaries):
+        raise SetupError(
+            f"{site} is not an ASan build: no binary in {', '.join(folders)} was compiled with -fsanitize=address"
+        )
     return folders
 
 

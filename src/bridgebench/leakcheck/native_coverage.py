@@ -22,12 +22,12 @@ from pathlib import Path
 # src/scrape is lower: its remaining lines are libcurl failure paths (out of memory, a multi
 # handle that cannot be created, poll errors) and error words no local fixture can provoke.
 FLOORS = {
-    "src/arrays": 80.0,
+    "src/arrays": 90.0,  # 93.9 % measured (the two lines left are closing braces gcov counts)
     "src/bindings": 94.5,  # 94.8 % measured after the misuse, ranking and TLS work added bindings code
-    "src/capi": 90.0,
-    "src/ledger": 90.0,
+    "src/capi": 91.0,  # 92.3 % measured, quick and full
+    "src/ledger": 95.0,  # 98.3 % measured
     "src/spell": 88.0,
-    "src/scrape": 85.0,
+    "src/scrape": 90.0,  # 91.4 % measured, quick and full
 }
 # Canary code runs only when a canary is switched on (the self-test), never in a clean audit.
 EXCLUDED = (r"src/ledger/canary\.cpp", r"src/bindings/canary_python\.hpp")
@@ -131,6 +131,9 @@ def gcovr_command(root: Path, build_dir: Path, out: Path) -> list[str]:
         re.escape(str(root)) + "/" + SOURCE_FILTER,
         *(arg for pattern in EXCLUDED for arg in ("--exclude", re.escape(str(root)) + "/" + pattern)),
         "--gcov-ignore-parse-errors=negative_hits.warn_once_per_file",
+        # Hot loops pass 2^32 hits in the full audit (the speller's filter lanes: ~8e9), which
+        # gcovr takes for a gcov bug's garbage; only reached or not reached counts here.
+        "--gcov-suspicious-hits-threshold=0",
         "--merge-mode-functions=separate",
         "--json",
         str(out),

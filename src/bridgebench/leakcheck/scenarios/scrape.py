@@ -715,7 +715,7 @@ SCENARIOS += [
 ]
 
 
-SCENARIOS += misuse_scenarios(_pybind, page=_page, slow_url=lambda: _url("/delay/200"))
+SCENARIOS += misuse_scenarios(_pybind, page=_page, slow_url=lambda: _url("/delay/50"))
 
 
 CANARIES = [
