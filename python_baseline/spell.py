@@ -164,6 +164,7 @@ class Speller:
         counts = rules.frequencies(frequencies, len(checked))
         if self._words is not None:
             raise TypeError(rules.ALREADY_INITIALISED)
+        rules.check_alphabet(checked)
         self._frequency = {}
         for w, f in zip(checked, counts or [], strict=False):
             self._frequency[w] = max(self._frequency.get(w, 0), f)

@@ -22,6 +22,7 @@
 #include <exception>
 #include <memory>
 #include <mutex>
+#include <stdexcept>
 #include <string>
 #include <string_view>
 #include <thread>
@@ -198,9 +199,11 @@ public:
         const ItemSnapshot seq(words, "words");
         const PackedInput packed = pack(seq, "words", site);
         const std::vector<std::uint32_t> counts = frequencies_from(frequencies, seq.size());
-        {
+        try {
             GilReleaseIf nogil(seq.size() >= static_cast<Py_ssize_t>(release_gil_from_words));
             core_ = std::make_unique<spell::Speller>(packed.view(), counts, site);
+        } catch (const std::length_error& e) {  // a dictionary past the index's limits
+            throw py::value_error(std::string("words: ") + e.what());
         }
         // The unique words as the caller's own str objects (held by the snapshot, whatever
         // happened to the caller's list meanwhile), to hand back without copying. A tuple, so

@@ -58,6 +58,9 @@ MAX_K = 2**32 - 1
 MAX_DISTANCE = 2**31 - 1
 MAX_THREADS = 1024
 MAX_FREQUENCY = 2**32 - 1
+# The native index names each distinct character of its words with 16 bits.
+MAX_DISTINCT_CHARACTERS = 65_535
+TOO_MANY_CHARACTERS = f"words: more than {MAX_DISTINCT_CHARACTERS:,} distinct characters"
 
 
 @dataclass(frozen=True)
@@ -273,6 +276,13 @@ def dictionary(value: Any) -> list[str]:
 def words(value: Iterable) -> list[str]:
     """Speller(words)."""
     return text_list(value, "words")
+
+
+def check_alphabet(checked: list[str]) -> None:
+    """Speller(words): at most MAX_DISTINCT_CHARACTERS distinct characters. The native
+    implementations check this while indexing; the baseline calls this."""
+    if sum(map(len, checked)) > MAX_DISTINCT_CHARACTERS and len(set().union(*checked)) > MAX_DISTINCT_CHARACTERS:
+        raise ValueError(TOO_MANY_CHARACTERS)
 
 
 def frequencies(value: Any, word_count: int) -> list[int] | None:

@@ -10,6 +10,7 @@
 #include <cstring>
 #include <new>
 #include <span>
+#include <stdexcept>
 #include <string>
 
 #include "canary.hpp"
@@ -166,6 +167,9 @@ bb_status bb_speller_create_ranked(const uint64_t* offsets, const char* bytes, s
         try {
             const std::span<const std::uint32_t> counts(frequencies, frequencies == nullptr ? 0 : count);
             *out = new (memory) bb_speller(spell::PackedText{chars, starts}, counts, site);
+        } catch (const std::length_error& e) {  // a dictionary past the index's limits
+            bb::ledger::release(site, memory, sizeof(bb_speller));
+            throw Error(BB_ERR_INVALID_ARGUMENT, e.what());
         } catch (...) {
             bb::ledger::release(site, memory, sizeof(bb_speller));
             throw;

@@ -25,20 +25,27 @@ std::uint32_t hash_of(std::span<const Symbol> s) noexcept {
     return static_cast<std::uint32_t>(h);
 }
 
-// Calls visit(hash) for every string left after deleting `fewest` to 2 of the characters of
-// `s`; a string left by different deletions comes once per deletion.
+// Calls visit(hash) once for every distinct string left after deleting `fewest` to 2 of the
+// characters of `s`. A string can be left by several sets of deletions (deleting either "l"
+// of "ball"); each is made only by the set that keeps its leftmost occurrence in `s`, the
+// set in which no deleted character equals the next character kept after it.
 template <class Visit>
 void each_deletion(std::span<const Symbol> s, int fewest, Visit visit) {
     std::array<Symbol, Deletions::prefix> kept{};
     const std::size_t n = s.size();
+    // Whether deleting position x (and those up to `last`) still keeps the leftmost occurrence:
+    // the character kept next, at last + 1, differs from s[x].
+    auto leftmost = [&](std::size_t x, std::size_t last) { return last + 1 == n || s[x] != s[last + 1]; };
     if (fewest == 0) visit(hash_of(s));
     for (std::size_t i = 0; i < n; ++i) {
         std::size_t m = 0;
         for (std::size_t x = 0; x < n; ++x) {
             if (x != i) kept[m++] = s[x];
         }
-        if (fewest <= 1) visit(hash_of({kept.data(), m}));
+        if (fewest <= 1 && leftmost(i, i)) visit(hash_of({kept.data(), m}));
         for (std::size_t j = i + 1; j < n; ++j) {
+            const bool canonical = j == i + 1 ? leftmost(i, j) && leftmost(j, j) : leftmost(i, i) && leftmost(j, j);
+            if (!canonical) continue;
             m = 0;
             for (std::size_t x = 0; x < n; ++x) {
                 if (x != i && x != j) kept[m++] = s[x];
@@ -62,19 +69,9 @@ std::span<const Symbol> prefix_of(std::span<const Symbol> s) noexcept {
     return s.first(std::min(s.size(), Deletions::prefix));
 }
 
-bool has_repeats(std::span<const Symbol> s) noexcept {
-    for (std::size_t i = 0; i < s.size(); ++i) {
-        for (std::size_t j = i + 1; j < s.size(); ++j) {
-            if (s[i] == s[j]) return true;
-        }
-    }
-    return false;
-}
-
-void sort_unique(std::vector<std::uint32_t>& v, std::size_t from) {
-    const auto begin = v.begin() + static_cast<std::ptrdiff_t>(from);
-    std::sort(begin, v.end());
-    v.erase(std::unique(begin, v.end()), v.end());
+void sort_unique(std::vector<std::uint32_t>& v) {
+    std::sort(v.begin(), v.end());
+    v.erase(std::unique(v.begin(), v.end()), v.end());
 }
 
 }  // namespace
@@ -82,8 +79,7 @@ void sort_unique(std::vector<std::uint32_t>& v, std::size_t from) {
 void Deletions::keep_records(const Index& index) {
     records_.resize(index.size());
     for (std::size_t e = 0; e < index.size(); ++e) {
-        records_[e] = {index.entry_signature(e), static_cast<std::uint32_t>(index.entry_repeat_signature(e)),
-                       static_cast<std::uint32_t>(index.entry_offset(e))};
+        records_[e] = {index.entry_signature(e), index.entry_repeat_signature(e), index.entry_offset(e)};
     }
 }
 
@@ -92,16 +88,12 @@ void Deletions::keep_records(const Index& index) {
 // they fetch a few places ahead.
 void Deletions::file_words(const Index& index, const std::vector<bool>& marks) {
     const std::size_t n = index.size();
-    std::vector<std::uint32_t> slots;  // every word's distinct deletion hashes, then buckets, back to back
+    std::vector<std::uint32_t> slots;  // every word's deletion hashes, then buckets, back to back
     std::vector<std::uint32_t> ends(n);
     slots.reserve(n * 16);
     for (std::size_t e = 0; e < n; ++e) {
-        const std::size_t from = slots.size();
         const auto word = prefix_of(index.entry_symbols(e));
         each_deletion(word, fewest_deletions(word.size()), [&](std::uint32_t h) { slots.push_back(h); });
-        // Deleting different characters of a word leaves different strings unless a
-        // character repeats.
-        if (has_repeats(word)) sort_unique(slots, from);
         ends[e] = static_cast<std::uint32_t>(slots.size());
     }
     const std::size_t buckets = std::bit_ceil(std::max<std::size_t>(16, slots.size() / postings_per_bucket));
@@ -113,22 +105,27 @@ void Deletions::file_words(const Index& index, const std::vector<bool>& marks) {
         ++bucket_starts_[slots[i] + 1];
     }
     for (std::size_t b = 1; b <= buckets; ++b) bucket_starts_[b] += bucket_starts_[b - 1];
-    postings_.resize(slots.size());
-    std::vector<std::uint32_t> next(bucket_starts_.begin(), bucket_starts_.end() - 1);
+    // Writing each posting straight to its bucket would wait on memory for nearly every one
+    // (the postings are 25 MB for the default dictionary). So they go first to partitions of
+    // 2^11 buckets, in order (a few hundred write streams), and then from each partition to
+    // its buckets, whose counters and postings stay in the CPU's cache meanwhile. Both steps
+    // keep the entry order, so every bucket lists its entries in order.
+    constexpr unsigned partition_shift = 11;
+    std::vector<std::size_t> cursor(std::max<std::size_t>(1, buckets >> partition_shift));
+    for (std::size_t p = 0; p < cursor.size(); ++p) cursor[p] = bucket_starts_[p << partition_shift];
+    std::vector<std::uint64_t> staged(slots.size());  // bucket << 32 | posting
     std::size_t from = 0;
     for (std::size_t e = 0; e < n; ++e) {
         const auto length = static_cast<std::uint32_t>(std::min<std::size_t>(index.entry_symbols(e).size(), long_word));
-        const std::uint32_t posting =
+        const std::uint64_t posting =
             static_cast<std::uint32_t>(e) | (marks[e] ? mark_bit : 0) | length << length_shift;
-        for (std::size_t i = from; i < ends[e]; ++i) {
-            if (i + ahead < slots.size()) {
-                __builtin_prefetch(&next[slots[i + ahead]]);
-                __builtin_prefetch(postings_.data() + next[slots[i + ahead / 2]]);
-            }
-            postings_[next[slots[i]]++] = posting;
-        }
+        for (std::size_t i = from; i < ends[e]; ++i)
+            staged[cursor[slots[i] >> partition_shift]++] = std::uint64_t{slots[i]} << 32 | posting;
         from = ends[e];
     }
+    postings_.resize(slots.size());
+    std::vector<std::uint32_t> next(bucket_starts_.begin(), bucket_starts_.end() - 1);
+    for (const std::uint64_t item : staged) postings_[next[item >> 32]++] = static_cast<std::uint32_t>(item);
 }
 
 std::size_t Deletions::memory_bytes() const noexcept {
@@ -146,7 +143,7 @@ void Deletions::gather(const Index& index, int limit, int marked_limit, bool tra
     buckets.clear();
     each_deletion(prefix_of(query), 0,
                   [&](std::uint32_t h) { buckets.push_back(static_cast<std::uint32_t>(bucket_of(h))); });
-    sort_unique(buckets, 0);
+    sort_unique(buckets);
     for (const std::uint32_t b : buckets) __builtin_prefetch(&bucket_starts_[b]);
     // (data() + offset: an empty last bucket starts at the end, which operator[] may not name)
     for (const std::uint32_t b : buckets) __builtin_prefetch(postings_.data() + bucket_starts_[b]);

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <bit>
 #include <limits>
+#include <stdexcept>
 #include <unordered_map>
 
 #include "best.hpp"
@@ -71,9 +72,10 @@ long long last_true(long long lo, long long hi, Ok ok) {
 }
 
 // The input position of each unique word, in dictionary order (the first position wins),
-// and, when asked, the unique word of every input position.
+// and, when asked, the unique word of every input position. `table` is left holding the
+// hash table used to find duplicates (unique index + 1 per slot, 0 = empty).
 std::vector<std::uint32_t> unique_words(const std::vector<Symbol>& all, std::span<const std::uint64_t> offsets,
-                                        std::vector<std::uint32_t>* word_of_input) {
+                                        std::vector<std::uint32_t>* word_of_input, std::vector<std::uint32_t>& table) {
     const std::size_t n = offsets.size() - 1;
     auto symbols = [&](std::size_t i) {
         return std::span<const Symbol>(all.data() + offsets[i], all.data() + offsets[i + 1]);
@@ -81,7 +83,7 @@ std::vector<std::uint32_t> unique_words(const std::vector<Symbol>& all, std::spa
     std::vector<std::uint32_t> unique;
     unique.reserve(n);
     if (word_of_input != nullptr) word_of_input->assign(n, 0);
-    std::vector<std::uint32_t> table(table_size_for(n), 0);  // unique index + 1, 0 = empty
+    table.assign(table_size_for(n), 0);
     const std::size_t mask = table.size() - 1;
     for (std::size_t i = 0; i < n; ++i) {
         const auto s = symbols(i);
@@ -107,26 +109,25 @@ Index::Index(const PackedText& words, ledger::Site& site, std::vector<std::uint3
       latin1_ids_(ledger::Allocator<Symbol>(site)),
       other_ids_(ledger::Allocator<std::pair<char32_t, Symbol>>(site)),
       symbols_(ledger::Allocator<Symbol>(site)),
-      entry_offsets_(ledger::Allocator<std::uint64_t>(site)),
+      entry_offsets_(ledger::Allocator<std::uint32_t>(site)),
       signatures_(ledger::Allocator<std::uint64_t>(site)),
-      repeat_signatures_(ledger::Allocator<std::uint64_t>(site)),
+      repeat_signatures_(ledger::Allocator<std::uint32_t>(site)),
       entry_word_(ledger::Allocator<std::uint32_t>(site)),
       word_entry_(ledger::Allocator<std::uint32_t>(site)),
-      lengths_(ledger::Allocator<std::uint32_t>(site)),
-      source_(ledger::Allocator<std::uint32_t>(site)),
       buckets_(ledger::Allocator<Bucket>(site)),
       bucket_of_length_(ledger::Allocator<std::uint32_t>(site)),
       run_starts_(ledger::Allocator<std::uint32_t>(site)),
       hash_slots_(ledger::Allocator<std::uint32_t>(site)) {
-    if (words.size() >= no_word) throw std::length_error("too many dictionary words");
+    if (words.size() >= no_word) throw std::length_error("more than 2^32 - 2 words");
+    if (words.chars.size() > UINT32_MAX) throw std::length_error("more than 2^32 - 1 characters");
     build_alphabet(words.chars);
     const std::vector<Symbol> all = to_symbols(words.chars);
-    const std::vector<std::uint32_t> unique = unique_words(all, words.offsets, word_of_input);
+    std::vector<std::uint32_t> table;
+    const std::vector<std::uint32_t> unique = unique_words(all, words.offsets, word_of_input, table);
     word_count_ = unique.size();
-    source_.assign(unique.begin(), unique.end());
     bucket_and_order(all, words.offsets, unique);
     pack_entries(all, words.offsets, unique);
-    build_exact_table();
+    build_exact_table(table);
 }
 
 // Most frequent characters first, so the signature's 63 single-character bits go to the
@@ -148,6 +149,7 @@ void Index::build_alphabet(std::span<const char32_t> chars) {
     std::sort(by_frequency.begin(), by_frequency.end(), [](const auto& a, const auto& b) {
         return a.first != b.first ? a.first > b.first : a.second < b.second;
     });
+    if (by_frequency.size() > max_alphabet) throw std::length_error("more than 65,535 distinct characters");
     alphabet_size_ = by_frequency.size();
     latin1_ids_.assign(256, static_cast<Symbol>(alphabet_size_));
     for (std::size_t id = 0; id < by_frequency.size(); ++id) {
@@ -184,16 +186,16 @@ void Index::bucket_and_order(const std::vector<Symbol>& all, std::span<const std
                              const std::vector<std::uint32_t>& unique) {
     constexpr std::size_t runs = 65;  // popcount 0..64
     std::size_t max_length = 0;
-    lengths_.resize(word_count_);
+    std::vector<std::uint32_t> lengths(word_count_);
     std::vector<std::uint8_t> bits(word_count_);
     for (std::size_t w = 0; w < word_count_; ++w) {
         const std::size_t i = unique[w];
         const auto s = std::span<const Symbol>(all.data() + offsets[i], all.data() + offsets[i + 1]);
-        lengths_[w] = static_cast<std::uint32_t>(s.size());
+        lengths[w] = static_cast<std::uint32_t>(s.size());
         bits[w] = static_cast<std::uint8_t>(std::popcount(signature_of(s)));
-        max_length = std::max<std::size_t>(max_length, lengths_[w]);
+        max_length = std::max<std::size_t>(max_length, lengths[w]);
     }
-    auto key = [&](std::size_t w) { return lengths_[w] * runs + bits[w]; };
+    auto key = [&](std::size_t w) { return lengths[w] * runs + bits[w]; };
     std::vector<std::uint32_t> start((max_length + 1) * runs + 1, 0);
     for (std::size_t w = 0; w < word_count_; ++w) ++start[key(w) + 1];
     for (std::size_t i = 1; i < start.size(); ++i) start[i] += start[i - 1];
@@ -219,24 +221,44 @@ void Index::bucket_and_order(const std::vector<Symbol>& all, std::span<const std
 // The entries' symbols back to back, in bucket order, with both signatures.
 void Index::pack_entries(const std::vector<Symbol>& all, std::span<const std::uint64_t> offsets,
                          const std::vector<std::uint32_t>& unique) {
+    // Where each unique word lies in `all`, in dictionary order (a sequential pass), so the
+    // pass in entry order below, which reads the words at random, waits for one load, not three.
+    std::vector<std::pair<std::uint64_t, std::uint64_t>> range(word_count_);
     std::size_t total_symbols = 0;
-    for (std::size_t w = 0; w < word_count_; ++w) total_symbols += lengths_[w];
+    for (std::size_t w = 0; w < word_count_; ++w) {
+        range[w] = {offsets[unique[w]], offsets[unique[w] + 1]};
+        total_symbols += range[w].second - range[w].first;
+    }
     symbols_.reserve(total_symbols);
     entry_offsets_.reserve(word_count_ + 1);
     signatures_.reserve(word_count_);
     repeat_signatures_.reserve(word_count_);
     entry_offsets_.push_back(0);
+    constexpr std::size_t ahead = 8;
     for (std::size_t e = 0; e < word_count_; ++e) {
-        const std::size_t i = unique[entry_word_[e]];
-        const auto s = std::span<const Symbol>(all.data() + offsets[i], all.data() + offsets[i + 1]);
+        if (e + 2 * ahead < word_count_) __builtin_prefetch(&range[entry_word_[e + 2 * ahead]]);
+        if (e + ahead < word_count_) __builtin_prefetch(all.data() + range[entry_word_[e + ahead]].first);
+        const auto [first, last] = range[entry_word_[e]];
+        const auto s = std::span<const Symbol>(all.data() + first, all.data() + last);
         symbols_.insert(symbols_.end(), s.begin(), s.end());
-        entry_offsets_.push_back(symbols_.size());
+        entry_offsets_.push_back(static_cast<std::uint32_t>(symbols_.size()));
         signatures_.push_back(signature_of(s));
-        repeat_signatures_.push_back(repeat_signature_of(s));
+        repeat_signatures_.push_back(static_cast<std::uint32_t>(repeat_signature_of(s)));
     }
 }
 
-void Index::build_exact_table() {
+// The table that found the duplicates already holds every unique word under the same hash:
+// renumbered to entries, it is the exact-match table, unless the duplicates were so many
+// that a smaller table fits.
+void Index::build_exact_table(const std::vector<std::uint32_t>& unique_table) {
+    if (unique_table.size() == table_size_for(word_count_)) {
+        hash_slots_.resize(unique_table.size());
+        for (std::size_t slot = 0; slot < unique_table.size(); ++slot) {
+            const std::uint32_t w = unique_table[slot];
+            hash_slots_[slot] = w == 0 ? 0 : word_entry_[w - 1] + 1;
+        }
+        return;
+    }
     hash_slots_.assign(table_size_for(word_count_), 0);
     const std::size_t mask = hash_slots_.size() - 1;
     for (std::size_t e = 0; e < word_count_; ++e) {
@@ -262,8 +284,7 @@ std::size_t Index::memory_bytes() const noexcept {
     auto bytes = [](const auto& v) { return v.capacity() * sizeof(typename std::decay_t<decltype(v)>::value_type); };
     return sizeof(*this) + bytes(alphabet_) + bytes(latin1_ids_) + bytes(other_ids_) + bytes(symbols_) +
            bytes(entry_offsets_) + bytes(signatures_) + bytes(repeat_signatures_) + bytes(entry_word_) +
-           bytes(word_entry_) + bytes(lengths_) + bytes(source_) + bytes(buckets_) + bytes(bucket_of_length_) +
-           bytes(run_starts_) + bytes(hash_slots_);
+           bytes(word_entry_) + bytes(buckets_) + bytes(bucket_of_length_) + bytes(run_starts_) + bytes(hash_slots_);
 }
 
 void Index::prepare(std::u32string_view query, Scratch& scratch) const {
@@ -284,12 +305,12 @@ void Index::prepare(std::u32string_view query, Scratch& scratch) const {
 }
 
 int Index::distance_to(std::uint32_t word, bool transpositions, int bound, const Scratch& scratch) const {
-    const std::size_t lq = scratch.query.size(), lw = lengths_[word];
+    const std::uint32_t e = word_entry_[word];
+    const std::size_t lq = scratch.query.size(), lw = entry_offsets_[e + 1] - entry_offsets_[e];
     const std::size_t gap = lq > lw ? lq - lw : lw - lq;
     if (bound < 0 || gap > static_cast<std::size_t>(bound)) return bound + 1;
-    const std::uint32_t e = word_entry_[word];
     const int extra = static_cast<int>(gap);  // the shorter side gets gap less slack (search_distance)
-    const int lower = signature_lower_bound(scratch.signature, scratch.repeat_signature, signatures_[e],
+    const int lower = signature_lower_bound(scratch.signature, scratch.repeat_signature & UINT32_MAX, signatures_[e],
                                             repeat_signatures_[e], lw > lq ? extra : 0, lw > lq ? 0 : extra);
     if (lower > bound) return bound + 1;
     const auto text = entry_symbols(e);
@@ -327,7 +348,7 @@ void Index::search_distance(const DistanceSearch& search, std::size_t k, Scratch
         }
     }
     const std::uint64_t qs = signature_of(query);
-    const std::uint64_t qs2 = repeat_signature_of(query);
+    const std::uint64_t qs2 = repeat_signature_of(query) & UINT32_MAX;  // as stored
     auto& heap = scratch.heap;  // max-heap: the worst kept hit on top (all hits when collecting)
     heap.clear();
     int cutoff = limit;                // a new hit must have distance <= cutoff ...
@@ -356,8 +377,9 @@ void Index::search_distance(const DistanceSearch& search, std::size_t k, Scratch
         if (length_gap > cutoff) return;
         const int query_extra = word_longer ? length_gap : 0;
         const int word_extra = word_longer ? 0 : length_gap;
+        const TwoLevelQuery two_level{qs, qs2, query_extra, word_extra};
         const std::uint64_t* sig = signatures_.data();
-        const std::uint64_t* sig2 = repeat_signatures_.data();
+        const std::uint32_t* sig2 = repeat_signatures_.data();
         const std::uint32_t* run = run_starts_.data() + static_cast<std::size_t>(b) * 66;
         // bits(word) = bits(query) - (query-only bits) + (word-only bits).
         const std::uint32_t begin = run[std::clamp(query_bits - (cutoff - query_extra), 0, 65)];
@@ -367,15 +389,16 @@ void Index::search_distance(const DistanceSearch& search, std::size_t k, Scratch
         for (std::uint32_t from = begin; from < end; from += chunk, chunk = std::min(chunk * 2, max_chunk)) {
             if (length_gap > cutoff) return;
             const std::uint32_t to = std::min(end, from + chunk);
-            const std::size_t count =
+            std::size_t count =
                 filter_sides(sig, from, to, qs, cutoff - query_extra, cutoff - word_extra, candidates.data());
+            // Characters the word lacks (or has once where the query has two), and back.
+            count = filter_two_level(sig, sig2, two_level, cutoff, candidates.data(), count);
             for (std::size_t c = 0; c < count; ++c) {
                 const std::uint32_t e = candidates[c];
-                // Characters the word lacks (or has once where the query has two), and back.
-                const int lower = signature_lower_bound(qs, qs2, sig[e], sig2[e], query_extra, word_extra);
                 const std::uint32_t w = entry_word_[e];
                 const int bound = w < tie_word ? cutoff : cutoff - 1;
-                if (lower > bound) continue;
+                if (bound < cutoff && signature_lower_bound(qs, qs2, sig[e], sig2[e], query_extra, word_extra) > bound)
+                    continue;
                 const int d = kernel(entry_symbols(e), bound);
                 if (d > bound || d < fresh_from) continue;
                 keep(Hit{w, d, 0.0});
@@ -415,7 +438,7 @@ void Index::search_distance(const DistanceSearch& search, std::size_t k, Scratch
             scan_band();
         }
         for (Hit hit : heap) {
-            hit.similarity = levenshtein_similarity(hit.distance, lq, lengths_[hit.word]);
+            hit.similarity = levenshtein_similarity(hit.distance, lq, word_length(hit.word));
             out.push_back(hit);
         }
         return;
@@ -445,7 +468,7 @@ void Index::search_distance(const DistanceSearch& search, std::size_t k, Scratch
     }
     if (!collect) std::sort_heap(heap.begin(), heap.end(), closer);
     for (Hit hit : heap) {
-        hit.similarity = levenshtein_similarity(hit.distance, lq, lengths_[hit.word]);
+        hit.similarity = levenshtein_similarity(hit.distance, lq, word_length(hit.word));
         out.push_back(hit);
     }
 }

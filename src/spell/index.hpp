@@ -94,28 +94,27 @@ class Index {
 public:
     // Copies the words (the input is borrowed only during the call). Memory is counted
     // against `site`. `word_of_input`, when given, receives each input word's unique index.
+    // Throws std::length_error past 65,535 distinct characters or 2^32 - 1 characters in all.
     Index(const PackedText& words, ledger::Site& site, std::vector<std::uint32_t>* word_of_input = nullptr);
 
     std::size_t size() const noexcept { return word_count_; }
     std::u32string word(std::size_t i) const;  // the i-th unique word, as code points
-    std::size_t word_length(std::size_t i) const noexcept { return lengths_[i]; }
+    std::size_t word_length(std::size_t i) const noexcept { return entry_symbols(word_entry_[i]).size(); }
     // Entries are the words in the index's own order (by length, then signature bits); an
     // entry's symbols and its word.
     std::span<const Symbol> entry_symbols(std::size_t entry) const noexcept {
         return {symbols_.data() + entry_offsets_[entry], symbols_.data() + entry_offsets_[entry + 1]};
     }
     std::uint32_t entry_word(std::size_t entry) const noexcept { return entry_word_[entry]; }
-    std::uint64_t entry_offset(std::size_t entry) const noexcept { return entry_offsets_[entry]; }
+    std::uint32_t entry_offset(std::size_t entry) const noexcept { return entry_offsets_[entry]; }
     std::uint64_t entry_signature(std::size_t entry) const noexcept { return signatures_[entry]; }
-    std::uint64_t entry_repeat_signature(std::size_t entry) const noexcept { return repeat_signatures_[entry]; }
+    std::uint32_t entry_repeat_signature(std::size_t entry) const noexcept { return repeat_signatures_[entry]; }
     // Every entry's symbols, back to back (entry_offset(e) is where entry e starts).
     const Symbol* symbol_data() const noexcept { return symbols_.data(); }
     std::size_t symbol_count() const noexcept { return symbols_.size(); }
     // word(i) into `out`, reusing its memory.
     void word_into(std::size_t i, std::u32string& out) const;
     std::size_t memory_bytes() const noexcept;
-    // Where the i-th unique word first occurs in the input.
-    std::size_t source_position(std::size_t i) const noexcept { return source_[i]; }
     std::size_t max_length() const noexcept { return bucket_of_length_.empty() ? 0 : bucket_of_length_.size() - 1; }
 
     // Maps `query` to this index's symbols, into scratch.query (and its pattern).
@@ -147,7 +146,7 @@ private:
                           const std::vector<std::uint32_t>& unique);
     void pack_entries(const std::vector<Symbol>& all, std::span<const std::uint64_t> offsets,
                       const std::vector<std::uint32_t>& unique);
-    void build_exact_table();
+    void build_exact_table(const std::vector<std::uint32_t>& unique_table);
 
     template <class Score, class Bound, class Filter>
     void rank_by_similarity(std::size_t k, double floor, Scratch& scratch, Score score, Bound bound, Filter filter,
@@ -160,17 +159,17 @@ private:
     vec<std::pair<char32_t, Symbol>> other_ids_;  // sorted by code point
     // Entries are the unique words in bucket order.
     vec<Symbol> symbols_;
-    vec<std::uint64_t> entry_offsets_;      // entries + 1
-    vec<std::uint64_t> signatures_;         // bit min(id, 63) for each character
-    vec<std::uint64_t> repeat_signatures_;  // the same bits, for characters seen twice or more
-    vec<std::uint32_t> entry_word_;         // entry -> word index
-    vec<std::uint32_t> word_entry_;         // word index -> entry
-    vec<std::uint32_t> lengths_;            // word index -> length
-    vec<std::uint32_t> source_;             // word index -> first position in the input
-    vec<Bucket> buckets_;                   // by length, ascending
-    vec<std::uint32_t> bucket_of_length_;   // length -> bucket index or UINT32_MAX
-    vec<std::uint32_t> run_starts_;         // per bucket, 66 entries: first entry with >= p signature bits
-    vec<std::uint32_t> hash_slots_;         // open addressing: entry + 1, 0 = empty
+    vec<std::uint32_t> entry_offsets_;  // entries + 1
+    vec<std::uint64_t> signatures_;     // bit min(id, 63) for each character
+    // The low half of the same bits for characters seen twice or more (the 32 most frequent
+    // characters: repeats of rarer ones seldom decide a bound, and a subset is still a bound).
+    vec<std::uint32_t> repeat_signatures_;
+    vec<std::uint32_t> entry_word_;        // entry -> word index
+    vec<std::uint32_t> word_entry_;        // word index -> entry
+    vec<Bucket> buckets_;                  // by length, ascending
+    vec<std::uint32_t> bucket_of_length_;  // length -> bucket index or UINT32_MAX
+    vec<std::uint32_t> run_starts_;        // per bucket, 66 entries: first entry with >= p signature bits
+    vec<std::uint32_t> hash_slots_;        // open addressing: entry + 1, 0 = empty
 };
 
 }  // namespace bb::spell

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <bit>
+#include <optional>
 #include <unordered_map>
 #include <vector>
 
@@ -116,6 +117,33 @@ int osa_plain(std::span<const T> a, std::span<const T> b) {
     return previous[n];
 }
 
+// The textbook two-row recurrences, for the dictionary-free measures of strings with more
+// distinct characters than a Symbol can name.
+template <class T>
+int levenshtein_plain(std::span<const T> a, std::span<const T> b) {
+    std::vector<int> previous(b.size() + 1), current(b.size() + 1);
+    for (std::size_t j = 0; j <= b.size(); ++j) previous[j] = static_cast<int>(j);
+    for (std::size_t i = 1; i <= a.size(); ++i) {
+        current[0] = static_cast<int>(i);
+        for (std::size_t j = 1; j <= b.size(); ++j)
+            current[j] =
+                std::min({previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1)});
+        std::swap(previous, current);
+    }
+    return previous[b.size()];
+}
+
+template <class T>
+int lcs_plain(std::span<const T> a, std::span<const T> b) {
+    std::vector<int> previous(b.size() + 1, 0), current(b.size() + 1, 0);
+    for (std::size_t i = 1; i <= a.size(); ++i) {
+        for (std::size_t j = 1; j <= b.size(); ++j)
+            current[j] = a[i - 1] == b[j - 1] ? previous[j - 1] + 1 : std::max(previous[j], current[j - 1]);
+        std::swap(previous, current);
+    }
+    return previous[b.size()];
+}
+
 bool is_vowel(char32_t c) noexcept {
     return c == U'a' || c == U'e' || c == U'i' || c == U'o' || c == U'u';
 }
@@ -137,13 +165,14 @@ std::size_t jaro_window(std::size_t a, std::size_t b) noexcept {
 // Jaro by the textbook double loop (text outer, first free pattern position in the window);
 // used for patterns over 64 symbols. Greedy Jaro matching is symmetric, so the text-outer
 // order gives the same counts as the pattern-outer order the baseline uses.
-double jaro_plain(std::span<const Symbol> p, std::span<const Symbol> t) {
+template <class T>
+double jaro_plain(std::span<const T> p, std::span<const T> t) {
     const std::size_t lp = p.size(), lt = t.size();
     if (lp == 0 && lt == 0) return 1.0;
     if (lp == 0 || lt == 0) return 0.0;
     const std::size_t window = jaro_window(lp, lt);
     std::vector<char> p_used(lp, 0);
-    std::vector<Symbol> t_matched;
+    std::vector<T> t_matched;
     std::size_t matches = 0;
     for (std::size_t j = 0; j < lt; ++j) {
         const std::size_t lo = j >= window ? j - window : 0;
@@ -165,25 +194,41 @@ double jaro_plain(std::span<const Symbol> p, std::span<const Symbol> t) {
     return jaro_formula(matches, transposed / 2, lp, lt);
 }
 
-// Dense ids for the characters of two strings, for the dictionary-free entry points.
+// Dense ids for the characters of `a` (the pattern side); the characters of `b` that `a`
+// lacks match nothing, so they share one last id (an empty row of the pattern). Empty when `a` has more
+// distinct characters than a Symbol can name: the callers then use plain dynamic programming.
 struct PairSymbols {
     std::vector<Symbol> a, b;
     std::size_t alphabet = 0;
 };
 
-PairSymbols symbols_of(std::u32string_view a, std::u32string_view b) {
+std::optional<PairSymbols> symbols_of(std::u32string_view a, std::u32string_view b) {
     PairSymbols out;
     std::unordered_map<char32_t, Symbol> ids;
-    auto id_of = [&](char32_t c) {
-        auto [it, inserted] = ids.try_emplace(c, static_cast<Symbol>(ids.size()));
-        return it->second;
-    };
     out.a.reserve(a.size());
     out.b.reserve(b.size());
-    for (const char32_t c : a) out.a.push_back(id_of(c));
-    for (const char32_t c : b) out.b.push_back(id_of(c));
-    out.alphabet = ids.size();
+    for (const char32_t c : a) {
+        const auto [it, inserted] = ids.try_emplace(c, static_cast<Symbol>(ids.size()));
+        if (ids.size() > max_alphabet - 1) return std::nullopt;
+        out.a.push_back(it->second);
+    }
+    const auto elsewhere = static_cast<Symbol>(ids.size());
+    out.alphabet = ids.size() + 1;
+    for (const char32_t c : b) {
+        const auto it = ids.find(c);
+        out.b.push_back(it == ids.end() ? elsewhere : it->second);
+    }
     return out;
+}
+
+// Runs kernel(pattern, text symbols) on the pair, or plain(a, b) over code points.
+template <class Kernel, class Plain>
+auto on_pair(std::u32string_view a, std::u32string_view b, Kernel kernel, Plain plain) {
+    const auto s = symbols_of(a, b);
+    if (!s) return plain(std::span<const char32_t>(a), std::span<const char32_t>(b));
+    Pattern pattern;
+    pattern.assign(s->a, s->alphabet);
+    return kernel(pattern, std::span<const Symbol>(s->b));
 }
 
 }  // namespace
@@ -322,17 +367,19 @@ double jaro_formula(std::size_t matches, std::size_t half_transpositions, std::s
 }
 
 int levenshtein(std::u32string_view a, std::u32string_view b) {
-    const PairSymbols s = symbols_of(a, b);
-    Pattern pattern;
-    pattern.assign(s.a, s.alphabet);
-    return levenshtein(pattern, s.b, static_cast<int>(std::max(a.size(), b.size())));
+    return on_pair(
+        a, b,
+        [&](const Pattern& p, std::span<const Symbol> t) {
+            return levenshtein(p, t, static_cast<int>(std::max(a.size(), b.size())));
+        },
+        [](auto x, auto y) { return levenshtein_plain(x, y); });
 }
 
 int indel_distance(std::u32string_view a, std::u32string_view b) {
-    const PairSymbols s = symbols_of(a, b);
-    Pattern pattern;
-    pattern.assign(s.a, s.alphabet);
-    return static_cast<int>(a.size() + b.size()) - 2 * lcs(pattern, s.b);
+    const int common = on_pair(
+        a, b, [](const Pattern& p, std::span<const Symbol> t) { return lcs(p, t); },
+        [](auto x, auto y) { return lcs_plain(x, y); });
+    return static_cast<int>(a.size() + b.size()) - 2 * common;
 }
 
 int osa_distance(std::u32string_view a, std::u32string_view b) {
@@ -347,12 +394,10 @@ double similarity(std::u32string_view a, std::u32string_view b, Metric metric) {
             return levenshtein_similarity(levenshtein(a, b), a.size(), b.size());
         case Metric::indel:
             return indel_similarity(indel_distance(a, b), a.size(), b.size());
-        case Metric::jaro: {
-            const PairSymbols s = symbols_of(a, b);
-            Pattern pattern;
-            pattern.assign(s.a, s.alphabet);
-            return jaro(pattern, s.b);
-        }
+        case Metric::jaro:
+            return on_pair(
+                a, b, [](const Pattern& p, std::span<const Symbol> t) { return jaro(p, t); },
+                [](auto x, auto y) { return jaro_plain(x, y); });
     }
     return 0.0;
 }

@@ -1,7 +1,7 @@
 // The query side of the bit-parallel kernels: for every symbol, a bit vector of the
 // positions where it occurs in the pattern (Myers' "Peq"), split into 64-bit blocks.
 //
-// Symbols are dense ids (see alphabet.hpp), so a lookup is one array index for every
+// Symbols are dense ids (see index.hpp), so a lookup is one array index for every
 // character, ASCII or not: that is this engine's "ASCII fast path", extended to all of
 // Unicode. Rows are reset sparsely, so reusing one Pattern across queries costs O(query).
 #pragma once
@@ -13,7 +13,11 @@
 
 namespace bb::spell {
 
-using Symbol = std::uint32_t;
+// 16 bits: every dictionary word is stored as symbols, so their width is most of an index's
+// memory. An Index refuses alphabets that do not fit (index.hpp); the dictionary-free
+// measures fall back to plain dynamic programming (metrics.cpp).
+using Symbol = std::uint16_t;
+inline constexpr std::size_t max_alphabet = 65535;  // ids 0..65534, and 65535 for "matches nothing"
 
 class Pattern {
 public:

@@ -13,7 +13,8 @@
 namespace bb::spell {
 
 Speller::Speller(const PackedText& words, std::span<const std::uint32_t> frequencies, ledger::Site& site)
-    : spelling_offsets_(ledger::Allocator<std::uint32_t>(site)),
+    : source_(ledger::Allocator<std::uint32_t>(site)),
+      spelling_offsets_(ledger::Allocator<std::uint32_t>(site)),
       spellings_(ledger::Allocator<std::uint32_t>(site)),
       frequency_(ledger::Allocator<std::uint32_t>(site)),
       frequent_key_(ledger::Allocator<std::uint32_t>(site)) {
@@ -21,6 +22,11 @@ Speller::Speller(const PackedText& words, std::span<const std::uint32_t> frequen
         throw std::invalid_argument("frequencies must have one entry per word");
     std::vector<std::uint32_t> word_of_input;
     written_.emplace(words, site, &word_of_input);
+    // Unique words are numbered in the order of their first occurrence.
+    source_.reserve(size());
+    for (std::size_t i = 0; i < word_of_input.size(); ++i) {
+        if (word_of_input[i] == source_.size()) source_.push_back(static_cast<std::uint32_t>(i));
+    }
     std::vector<std::uint32_t> key_of_word;
     build_folded(site, key_of_word);
     gather_spellings(key_of_word);
@@ -37,8 +43,11 @@ void Speller::build_folded(ledger::Site& site, std::vector<std::uint32_t>& key_o
     std::vector<char32_t> chars;
     std::vector<std::uint64_t> offsets{0};
     offsets.reserve(size() + 1);
+    chars.reserve(written_->symbol_count());
+    std::u32string word;
     for (std::size_t w = 0; w < size(); ++w) {
-        for (const char32_t c : written_->word(w)) chars.push_back(fold_case(c));
+        written_->word_into(w, word);
+        for (const char32_t c : word) chars.push_back(fold_case(c));
         offsets.push_back(chars.size());
     }
     folded_.emplace(PackedText{chars, offsets}, site, &key_of_word);
@@ -68,9 +77,10 @@ void Speller::gather_frequencies(const std::vector<std::uint32_t>& word_of_input
 void Speller::build_frequent(ledger::Site& site) {
     std::vector<char32_t> chars;
     std::vector<std::uint64_t> offsets{0};
+    std::u32string text;
     for (std::uint32_t key = 0; key < folded_->size(); ++key) {
         if (frequency_[key] <= frequent_floor) continue;
-        const std::u32string text = folded_->word(key);
+        folded_->word_into(key, text);
         chars.insert(chars.end(), text.begin(), text.end());
         offsets.push_back(chars.size());
         frequent_key_.push_back(key);
@@ -81,8 +91,8 @@ void Speller::build_frequent(ledger::Site& site) {
 std::size_t Speller::memory_bytes() const noexcept {
     auto bytes = [](const auto& v) { return v.capacity() * sizeof(typename std::decay_t<decltype(v)>::value_type); };
     return sizeof(*this) + written_->memory_bytes() + folded_->memory_bytes() + frequent_->memory_bytes() +
-           deletions_->memory_bytes() + bytes(spelling_offsets_) + bytes(spellings_) + bytes(frequency_) +
-           bytes(frequent_key_);
+           deletions_->memory_bytes() + bytes(source_) + bytes(spelling_offsets_) + bytes(spellings_) +
+           bytes(frequency_) + bytes(frequent_key_);
 }
 
 std::u32string Speller::presented(const Hit& hit) const {

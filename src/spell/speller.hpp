@@ -53,7 +53,7 @@ public:
     std::u32string presented(const Hit& hit) const;
     std::size_t memory_bytes() const noexcept;
     // Where the i-th unique word first occurs in the input.
-    std::size_t source_position(std::size_t i) const noexcept { return written_->source_position(i); }
+    std::size_t source_position(std::size_t i) const noexcept { return source_[i]; }
 
     // The k best words for `query`, best first, into `out`.
     void search(std::u32string_view query, const SearchOptions& options, Scratch& scratch,
@@ -102,6 +102,7 @@ private:
     std::optional<Index> folded_;
     std::optional<Index> frequent_;        // the keys above frequent_floor
     std::optional<Deletions> deletions_;   // over folded_
+    vec<std::uint32_t> source_;            // unique word -> its first position in the input
     vec<std::uint32_t> spelling_offsets_;  // folded key -> range in spellings_
     vec<std::uint32_t> spellings_;         // unique word indices, dictionary order per key
     vec<std::uint32_t> frequency_;         // folded key -> frequency

@@ -3,12 +3,16 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <bit>
 #include <numeric>
 #include <random>
+#include <stdexcept>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "deletions.hpp"
+#include "filter.hpp"
 #include "index.hpp"
 #include "ledger.hpp"
 #include "metrics.hpp"
@@ -133,6 +137,57 @@ TEST(SpellKernels, JaroKnownValuesAndSymmetry) {
         const std::size_t max_length = i % 10 == 0 ? 100 : 10;  // > 64: the plain fallback
         const auto a = random_word(rng, max_length, U"abc"), b = random_word(rng, max_length, U"abc");
         ASSERT_EQ(spell::similarity(a, b, spell::Metric::jaro), spell::similarity(b, a, spell::Metric::jaro));
+    }
+}
+
+TEST(SpellKernels, PairsWithMoreDistinctCharactersThanSymbolsUsePlainDp) {
+    // 65,600 distinct characters on one side: more than a 16-bit symbol can name.
+    std::u32string many;
+    for (char32_t c = 0x4E00; many.size() < 65600; ++c) many.push_back(c);
+    const std::u32string few = many.substr(0, 2) + U"x" + many.substr(70, 1);
+    for (const auto& [a, b] : {std::pair{many, few}, std::pair{few, many}}) {
+        EXPECT_EQ(spell::levenshtein(a, b), reference_levenshtein(a, b));
+        EXPECT_EQ(spell::indel_distance(a, b), static_cast<int>(a.size() + b.size()) - 2 * reference_lcs(a, b));
+    }
+    EXPECT_DOUBLE_EQ(spell::similarity(many, few, spell::Metric::jaro),
+                     spell::similarity(few, many, spell::Metric::jaro));
+    EXPECT_GT(spell::similarity(many, few, spell::Metric::jaro), 0.0);
+}
+
+TEST(SpellSpeller, RefusesMoreDistinctCharactersThanSymbols) {
+    std::vector<std::u32string> words;
+    for (char32_t c = 0x4E00; words.size() < 65536; ++c) words.emplace_back(1, c);
+    const Dictionary too_many(words);
+    EXPECT_THROW(spell::Speller(too_many.view(), test_site()), std::length_error);
+    words.pop_back();  // 65,535 distinct characters still fit
+    const Dictionary fits(words);
+    const spell::Speller s(fits.view(), test_site());
+    EXPECT_EQ(s.word(search(s, U"\U00014DFE", plain()).at(0).word).size(), 1u);
+}
+
+TEST(SpellFilter, EveryBuildTheCpuRunsKeepsExactlyTheEntriesWithinBothLimits) {
+    std::mt19937_64 rng(21);
+    std::vector<std::uint64_t> signatures(300);
+    for (auto& sig : signatures) sig = rng() & rng() & rng();  // sparse, like words' letters
+    std::vector<std::uint32_t> out(signatures.size()), expected;
+    for (const auto build : {spell::FilterBuild::portable, spell::FilterBuild::avx2, spell::FilterBuild::avx512}) {
+        if (!spell::filter_build_runs(build)) continue;
+        for (int trial = 0; trial < 200; ++trial) {
+            const std::uint64_t query = rng() & rng();
+            const auto begin = static_cast<std::uint32_t>(rng() % 40),
+                       end = static_cast<std::uint32_t>(begin + rng() % 250);
+            const int query_only = static_cast<int>(rng() % 12) - 1, word_only = static_cast<int>(rng() % 12) - 1;
+            expected.clear();
+            for (std::uint32_t e = begin; e < end; ++e) {
+                if (std::popcount(query & ~signatures[e]) <= query_only &&
+                    std::popcount(signatures[e] & ~query) <= word_only)
+                    expected.push_back(e);
+            }
+            const std::size_t n = spell::filter_sides_with(build, signatures.data(), begin, end, query, query_only,
+                                                           word_only, out.data());
+            ASSERT_EQ(std::vector<std::uint32_t>(out.begin(), out.begin() + static_cast<std::ptrdiff_t>(n)), expected)
+                << static_cast<int>(build) << " " << trial;
+        }
     }
 }
 

@@ -114,6 +114,12 @@ def test_huge_min_similarity_names_the_argument():
     assert kind is ValueError and message.startswith("min_similarity must be between 0 and 1")
 
 
+def test_more_distinct_characters_than_the_index_names_is_refused_everywhere():
+    too_many = [chr(0x10000 + i) for i in range(rules.MAX_DISTINCT_CHARACTERS + 1)]
+    assert same_everywhere(lambda m: len(m.Speller(too_many[1:]))) == ("ok", rules.MAX_DISTINCT_CHARACTERS)
+    assert same_everywhere(lambda m: m.Speller(too_many)) == (ValueError, rules.TOO_MANY_CHARACTERS)
+
+
 def test_lone_surrogate_word_is_refused_everywhere_naming_the_index():
     # Before: accepted by pybind11 and the baseline, refused by the C ABI.
     kind, message = same_everywhere(lambda m: m.suggest("a", ["ok", "bad\udc80"]))

@@ -564,12 +564,17 @@ def _accuracy_case() -> Case:
     )
 
 
-def _latencies(speller, queries: list[str], **options) -> list[float]:
+def _latencies(speller, queries: list[str], calls: int = 1, **options) -> list[float]:
+    """Each query's time, sorted; with calls > 1 the fastest of that many calls, so a query
+    that lost the CPU to another process in one call is still timed for its own work."""
     out = []
     for q in queries:
-        t = time.perf_counter()
-        speller.suggest(q, **options)
-        out.append(time.perf_counter() - t)
+        best = float("inf")
+        for _ in range(calls):
+            t = time.perf_counter()
+            speller.suggest(q, **options)
+            best = min(best, time.perf_counter() - t)
+        out.append(best)
     return sorted(out)
 
 
@@ -587,17 +592,21 @@ def _percentiles(name: str, latencies: list[float]) -> dict[str, float]:
 def engine_facts() -> dict[str, Any]:
     """Index build time and memory, and the latency distribution of single queries."""
     words, frequencies = native.default_words(), native.default_frequencies()
-    start = time.perf_counter()
-    speller = native.Speller(words, frequencies=frequencies)
-    build = time.perf_counter() - start
+    builds = []
+    for _ in range(3):
+        start = time.perf_counter()
+        speller = native.Speller(words, frequencies=frequencies)
+        builds.append(time.perf_counter() - start)
     queries = make_queries(1_000, 20261125)
     facts: dict[str, object] = {
         "dictionary words": len(words),
         "unique words": len(speller),
-        "index build (s)": round(build, 4),
+        "index build (s)": round(builds[0], 4),
+        "index build, best of 3 (s)": round(min(builds), 4),
         "index memory (MiB)": round(speller.memory_bytes / 2**20, 1),
     }
     facts |= _percentiles("default suggest", _latencies(speller, queries))
+    facts |= _percentiles("default suggest (best of 3 calls)", _latencies(speller, queries, calls=3))
     facts |= _percentiles("default suggest max_distance=2", _latencies(speller, queries, max_distance=2))
     facts |= _percentiles("levenshtein suggest", _latencies(speller, queries, metric="levenshtein"))
     facts["targets"] = (
