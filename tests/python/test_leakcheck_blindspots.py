@@ -191,6 +191,7 @@ def test_growth_rule_every_step_and_total():
     # Clean scenarios in the full profile: noise lands in one step and not the next.
     assert not growth.grows([17, 2, 2, 5, 56], 2, 32)
     assert not growth.grows([13, 4, 18, 20, 69], 2, 32)
+    assert not growth.grows([8, 5, 15, 14, 9], 2, 32)  # flat: the same whatever the calls
     assert growth.grows([4, 3, 9, 14, 33], 2, 32)  # one object in 32 calls, with noise
     assert growth.steps([10, 20, 40], overhead=1) == [9, 19]
 
