@@ -161,7 +161,9 @@ def ctrl_c_during_suggest_many() -> None:
     start = time.perf_counter()
     speller.suggest_many(queries, threads=1)
     per_query = (time.perf_counter() - start) / len(queries)
-    batch = _typos(200) * max(1, int(3.0 / per_query / 200))  # about 3 s of work
+    # About 20 s of work by that estimate: the interrupt ends it after 0.3 s, and a prefix that
+    # ran slow (a loaded machine) still leaves a batch far longer than the 0.3 s wait.
+    batch = _typos(200) * max(1, int(20.0 / per_query / 200))
     sent: list[float] = []
 
     def interrupt():
