@@ -170,7 +170,7 @@ def run_growth(scenarios: list[Scenario], unit: int, doublings: int, *, isolate:
     for s in scenarios:
         if s.name in threaded:
             s = dataclasses.replace(s, growth_slack_factor=max(s.growth_slack_factor, THREADED_SLACK))
-        forked = isolated and s.name not in threaded and s.growth_weight >= 1.0
+        forked = isolated and _measured_in_a_child(s, threaded)
         measure = functools.partial(_growth_of, s, unit, doublings, forked)
         outcome = _in_forked_child(measure) if forked else measure()
         results.append(outcome["record"])
@@ -234,12 +234,7 @@ def _warm_up_interpreter(scenarios: list[Scenario]) -> set[str]:
     ones, marked by growth_slack_factor) are measured in the worker itself, after the ones
     before them: CPython keeps a few objects for threads that have called into it, which level
     off only after some hundreds of calls (thread ids are recycled), and in a fresh child the
-    few calls of each step would read that as growth. So are scenarios with heavy calls
-    (growth_weight < 1: a few calls per step): the interpreter's caches that fill over the
-    first tens of calls (about one Python object per call, up to ~50, for a ctypes call on a
-    big buffer) would read as growth in their few calls, where the scenarios before them have
-    already filled them. A process-wide cache in a function is still seen through its light
-    scenarios, which every export has."""
+    few calls of each step would read that as growth (_measured_in_a_child)."""
     threaded: set[str] = set()
     current: list[str] = []
 
@@ -288,13 +283,24 @@ def _call_once(s: Scenario) -> None:
             raise
 
 
+def _measured_in_a_child(s: Scenario, threaded: set[str]) -> bool:
+    """Light scenarios are measured in a child forked from this worker, which has called each
+    scenario only once: a process-wide cache (a static vector a function appends to) then
+    starts from the same state for every scenario, and its doubling reallocations fall inside
+    the scenario's steps. In one shared process the scenarios before it may have grown its
+    capacity far past the calls one scenario makes, and the cache would never show.
+    Scenarios that start threads stay in the worker (_warm_up_interpreter says why), and so
+    do heavy ones (growth_weight < 1: a few calls per step): the interpreter's caches that
+    fill over the first tens of calls (about one Python object per call, up to ~50, for a
+    ctypes call on a big buffer) would read as growth in their few calls, where the
+    scenarios before them have already filled them. A process-wide cache in a function is
+    still seen through its light scenarios, which every export has."""
+    return s.name not in threaded and s.growth_weight >= 1.0
+
+
 def _can_fork() -> bool:
-    """Each scenario's curve is measured in a child forked from this worker, which itself runs
-    no scenario: a process-wide cache (a static vector a function appends to) then starts
-    from the same state for every scenario, and its doubling reallocations fall inside the
-    scenario's steps. In one shared process the scenarios before it may have grown its
-    capacity far past the calls one scenario makes, and the cache would never show. Forking
-    copies only the calling thread, so a worker that already has others runs in-process."""
+    """Forking copies only the calling thread, so a worker that already has others measures
+    every scenario in-process."""
     return hasattr(os, "fork") and threading.active_count() == 1 and (_count_entries("/proc/self/task") or 1) == 1
 
 
