@@ -4,6 +4,13 @@
 
 namespace bb::arrays {
 
+StringArray::StringArray(ledger::Site& site, std::size_t count, std::size_t byte_count)
+    : bytes(ledger::Allocator<char>(site)), offsets(ledger::Allocator<std::uint64_t>(site)) {
+    if (byte_count != 0) bytes.reserve(byte_count);
+    offsets.reserve(count + 1);
+    offsets.push_back(0);
+}
+
 void StringArray::push_back(std::string_view s) {
     bytes.insert(bytes.end(), s.begin(), s.end());
     offsets.push_back(bytes.size());
@@ -18,7 +25,7 @@ ledger::vector<double> copy_double(std::span<const double> in, ledger::Site& sit
 }
 
 StringArray copy_strings(const StringArray& in, ledger::Site& site) {
-    StringArray out(site);
+    StringArray out(site, in.size(), in.bytes.size());
     out.bytes.assign(in.bytes.begin(), in.bytes.end());
     out.offsets.assign(in.offsets.begin(), in.offsets.end());
     return out;

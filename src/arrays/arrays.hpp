@@ -14,8 +14,9 @@ namespace bb::arrays {
 // UTF-8 strings with explicit lengths, packed back to back: string i is
 // bytes[offsets[i], offsets[i + 1]). Embedded NUL bytes are ordinary bytes.
 struct StringArray {
-    explicit StringArray(ledger::Site& site)
-        : bytes(ledger::Allocator<char>(site)), offsets(1, 0, ledger::Allocator<std::uint64_t>(site)) {}
+    // Room for `count` strings of `bytes` bytes in all, so that filling it up to there allocates
+    // nothing more: one allocation per vector instead of one per doubling.
+    explicit StringArray(ledger::Site& site, std::size_t count = 0, std::size_t bytes = 0);
     ledger::vector<char> bytes;
     ledger::vector<std::uint64_t> offsets;  // size() == count + 1, offsets[0] == 0
 

@@ -83,6 +83,13 @@ bool is_real_number(PyObject* item) {
 }
 
 std::int64_t int64_from(PyObject* item, Py_ssize_t i) {
+    int overflow = 0;
+    if (PyLong_CheckExact(item)) {
+        // The common case, read in place: no __index__ to call, no new reference to drop.
+        const long long v = PyLong_AsLongLongAndOverflow(item, &overflow);
+        if (overflow != 0) raise(PyExc_OverflowError, "values[%zd] = %R does not fit in int64", i, item);
+        return v;
+    }
     if (!is_integer_like(item)) {
         raise(PyExc_TypeError, "values[%zd] must be int, not %.100s", i, Py_TYPE(item)->tp_name);
     }
@@ -90,7 +97,6 @@ std::int64_t int64_from(PyObject* item, Py_ssize_t i) {
     // whose own exceptions reach the caller unchanged.
     auto index = py::reinterpret_steal<py::object>(PyNumber_Index(item));
     if (!index) throw py::error_already_set();
-    int overflow = 0;
     const long long v = PyLong_AsLongLongAndOverflow(index.ptr(), &overflow);
     if (overflow != 0) raise(PyExc_OverflowError, "values[%zd] = %R does not fit in int64", i, item);
     if (v == -1 && PyErr_Occurred()) throw py::error_already_set();
@@ -175,8 +181,7 @@ ledger::vector<double> float32_doubles_from(py::handle values, ledger::Site& sit
 
 bb::arrays::StringArray strings_from(py::handle values, ledger::Site& site) {
     ItemReader items(values, "values");
-    bb::arrays::StringArray out(site);
-    out.offsets.reserve(static_cast<std::size_t>(items.size()) + 1);
+    bb::arrays::StringArray out(site, static_cast<std::size_t>(items.size()));
     for (Py_ssize_t i = 0; i < items.size(); ++i) {
         PyObject* item = items.get(i, is_exact_str);
         if (!PyUnicode_Check(item)) {
@@ -248,11 +253,10 @@ py::list roundtrip_strings(py::handle values) {
     static ledger::Site& site = ledger::site("arrays.roundtrip_strings");
     bb::bindings::maybe_plant_python_canaries(values);
     const auto in = strings_from(values, site);
-    bb::arrays::StringArray out(site);
-    {
+    const bb::arrays::StringArray out = [&] {
         GilReleaseIf nogil(in.bytes.size() >= static_cast<std::size_t>(release_gil_from) * 8);
-        out = bb::arrays::copy_strings(in, site);
-    }
+        return bb::arrays::copy_strings(in, site);
+    }();
     PyObject* list = PyList_New(static_cast<Py_ssize_t>(out.size()));
     if (list == nullptr) throw py::error_already_set();
     auto owned = py::reinterpret_steal<py::list>(list);

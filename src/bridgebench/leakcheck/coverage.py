@@ -1,7 +1,8 @@
 """Which exported functions have a scenario, computed from what the native modules export.
 
 The exports are read from the modules themselves, never from a hand-kept list:
-- every public callable of each pybind11 module ``bridgebench._<workload>`` (classes count, and
+- every public callable of each extension module ``bridgebench._<name>`` (the pybind11 modules
+  and the nanobind and Cython peers of the array converters; classes count, and
   so do their public methods and properties, as ``Class.attribute``; enum members do not);
 - every name in ``__all__`` of each C ABI wrapper ``bridgebench.<workload>.capi``;
 - every ``bb_*`` symbol libbridgebench.so exports (``nm -D --defined-only``).
@@ -60,13 +61,15 @@ def _is_function_like(value, owner: type) -> bool:
     return callable(value) and not isinstance(value, owner)
 
 
+def workload_of(module_name: str) -> str:
+    """The workload a native module belongs to: bridgebench._arrays and its binding peers
+    (bridgebench._arrays_nanobind, bridgebench._arrays_cython) are all 'arrays'."""
+    return module_name.rsplit("._", 1)[1].split("_", 1)[0]
+
+
 def capi_modules() -> list[str]:
-    out = []
-    for module in pybind_modules():
-        workload = module.rsplit("._", 1)[1]
-        if (package_dir() / workload / "capi.py").is_file():
-            out.append(f"bridgebench.{workload}.capi")
-    return out
+    workloads = sorted({workload_of(module) for module in pybind_modules()})
+    return [f"bridgebench.{w}.capi" for w in workloads if (package_dir() / w / "capi.py").is_file()]
 
 
 def capi_wrapper_exports(module_name: str) -> set[str]:

@@ -26,12 +26,13 @@ FLOORS = {
     "src/bindings": 94.5,  # 94.8 % measured after the misuse, ranking and TLS work added bindings code
     "src/capi": 91.0,  # 92.3 % measured, quick and full
     "src/ledger": 95.0,  # 98.3 % measured
+    "src/peers": 95.0,  # 100 % measured (the nanobind peer; the Cython one is generated C++ in the build dir)
     "src/spell": 88.0,
     "src/scrape": 90.0,  # 91.4 % measured, quick and full
 }
 # Canary code runs only when a canary is switched on (the self-test), never in a clean audit.
 EXCLUDED = (r"src/ledger/canary\.cpp", r"src/bindings/canary_python\.hpp")
-SOURCE_FILTER = r"src/(arrays|bindings|capi|ledger|scrape|spell)/"
+SOURCE_FILTER = r"src/(arrays|bindings|capi|ledger|peers|scrape|spell)/"
 
 
 @dataclass

@@ -198,6 +198,8 @@ def line_chart(chart: LineChart, folder: Path) -> Path | None:
         ax.plot(xs, ys, marker="o", label=name)
     if chart.log_x:
         ax.set_xscale("log")
+    if chart.log_y:
+        ax.set_yscale("log")
     ax.set_title(chart.title)
     ax.set_xlabel(chart.x_label)
     ax.set_ylabel(chart.y_label)

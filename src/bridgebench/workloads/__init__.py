@@ -115,6 +115,7 @@ class LineChart:
     y_label: str
     series: dict[str, list[tuple[float, float]]]
     log_x: bool = True
+    log_y: bool = False
 
 
 @dataclass(frozen=True)

@@ -3,16 +3,24 @@
 from __future__ import annotations
 
 import array
+import importlib
 import random
 import struct
 from functools import partial
+from types import ModuleType
 
 import python_baseline.arrays as baseline
 from bridgebench import arrays as native
 from bridgebench.api import Case, Implementation, Target, Workload
 from bridgebench.arrays import capi
+from bridgebench.workloads import binding_costs
 
-SIZES = {"quick": [1_000, 100_000, 1_000_000], "full": [10, 1_000, 100_000, 1_000_000, 10_000_000]}
+# From 10 elements, where the fixed cost of a call dominates, to where the per-element cost does:
+# the binding comparison fits both (binding_costs).
+SIZES = {
+    "quick": [10, 1_000, 100_000, 1_000_000],
+    "full": [10, 100, 1_000, 10_000, 100_000, 1_000_000, 10_000_000],
+}
 # The plain-ctypes baseline costs microseconds per element; its per-element time is flat with
 # size, so it is timed on a prefix at the large sizes.
 BASELINE_ITEMS = 200_000
@@ -45,7 +53,39 @@ def _floats_agree(a: list[float], b: list[float]) -> bool:
     return len(a) == len(b) and struct.pack(f"{len(a)}d", *a) == struct.pack(f"{len(b)}d", *b)
 
 
-def _impls(kind: str, baseline_fn, capi_fn, native_fn, peer=None, buffer=None) -> list[Implementation]:
+# The same round trips bound with nanobind and Cython (src/peers), built when their build
+# dependency is installed. Each function is looked up once, so that it is timed as directly as
+# the pybind11 one; a module that is missing is reported as skipped (Implementation.requires).
+PEER_BINDINGS = {
+    "nanobind": (
+        "bridgebench._arrays_nanobind",
+        "nanobind's std::vector / std::string casters, tuple snapshot of the input",
+    ),
+    "cython": ("bridgebench._arrays_cython", "Cython: typed loop into a C++ vector, the C ABI, list comprehension out"),
+}
+
+
+def _optional_module(name: str) -> ModuleType | None:
+    try:
+        return importlib.import_module(name)
+    except ImportError:
+        return None
+
+
+def _not_built(*_args):
+    raise RuntimeError("this binding was not built")  # never timed: the worker skips it first
+
+
+def _peer_bindings(kind: str) -> list[Implementation]:
+    out = []
+    for name, (module_name, note) in PEER_BINDINGS.items():
+        module = _optional_module(module_name)
+        run = getattr(module, f"roundtrip_{kind}") if module is not None else _not_built
+        out.append(Implementation(name, "peer", run, requires=module_name, note=note))
+    return out
+
+
+def _impls(kind: str, baseline_fn, capi_fn, native_fn, peer=None, buffer=None, bindings=False) -> list[Implementation]:
     impls = [
         Implementation(
             "baseline",
@@ -81,6 +121,8 @@ def _impls(kind: str, baseline_fn, capi_fn, native_fn, peer=None, buffer=None) -
                 note=f"CPython's own: array.array('{typecode}', values).tolist()",
             )
         )
+    if bindings:
+        impls += _peer_bindings(kind)
     return impls
 
 
@@ -122,6 +164,7 @@ WORKLOAD = Workload(
                 native.roundtrip_ints,
                 peer="q",
                 buffer=("q", native.roundtrip_ints_buffer),
+                bindings=True,
             ),
             SIZES,
             targets=_targets("ints", 5, True),
@@ -138,6 +181,7 @@ WORKLOAD = Workload(
                 native.roundtrip_floats,
                 peer="d",
                 buffer=("d", native.roundtrip_floats_buffer),
+                bindings=True,
             ),
             SIZES,
             agree=_floats_agree,
@@ -157,10 +201,13 @@ WORKLOAD = Workload(
             "strings",
             "element",
             make_words,
-            _impls("strings", baseline.roundtrip_strings, capi.roundtrip_strings, native.roundtrip_strings),
+            _impls(
+                "strings", baseline.roundtrip_strings, capi.roundtrip_strings, native.roundtrip_strings, bindings=True
+            ),
             SIZES,
             targets=_targets("strings", 3, False),
             description="UTF-8 strings with explicit lengths",
         ),
     ],
+    sections=binding_costs.sections,
 )

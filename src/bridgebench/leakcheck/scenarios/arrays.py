@@ -1,5 +1,6 @@
-"""Leak-audit scenarios for the arrays workload: bridgebench._arrays (pybind11) and
-bridgebench.arrays.capi (the C ABI through ctypes), normal and error paths.
+"""Leak-audit scenarios for the arrays workload: bridgebench._arrays (pybind11),
+bridgebench.arrays.capi (the C ABI through ctypes) and the nanobind and Cython peers
+(_arrays_peers), normal and error paths.
 
 Every scenario drops what it got back before it returns, so the ledger must be balanced after
 each one. Inputs are small: the audit repeats each scenario many times (growth layer), and the
@@ -16,6 +17,7 @@ from bridgebench import _arrays, _clib
 from bridgebench.api import Canary, Scenario, cover_module, cover_symbols, failing_iterable
 from bridgebench.arrays import capi
 from bridgebench.leakcheck.scenarios._arrays_misuse import misuse_scenarios
+from bridgebench.leakcheck.scenarios._arrays_peers import peer_misuse_applies, peer_scenarios
 
 PYBIND = "bridgebench._arrays"
 CAPI = "bridgebench.arrays.capi"
@@ -394,6 +396,7 @@ SCENARIOS += misuse_scenarios(
     _pybind,
     lambda function, case, run, **kw: _capi(function, (), case, run, **kw),
 )
+SCENARIOS += peer_scenarios()
 
 
 CANARIES = [
@@ -468,3 +471,4 @@ MISUSE_APPLIES: dict[str, tuple[str, ...]] = {
 }
 # The ctypes wrapper encodes strings in Python before the call: nothing native reads the list.
 MISUSE_APPLIES[f"{CAPI}.roundtrip_strings"] = ("interrupts",)
+MISUSE_APPLIES.update(peer_misuse_applies())
