@@ -95,18 +95,31 @@ cdef list as_list(values):
     return values if type(values) is list else list(values)
 
 
+ctypedef fused number_t:
+    int64_t
+    double
+
+
+cdef int read_numbers(list items, number_t* native, Py_ssize_t n) except -1:
+    """The first n items as numbers, in order (n: the list's length when the call started)."""
+    cdef Py_ssize_t i
+    for i in range(n):
+        if number_t is int64_t:
+            # operator.index(): Cython alone would truncate a float to an int without a word.
+            native[i] = PyNumber_Index(items[i])
+        else:
+            native[i] = items[i]
+        check_signals(i)
+    return 0
+
+
 def roundtrip_ints(values):
     """Copy a list of ints (int64) into a native array and back into a new list."""
     cdef list items = as_list(values)
-    cdef Py_ssize_t n = len(items), i
-    cdef vector[int64_t] native
-    native.resize(n)
-    for i in range(n):
-        # operator.index(): Cython alone would truncate a float to an int without a word.
-        native[i] = PyNumber_Index(items[i])
-        check_signals(i)
+    cdef vector[int64_t] native = vector[int64_t](len(items))
+    read_numbers(items, native.data(), native.size())
     cdef bb_int64_array* out = NULL
-    check_status(copy_int64(native.data(), n, &out))
+    check_status(copy_int64(native.data(), native.size(), &out))
     try:
         return [out.data[i] for i in range(<Py_ssize_t>out.count)]
     finally:
@@ -116,14 +129,10 @@ def roundtrip_ints(values):
 def roundtrip_floats(values):
     """Copy a list of floats (double) into a native array and back into a new list."""
     cdef list items = as_list(values)
-    cdef Py_ssize_t n = len(items), i
-    cdef vector[double] native
-    native.resize(n)
-    for i in range(n):
-        native[i] = items[i]
-        check_signals(i)
+    cdef vector[double] native = vector[double](len(items))
+    read_numbers(items, native.data(), native.size())
     cdef bb_double_array* out = NULL
-    check_status(copy_double(native.data(), n, &out))
+    check_status(copy_double(native.data(), native.size(), &out))
     try:
         return [out.data[i] for i in range(<Py_ssize_t>out.count)]
     finally:
