@@ -186,3 +186,38 @@ def test_a_case_declares_extra_metrics_that_reach_the_results(monkeypatch):
     by_name = {m.name: m for m in merged.implementations}
     assert by_name["good"].metrics == {"even share": Metric(0.5, "", True)}
     assert by_name["clock"].kind == "reference" and by_name["clock"].ok
+
+
+def test_implementations_take_their_samples_in_turns():
+    """Round r holds sample r of every implementation, so a drift of the process's state over the
+    run is shared by all of them instead of favouring whichever is timed last."""
+    order: list[str] = []
+
+    def recorder(name: str):
+        def run(_):
+            order.append(name)
+            time.sleep(0.002)
+
+        return run
+
+    timed = [timing.Timed(n, recorder(n), None, first_call_seconds=0.002) for n in ("a", "b", "c")]
+    measured = timing.measure_in_turns(timed, min_time=0.001, samples=3, warmups=1)
+    assert all(len(measured[n].per_call) == 3 and measured[n].loops == 1 for n in "abc")
+    assert order == ["a", "b", "c"] * 4  # one warm-up round, then three measured rounds
+
+
+def test_a_slow_implementation_drops_out_of_later_turns():
+    order: list[str] = []
+
+    def fast(_):
+        order.append("fast")
+
+    def slow(_):
+        order.append("slow")
+        time.sleep(0.02)
+
+    timed = [timing.Timed("slow", slow, None, 0.02), timing.Timed("fast", fast, None, 1e-6)]
+    measured = timing.measure_in_turns(timed, min_time=0.01, samples=5, warmups=0, max_time=0.07)
+    assert len(measured["slow"].per_call) == timing.MIN_SAMPLES and len(measured["fast"].per_call) == 5
+    measured_calls = [name for name in order if name == "slow"]
+    assert len(measured_calls) == timing.MIN_SAMPLES

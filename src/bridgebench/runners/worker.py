@@ -82,19 +82,16 @@ def run_case(case: workloads.Case, job: dict[str, Any]) -> dict[str, Any]:
         segments = _count_instructions(case, prepared, job.get("calls", 1))
         return {"implementations": results, "reference": reference, "native": native, "segments": segments}
 
-    for impl in case.implementations:
-        if impl.name not in prepared:
-            continue
-        measured = timing.measure(
-            impl.run,
-            prepared[impl.name],
-            first_call_seconds=first_call[impl.name],
-            min_time=job["min_time"],
-            samples=job["samples"],
-            warmups=job["warmups"],
-            max_time=job.get("max_time"),
-        )
-        results[impl.name].update(loops=measured.loops, per_call=measured.per_call)
+    timed = [
+        timing.Timed(impl.name, impl.run, prepared[impl.name], first_call[impl.name])
+        for impl in case.implementations
+        if impl.name in prepared
+    ]
+    measured = timing.measure_in_turns(
+        timed, min_time=job["min_time"], samples=job["samples"], warmups=job["warmups"], max_time=job.get("max_time")
+    )
+    for name, m in measured.items():
+        results[name].update(loops=m.loops, per_call=m.per_call)
     return {"implementations": results, "reference": reference, "native": native}
 
 
