@@ -1,5 +1,5 @@
 """The nanobind and Cython peers of the array converters (src/peers) and the binding-cost report
-(bridgebench.workloads.binding_costs): same answers as pybind11, clean exceptions on bad and
+(bridgebench.workloads._binding_costs): same answers as pybind11, clean exceptions on bad and
 changing input, skipped when not built, and a fit that recovers a known line."""
 
 from __future__ import annotations
@@ -20,8 +20,8 @@ from bridgebench import _arrays
 from bridgebench.leakcheck.scenarios import _arrays_peers
 from bridgebench.runners import worker
 from bridgebench.runners.results import CaseResult, Measurement, Samples, SizeResult, WorkloadResult
+from bridgebench.workloads import _binding_costs as binding_costs
 from bridgebench.workloads import arrays as arrays_workload
-from bridgebench.workloads import binding_costs
 
 PEER_MODULES = {"nanobind": "bridgebench._arrays_nanobind", "cython": "bridgebench._arrays_cython"}
 # The build dependency of each peer, as a Python package: when it is installed, the peer is built.

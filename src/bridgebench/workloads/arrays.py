@@ -13,10 +13,10 @@ import python_baseline.arrays as baseline
 from bridgebench import arrays as native
 from bridgebench.api import Case, Implementation, Target, Workload
 from bridgebench.arrays import capi
-from bridgebench.workloads import binding_costs
+from bridgebench.workloads import _binding_costs as binding_costs
 
 # From 10 elements, where the fixed cost of a call dominates, to where the per-element cost does:
-# the binding comparison fits both (binding_costs).
+# the binding comparison fits both (_binding_costs).
 SIZES = {
     "quick": [10, 1_000, 100_000, 1_000_000],
     "full": [10, 100, 1_000, 10_000, 100_000, 1_000_000, 10_000_000],
