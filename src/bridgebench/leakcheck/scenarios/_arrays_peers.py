@@ -23,10 +23,11 @@ from types import ModuleType
 
 from bridgebench.api import Scenario, cover_module, failing_iterable
 from bridgebench.leakcheck.scenarios._arrays_misuse import (
-    INTERRUPTED_SIZE,
+    _INTERRUPTED_INPUTS,
     MUTATION,
     _churning,
     _interrupted,
+    _late,
     _MutatingIndex,
     _MutatingNumber,
     _Yielding,
@@ -51,11 +52,6 @@ _OUT_OF_RANGE: dict[str, tuple[object, tuple[type[BaseException], ...]]] = {
     "roundtrip_ints": (2**63, (OverflowError, TypeError)),
     "roundtrip_floats": (10**400, (OverflowError, TypeError)),
     "roundtrip_strings": ("lone \udc80 surrogate", (UnicodeEncodeError, TypeError)),
-}
-_INTERRUPTED_INPUTS: dict[str, list] = {
-    "roundtrip_ints": list(range(INTERRUPTED_SIZE)),
-    "roundtrip_floats": [0.5] * INTERRUPTED_SIZE,
-    "roundtrip_strings": ["abc"] * INTERRUPTED_SIZE,
 }
 
 
@@ -103,11 +99,6 @@ def _mutated_by_thread(function: Callable, number: str) -> Callable[[], None]:
                 assert out in ([], list(range(32))), out
 
     return run
-
-
-def _late(module: ModuleType, name: str) -> Callable:
-    """The function, looked up at each call (the coverage check wraps module attributes)."""
-    return lambda values: getattr(module, name)(values)
 
 
 def _function_scenarios(binding: str, module: ModuleType, function: str) -> list[Scenario]:
