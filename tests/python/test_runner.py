@@ -133,6 +133,13 @@ def test_registry_discovers_arrays_with_all_ways_across_the_boundary():
         assert case.sizes["quick"] and all(s > 0 for s in case.sizes["full"])
 
 
+def test_every_case_runs_in_some_profile_at_positive_sizes():
+    for workload in workloads.discover().values():
+        for case in workload.cases:
+            assert any(case.sizes.values()), f"{workload.name}.{case.name} runs in no profile"
+            assert all(s > 0 for sizes in case.sizes.values() for s in sizes)
+
+
 def test_time_budget_trims_samples_of_slow_implementations_but_keeps_a_minimum():
     calls = []
 

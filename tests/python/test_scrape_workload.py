@@ -6,7 +6,8 @@ import re
 import pytest
 
 from bridgebench import workloads
-from bridgebench.runners import worker
+from bridgebench.runners import python_side, worker
+from bridgebench.runners.profiles import PROFILES
 from bridgebench.runners.results import CaseResult, Measurement, Samples, SizeResult, WorkloadResult
 from bridgebench.scrape import wrk_ceiling
 from bridgebench.workloads import scrape as scrape_workload
@@ -89,6 +90,24 @@ def test_sections_report_every_client_as_a_fraction_of_the_ceiling():
     assert rows[("64", "wrk")][3] == "1.00"
     assert rows[("8", "wrk")][2] == "-" and "wrk is not installed" in rows[("8", "wrk")][4]
     assert section.chart.series == {"wrk": [(64, pytest.approx(100_000))], "p": [(64, pytest.approx(50_000))]}
+
+
+def test_without_the_concurrency_sweep_the_section_has_the_table_and_says_where_the_chart_is():
+    size = scrape_workload.THROUGHPUT_SIZE
+    result = WorkloadResult("scrape", "", (_case("small", size, _measured("wrk", 1e-5), _measured("p", 2e-5)),))
+    (section,) = scrape_workload.sections(result)
+    assert section.chart is None
+    assert len(section.rows) == 2 and "--full" in section.text
+
+
+def test_the_concurrency_sweep_runs_with_full_or_when_named():
+    selected = {"scrape": workloads.get("scrape")}
+    quick, full = PROFILES["quick"], PROFILES["full"]
+    swept = {f"small-c{c}" for c in scrape_workload.CONCURRENCY_LEVELS if c != scrape_workload.SMALL_CONCURRENCY}
+    assert not swept & {case.name for _, case, _ in python_side.plan(selected, quick, None, None)}
+    assert swept <= {case.name for _, case, _ in python_side.plan(selected, full, None, None)}
+    named = python_side.plan(selected, quick, None, {"small-c8"})
+    assert [(case.name, sizes) for _, case, sizes in named] == [("small-c8", [scrape_workload.THROUGHPUT_SIZE])]
 
 
 def test_worker_checks_answers_agree_before_timing(scrape_site, balanced_ledger):

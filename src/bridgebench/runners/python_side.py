@@ -157,6 +157,16 @@ def fixture_of(workload: workloads.Workload) -> Iterator[Any]:
             yield value
 
 
+def sizes_in(case: workloads.Case, profile_name: str, *, named: bool) -> list[int]:
+    """The sizes a case runs at in a profile: the profile's own list, else the quick one. An
+    empty list keeps a costly case out of that profile (the scrape concurrency sweep runs only
+    with --full) unless the user named the case with --cases: then it runs at its largest list."""
+    sizes = case.sizes.get(profile_name, case.sizes["quick"])
+    if sizes or not named:
+        return list(sizes)
+    return max(case.sizes.values(), key=len)
+
+
 def plan(
     selected: dict[str, workloads.Workload],
     profile: Profile,
@@ -168,8 +178,9 @@ def plan(
         for case in workload.cases:
             if cases_filter and case.name not in cases_filter and f"{workload.name}.{case.name}" not in cases_filter:
                 continue
-            sizes = sizes_override or case.sizes.get(profile.name) or case.sizes["quick"]
-            out.append((workload, case, sizes))
+            sizes = sizes_override or sizes_in(case, profile.name, named=bool(cases_filter))
+            if sizes:
+                out.append((workload, case, sizes))
     return out
 
 

@@ -6,7 +6,12 @@ Several implementations timed in one process take their samples in turns (measur
 the process's state drifts while it runs (the heap and Python's object arenas grow and are
 reused, caches warm), and timed one after the other the last implementation found the warmest
 state. Measured that way, the same Cython round trip of a million floats took 28 ns per element
-when timed first and 18 ns when timed last, which is a ranking, not a measurement."""
+when timed first and 18 ns when timed last, which is a ranking, not a measurement.
+
+Before the first sample the heap is frozen (gc.freeze: every object alive then, inputs and
+dictionaries included, moves to a generation the collector never visits), so the collection
+before each sample costs what the last sample left behind, not a walk over a peer's millions of
+dictionary objects (symspellpy's: 0.6 s per collection, half the spell workload's time)."""
 
 from __future__ import annotations
 
@@ -39,6 +44,17 @@ def gc_paused() -> Iterator[None]:
     finally:
         if was_enabled:
             gc.enable()
+
+
+@contextlib.contextmanager
+def heap_frozen() -> Iterator[None]:
+    """Everything alive now is left out of the collections the samples start with."""
+    gc.collect()
+    gc.freeze()
+    try:
+        yield
+    finally:
+        gc.unfreeze()
 
 
 def _sample(fn: Callable[[Any], Any], arg: Any, loops: int) -> float:
@@ -112,17 +128,21 @@ def plan(
 def measure_in_turns(timed: list[Timed], **options: Any) -> dict[str, Timing]:
     """Every implementation's samples, taken in turns: round r holds sample r of each one that
     has that many (warm-ups first, the same way). `options` are plan()'s."""
-    plans = {t.name: plan(t.fn, t.arg, first_call_seconds=t.first_call_seconds, **options) for t in timed}
-    timings = {t.name: Timing(plans[t.name].loops) for t in timed}
-    for r in range(max((p.warmups for p in plans.values()), default=0)):
+    with heap_frozen():
+        plans = {t.name: plan(t.fn, t.arg, first_call_seconds=t.first_call_seconds, **options) for t in timed}
+        _in_turns(timed, {name: p.warmups for name, p in plans.items()}, plans)
+        per_call = _in_turns(timed, {name: p.samples for name, p in plans.items()}, plans)
+    return {t.name: Timing(plans[t.name].loops, per_call[t.name]) for t in timed}
+
+
+def _in_turns(timed: list[Timed], rounds: dict[str, int], plans: dict[str, Plan]) -> dict[str, list[float]]:
+    """Round r takes sample r of every implementation that has more than r rounds."""
+    taken: dict[str, list[float]] = {t.name: [] for t in timed}
+    for r in range(max(rounds.values(), default=0)):
         for t in timed:
-            if r < plans[t.name].warmups:
-                _sample(t.fn, t.arg, plans[t.name].loops)
-    for r in range(max((p.samples for p in plans.values()), default=0)):
-        for t in timed:
-            if r < plans[t.name].samples:
-                timings[t.name].per_call.append(_sample(t.fn, t.arg, plans[t.name].loops))
-    return timings
+            if r < rounds[t.name]:
+                taken[t.name].append(_sample(t.fn, t.arg, plans[t.name].loops))
+    return taken
 
 
 def measure(fn: Callable[[Any], Any], arg: Any, **options: Any) -> Timing:
