@@ -62,3 +62,7 @@ fi
 # Google Benchmark executables stay in build/release for the test suite and `bridgebench run`.
 log "building and installing bridgebench (build/release)"
 "${pip[@]}" install --no-build-isolation --no-deps -Cbuild-dir=build/release .
+# The leak audit's instrumented copies (gcov and ASan+UBSan builds of the same sources): the main
+# job's audit and the test suite's audit gate both need them; incremental after the first time.
+log "building the leak audit's builds (build/audit, build/asan; log in build/audit-builds.log)"
+(cd "$root" && "$venv/bin/python" -m bridgebench.leakcheck.builds audit asan)

@@ -134,3 +134,27 @@ def our_function_names(root: Path) -> set[str]:
             if len(parts) == 3 and parts[1] in "TtWw":
                 names.add(parts[2])
     return names
+
+
+def main(argv: list[str]) -> int:
+    """`python -m bridgebench.leakcheck.builds KIND...`: the set-up step that makes the audit
+    builds ahead of the first audit (scripts/bootstrap.sh), so the main job does not pay for
+    compiling them. Exit 2 on a failed build, like every set-up problem."""
+    unknown = [kind for kind in argv if kind not in KINDS]
+    if not argv or unknown:
+        print(f"usage: python -m bridgebench.leakcheck.builds {{{','.join(KINDS)}}}...", file=sys.stderr)
+        return 2
+    root = find_root()
+    log = root / "build" / "audit-builds.log"
+    log.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        for kind in argv:
+            ensure(root, kind, log)
+    except SetupError as e:
+        print(f"error: {e}", file=sys.stderr)
+        return 2
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

@@ -36,7 +36,7 @@ THREAD_ROUNDS = 3
 # ---- items whose callbacks change the list they sit in ----------------------------------------
 
 
-class _MutatingNumber(int):
+class MutatingNumber(int):
     """An int whose __float__ empties the list it sits in and, with refill, gives it a new,
     bigger item array (the old one is freed)."""
 
@@ -50,7 +50,7 @@ class _MutatingNumber(int):
         return 7.0
 
 
-class _MutatingIndex:
+class MutatingIndex:
     """The same from __index__ (an int subclass's own __index__ is never asked)."""
 
     def __init__(self, owner: list, refill: bool):
@@ -70,7 +70,7 @@ def _mutate(owner: list, refill: bool) -> None:
 def _mutated_by_callback(function: Callable, kind: str, refill: bool) -> Callable[[], None]:
     def run() -> None:
         values: list = [1, 2, 3] * 8
-        values.insert(3, _MutatingIndex(values, refill) if kind == "int" else _MutatingNumber(1, values, refill))
+        values.insert(3, MutatingIndex(values, refill) if kind == "int" else MutatingNumber(1, values, refill))
         out = function(values)
         assert len(out) == 25 and out[3] == 7, out
 
@@ -80,7 +80,7 @@ def _mutated_by_callback(function: Callable, kind: str, refill: bool) -> Callabl
 # ---- another thread changes the list between two items ----------------------------------------
 
 
-class _Yielding(int):
+class Yielding(int):
     """An int whose conversion gives the GIL away (as any Python code may), so that another
     thread runs between two items."""
 
@@ -89,7 +89,7 @@ class _Yielding(int):
         return float(int(self))
 
 
-class _YieldingIndex:
+class YieldingIndex:
     def __init__(self, value: int):
         self.value = value
 
@@ -99,7 +99,7 @@ class _YieldingIndex:
 
 
 @contextlib.contextmanager
-def _churning(step: Callable[[], None]) -> Iterator[None]:
+def churning(step: Callable[[], None]) -> Iterator[None]:
     """Runs `step` over and over in another thread for the duration of the block."""
     stop = threading.Event()
 
@@ -119,7 +119,7 @@ def _churning(step: Callable[[], None]) -> Iterator[None]:
 
 def _mutated_by_thread(function: Callable, kind: str) -> Callable[[], None]:
     def item(i: int):
-        return _YieldingIndex(i) if kind == "int" else _Yielding(i)
+        return YieldingIndex(i) if kind == "int" else Yielding(i)
 
     def run() -> None:
         values = [item(i) for i in range(32)]
@@ -128,7 +128,7 @@ def _mutated_by_thread(function: Callable, kind: str) -> Callable[[], None]:
             values.clear()  # a call that starts now converts an empty list
             values.extend([item(i) for i in range(32)])
 
-        with _churning(step):
+        with churning(step):
             for _ in range(THREAD_ROUNDS):
                 out = function(values)
                 assert out in ([], list(range(32))), out
@@ -147,7 +147,7 @@ def _strings_mutated_by_thread(function: Callable) -> Callable[[], None]:
             values[:] = words[::-1]
             values[:] = words
 
-        with _churning(step):
+        with churning(step):
             for _ in range(THREAD_ROUNDS):
                 out = function(values)
                 assert out in (words, words[::-1])
@@ -182,7 +182,7 @@ def _interrupted_input(values: list):
     raise KeyboardInterrupt
 
 
-def _interrupted(function: Callable, values: list) -> Callable[[], None]:
+def interrupted(function: Callable, values: list) -> Callable[[], None]:
     def run() -> None:
         if not _on_main_thread():
             if isinstance(values[0], str):
@@ -216,13 +216,13 @@ def _native_buffer_object_new() -> None:
 # ---- the scenario list ------------------------------------------------------------------------
 
 
-def _late(module, name: str) -> Callable:
+def late(module, name: str) -> Callable:
     """The function, looked up at each call (the coverage check wraps module attributes)."""
     return lambda values: getattr(module, name)(values)
 
 
 _NUMBERS = {"roundtrip_ints": "int", "roundtrip_floats": "float", "roundtrip_float32": "float"}
-_INTERRUPTED_INPUTS = {
+INTERRUPTED_INPUTS = {
     "roundtrip_ints": list(range(INTERRUPTED_SIZE)),
     "roundtrip_floats": [0.5] * INTERRUPTED_SIZE,
     "roundtrip_float32": [0.5] * INTERRUPTED_SIZE,
@@ -236,7 +236,7 @@ def misuse_scenarios(pybind: Callable, capi_scenario: Callable) -> list:
     out = []
     for name, kind in _NUMBERS.items():
         for make, module in ((pybind, _arrays), (capi_scenario, capi)):
-            function = _late(module, name)
+            function = late(module, name)
             out += [
                 make(name, "mutated_by_callback_clear", _mutated_by_callback(function, kind, False), misuse=MUTATION),
                 make(
@@ -248,17 +248,17 @@ def misuse_scenarios(pybind: Callable, capi_scenario: Callable) -> list:
                 ),
                 make(name, "mutated_by_thread", _mutated_by_thread(function, kind), weight=0.03, misuse=MUTATION),
             ]
-    for name, values in _INTERRUPTED_INPUTS.items():
+    for name, values in INTERRUPTED_INPUTS.items():
         # Through the C ABI the interrupt lands in the wrapper's Python code around the call
         # (array.array converts without looking at signals): its result must still be freed.
         for make, module in ((pybind, _arrays), (capi_scenario, capi)):
-            run = _interrupted(_late(module, name), values)
+            run = interrupted(late(module, name), values)
             out.append(make(name, "interrupted", run, raises=KeyboardInterrupt, weight=0.015, misuse=("interrupts",)))
     out += [
         pybind(
             "roundtrip_strings",
             "mutated_by_thread",
-            _strings_mutated_by_thread(_late(_arrays, "roundtrip_strings")),
+            _strings_mutated_by_thread(late(_arrays, "roundtrip_strings")),
             weight=0.03,
             misuse=MUTATION,
         ),

@@ -23,15 +23,15 @@ from types import ModuleType
 
 from bridgebench.api import Scenario, cover_module, failing_iterable
 from bridgebench.leakcheck.scenarios._arrays_misuse import (
-    _INTERRUPTED_INPUTS,
+    INTERRUPTED_INPUTS,
     MUTATION,
-    _churning,
-    _interrupted,
-    _late,
-    _MutatingIndex,
-    _MutatingNumber,
-    _Yielding,
-    _YieldingIndex,
+    MutatingIndex,
+    MutatingNumber,
+    Yielding,
+    YieldingIndex,
+    churning,
+    interrupted,
+    late,
 )
 
 PEERS = {"nanobind": "bridgebench._arrays_nanobind", "cython": "bridgebench._arrays_cython"}
@@ -69,7 +69,7 @@ def available() -> dict[str, ModuleType]:
 def _mutated_by_callback(function: Callable, number: str, refill: bool) -> Callable[[], None]:
     def run() -> None:
         values: list = [1, 2, 3] * 8
-        values.insert(3, _MutatingIndex(values, refill) if number == "int" else _MutatingNumber(1, values, refill))
+        values.insert(3, MutatingIndex(values, refill) if number == "int" else MutatingNumber(1, values, refill))
         try:
             out = function(values)
         except CHANGED_LIST_ERRORS:
@@ -81,7 +81,7 @@ def _mutated_by_callback(function: Callable, number: str, refill: bool) -> Calla
 
 def _mutated_by_thread(function: Callable, number: str) -> Callable[[], None]:
     def item(i: int):
-        return _YieldingIndex(i) if number == "int" else _Yielding(i)
+        return YieldingIndex(i) if number == "int" else Yielding(i)
 
     def run() -> None:
         values = [item(i) for i in range(32)]
@@ -90,7 +90,7 @@ def _mutated_by_thread(function: Callable, number: str) -> Callable[[], None]:
             values.clear()
             values.extend([item(i) for i in range(32)])
 
-        with _churning(step):
+        with churning(step):
             for _ in range(3):
                 try:
                     out = function(values)
@@ -102,7 +102,7 @@ def _mutated_by_thread(function: Callable, number: str) -> Callable[[], None]:
 
 
 def _function_scenarios(binding: str, module: ModuleType, function: str) -> list[Scenario]:
-    fn = _late(module, function)
+    fn = late(module, function)
     good = _GOOD[function]
     out_of_range, range_errors = _OUT_OF_RANGE[function]
     covers = cover_module(module.__name__, function)
@@ -124,7 +124,7 @@ def _function_scenarios(binding: str, module: ModuleType, function: str) -> list
         # (TypeError); Cython lets KeyboardInterrupt through. Either way the frames unwind.
         scenario(
             "interrupted",
-            _interrupted(fn, _INTERRUPTED_INPUTS[function]),
+            interrupted(fn, INTERRUPTED_INPUTS[function]),
             raises=(KeyboardInterrupt, TypeError),
             growth_weight=0.015,
             misuse=("interrupts",),
