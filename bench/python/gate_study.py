@@ -32,6 +32,12 @@ SCALED = ("arrays", "ints", 1000, "capi")  # the implementation whose samples A/
 
 
 def bench(out: Path, workloads: str, sizes: str, instructions: bool = False) -> tuple[RunResult, float]:
+    """One saved `bridgebench bench` run (folder `out`) and its wall time. A run already saved
+    there, with its time, is loaded instead: an interrupted study resumes where it stopped, and
+    a study cut short is summarised with --rounds set to the runs it has."""
+    seconds_file = out.with_suffix(".seconds")
+    if (out / "results.json").is_file() and seconds_file.is_file():
+        return results_json.load(out), float(seconds_file.read_text())
     cmd = [sys.executable, "-m", "bridgebench", "bench", "--workloads", workloads, "--sizes", sizes, "--json", str(out)]
     if instructions:
         cmd.append("--instructions")
@@ -40,6 +46,7 @@ def bench(out: Path, workloads: str, sizes: str, instructions: bool = False) -> 
     seconds = time.perf_counter() - start
     if proc.returncode != 0:
         raise SystemExit(f"{' '.join(cmd)} exited {proc.returncode}:\n{proc.stdout[-2000:]}\n{proc.stderr[-2000:]}")
+    seconds_file.write_text(f"{seconds:.3f}")
     return results_json.load(out), seconds
 
 
@@ -67,6 +74,10 @@ def study_wall(runs: list[RunResult]) -> list[str]:
     ab02 = [flagged(gate.compare(a, scaled(b, SCALED, 1.02), wall), SCALED) for a, b in pairs]
     # The same scaling against a copy of the run itself: the test's power without run-to-run drift.
     self10 = [flagged(gate.compare(b, scaled(b, SCALED, 1.10), wall), SCALED) for b in runs]
+    # The same compares on absolute times: what the normalisation to the case's reference buys.
+    absolute = gate.Thresholds(wall=0.05, normalize="none")
+    aa_absolute = [gate.compare(a, b, absolute) for a, b in pairs]
+    ab10_absolute = [flagged(gate.compare(a, scaled(b, SCALED, 1.10), absolute), SCALED) for a, b in pairs]
     spreads = sorted(r.measurement.spread() for run in runs for r in run.rows() if r.key == SCALED)
     failing_rows = sorted({r.label for c in aa for r in c.failures})
     changes = sorted(abs(r.change) for c in aa for r in c.rows if r.gated)
@@ -78,6 +89,9 @@ def study_wall(runs: list[RunResult]) -> list[str]:
         + ", ".join(f"{v} {sum(r.verdict == v for c in aa for r in c.rows if r.gated)}" for v in _verdicts()),
         f"- A/B x1.10 on {'.'.join(map(str, SCALED))}: flagged in {sum(ab10)} of {len(ab10)}",
         f"- A/B x1.02 on {'.'.join(map(str, SCALED))}: flagged in {sum(ab02)} of {len(ab02)}",
+        f"- absolute times (--normalize none): A/A {sum(bool(c.failures) for c in aa_absolute)} of {len(aa)} "
+        f"failed (rows: {', '.join(sorted({r.label for c in aa_absolute for r in c.failures})) or 'none'}); "
+        f"A/B x1.10 flagged in {sum(ab10_absolute)} of {len(ab10_absolute)}",
         f"- x1.10 against a scaled copy of the same run: flagged in {sum(self10)} of {len(self10)} "
         f"(its within-run spread, IQR/median: median {spreads[len(spreads) // 2] * 100:.0f} %)",
     ]

@@ -158,6 +158,11 @@ def test_mann_whitney_matches_known_values():
     assert stats.mann_whitney_p([3.0] * 5, [3.0] * 5) == 1.0
 
 
+def test_mann_whitney_is_exact_for_ten_against_ten():
+    # The normal approximation cannot go below ~2e-4 here; the exact p is 2 / C(20, 10).
+    assert stats.mann_whitney_p(list(range(10)), list(range(10, 20))) == pytest.approx(2 / 184_756)
+
+
 def test_ratio_interval_brackets_the_point_and_is_reproducible():
     a = factory.samples(2.0, noise=0.05).values()
     b = factory.samples(1.0, noise=0.05, seed=2).values()
@@ -185,6 +190,51 @@ def test_gate_ignores_noise_and_flags_a_real_slowdown_of_our_code_only():
     assert reason.startswith("wall +") and "95 % interval" in reason and reason.endswith("> 5%")
     everything = gate.compare(old, slower, gate.Thresholds(wall=0.05, gate="all"))
     assert len(everything.failures) == 6
+
+
+EVERYONE = ("baseline", "capi", "pybind11-buffer-with-a-long-name", "array.array", "ideal")
+
+
+def test_a_slower_machine_is_not_a_slower_extension():
+    old = factory.run(seed=1)
+    drifted = factory.run(seed=2, scale=dict.fromkeys(EVERYONE, 1.15))  # the whole run 15 % slower
+    normalized = gate.compare(old, drifted, gate.Thresholds(wall=0.05))
+    assert not normalized.failures
+    capi = [r for r in normalized.rows if r.new.measurement.name == "capi"]
+    assert capi and all(r.reference == "baseline" and abs(r.change) < 0.05 for r in capi)
+    absolute = gate.compare(old, drifted, gate.Thresholds(wall=0.05, normalize="none"))
+    assert {r.new.measurement.name for r in absolute.failures} == {"capi", "pybind11-buffer-with-a-long-name"}
+    assert all(r.reference is None for r in absolute.rows)
+
+
+def test_a_slower_extension_on_a_slower_machine_still_fails_relative_to_its_baseline():
+    old = factory.run(seed=1)
+    new = factory.run(seed=2, scale=dict.fromkeys(EVERYONE, 1.15) | {"capi": 1.15 * 1.10})
+    failures = gate.compare(old, new, gate.Thresholds(wall=0.05)).failures
+    assert {r.new.measurement.name for r in failures} == {"capi"}
+    assert "relative to baseline" in failures[0].reason(gate.Thresholds(wall=0.05))
+
+
+def test_the_reference_is_the_baseline_else_the_first_peer_and_is_itself_compared_absolutely():
+    old = factory.run(seed=1)
+    rows = {r.new.key: r for r in gate.compare(old, factory.run(seed=2), gate.Thresholds(wall=0.05)).rows}
+    assert {r.reference for k, r in rows.items() if k[0] == "arrays" and k[3] != "baseline"} == {"baseline"}
+    assert all(r.reference is None for k, r in rows.items() if k[3] == "baseline")
+
+    def without_baseline(run):
+        def size(s):
+            return dataclasses.replace(s, implementations=tuple(m for m in s.implementations if m.kind != "baseline"))
+
+        def case(c):
+            return dataclasses.replace(c, sizes=tuple(size(s) for s in c.sizes))
+
+        return dataclasses.replace(
+            run, workloads=tuple(dataclasses.replace(w, cases=tuple(case(c) for c in w.cases)) for w in run.workloads)
+        )
+
+    peer_rows = gate.compare(without_baseline(old), without_baseline(factory.run(seed=2)), gate.Thresholds()).rows
+    capi = [r for r in peer_rows if r.new.measurement.name == "capi"]
+    assert capi and {r.reference for r in capi} == {"array.array"}
 
 
 def test_gate_threshold_keeps_small_significant_changes_as_no_change():

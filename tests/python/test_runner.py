@@ -3,6 +3,7 @@ checks targets from measured ratios only."""
 
 from __future__ import annotations
 
+import gc
 import time
 
 import pytest
@@ -156,6 +157,18 @@ def test_time_budget_trims_samples_of_slow_implementations_but_keeps_a_minimum()
         lambda _: None, None, first_call_seconds=1e-6, min_time=0.001, samples=4, warmups=1, max_time=10.0
     )
     assert len(fast.per_call) == 4 and fast.loops > 1
+
+
+def test_samples_start_from_a_frozen_heap_and_leave_it_unfrozen():
+    seen = []
+
+    def probe(_):
+        seen.append((gc.get_freeze_count(), gc.isenabled()))
+
+    big_index = [[i] for i in range(10_000)]  # alive before sampling: frozen, never traversed
+    timing.measure(probe, big_index, first_call_seconds=1e-6, min_time=1e-4, samples=3, warmups=1)
+    assert seen and all(frozen >= len(big_index) and not enabled for frozen, enabled in seen)
+    assert gc.get_freeze_count() == 0 and gc.isenabled()
 
 
 def test_profiles_are_sane():

@@ -106,6 +106,7 @@ def test_the_concurrency_sweep_runs_with_full_or_when_named():
     swept = {f"small-c{c}" for c in scrape_workload.CONCURRENCY_LEVELS if c != scrape_workload.SMALL_CONCURRENCY}
     assert not swept & {case.name for _, case, _ in python_side.plan(selected, quick, None, None)}
     assert swept <= {case.name for _, case, _ in python_side.plan(selected, full, None, None)}
+    assert not swept & {case.name for _, case, _ in python_side.plan(selected, quick, [100], None)}
     named = python_side.plan(selected, quick, None, {"small-c8"})
     assert [(case.name, sizes) for _, case, sizes in named] == [("small-c8", [scrape_workload.THROUGHPUT_SIZE])]
 

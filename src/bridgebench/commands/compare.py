@@ -50,6 +50,13 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         default="native",
         help="which implementations can fail the gate: our own (native, the default) or all",
     )
+    parser.add_argument(
+        "--normalize",
+        choices=gate.NORMALIZE,
+        default="reference",
+        help="reference (the default): divide each sample by the same round's sample of the case's baseline "
+        "(else its first peer) so that a slower machine is not a slower extension; none: absolute times",
+    )
     parser.add_argument("--alpha", type=float, default=gate.ALPHA, help="significance level (default 0.01)")
     parser.add_argument("--confirm", action="store_true", help="re-run the failing rows once before failing")
     parser.add_argument("--root", type=Path, default=None, help="where saved runs are (default: ./reports)")
@@ -64,13 +71,15 @@ def thresholds_from(args: argparse.Namespace) -> gate.Thresholds:
     if not 0 < args.alpha < 1:
         raise UsageError("--alpha must be between 0 and 1")
     wall = args.fail_on_slowdown / 100 if args.fail_on_slowdown is not None else None
-    return gate.Thresholds(wall, args.instructions_threshold / 100, args.alpha, args.gate)
+    return gate.Thresholds(wall, args.instructions_threshold / 100, args.alpha, args.gate, args.normalize)
 
 
 NOT_GATED = "°"
+RELATIVE = "ʳ"
 LEGEND = (
     f"{NOT_GATED}: not gated (peers and the baseline; --gate all gates them); change: new over old per-item "
-    "median with its 95 % interval; instr.: change of instructions per item"
+    f"median with its 95 % interval, {RELATIVE}: of the time relative to the case's reference (baseline, else "
+    "a peer) in the same rounds, which a slower machine does not move; instr.: change of instructions per item"
 )
 
 
@@ -93,7 +102,7 @@ def table(comparison: gate.Comparison, title: str) -> Table:
             f"  {r.new.measurement.name}",
             fmt.seconds(r.old.measurement.per_item),
             fmt.seconds(r.new.measurement.per_item),
-            fmt.change(r.change),
+            fmt.change(r.change) + (RELATIVE if r.reference else ""),
             f"{fmt.change(r.low)}…{fmt.change(r.high)}",
         ]
         if comparison.both_counted_instructions:

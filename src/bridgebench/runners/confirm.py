@@ -16,7 +16,10 @@ from bridgebench.runners.results import Measurement, RunResult
 def recheck(old: RunResult, new: RunResult, comparison: gate.Comparison) -> gate.Comparison:
     wanted: dict[tuple[str, str, int], set[str]] = defaultdict(set)
     for row in comparison.failures:
-        wanted[(row.new.workload, row.new.case, row.new.size)].add(row.new.measurement.name)
+        names = wanted[(row.new.workload, row.new.case, row.new.size)]
+        names.add(row.new.measurement.name)
+        if row.reference:  # its samples are divided by the reference's of the same rounds
+            names.add(row.reference)
     replacements: dict[tuple[str, str, int, str], Measurement] = {}
     for (workload_name, case_name, size), names in wanted.items():
         replacements |= _remeasure(new, workload_name, case_name, size, names, comparison.both_counted_instructions)

@@ -8,6 +8,16 @@ only when the test is significant **and** the change is larger than the threshol
 significant change below the threshold is "no change", too few samples or a non-significant
 change is "inconclusive" or "no change": neither fails the gate.
 
+Machine drift: on a shared or throttling machine a whole run can be 10-15 % slower than the
+one before, every implementation alike (measured: 2 of 4 back-to-back A/A compares failed at 5 %
+on absolute times, 0 of 4 on normalised ones). So by default (`normalize="reference"`) each
+sample is first divided by the sample the case's reference took in the same round of the same
+worker process: the case's baseline at that size, else its first peer, neither of them our code
+(the implementations of a case take their samples in turns, so the two were seconds apart). The
+test then compares those ratios: a change of our code moves them, a slower machine does not. A
+row falls back to absolute times when either run lacks the reference or has fewer than
+stats.MIN_SAMPLES_FOR_TEST pairs; the reference's own row is always compared absolutely.
+
 Instructions (when both runs counted them): a deterministic figure, so no test: a regression
 when the count grew by more than its own threshold (default 1 %).
 
@@ -24,6 +34,8 @@ from bridgebench.runners import stats
 from bridgebench.runners.results import Row, RunResult
 
 ALPHA = 0.01
+NORMALIZE = ("reference", "none")
+REFERENCE_KINDS = ("baseline", "peer")  # in this order: what a case's samples are divided by
 GATED_KINDS = {"native": frozenset({"native"}), "all": frozenset({"native", "peer", "baseline"})}
 
 SLOWER, FASTER, NO_CHANGE, INCONCLUSIVE = "slower", "faster", "no change", "inconclusive"
@@ -35,6 +47,7 @@ class Thresholds:
     instructions: float = 0.01
     alpha: float = ALPHA
     gate: str = "native"  # which kinds of implementation can fail the gate
+    normalize: str = "reference"  # or "none": absolute per-item times (see the module docstring)
 
 
 @dataclass(frozen=True)
@@ -50,6 +63,7 @@ class RowChange:
     gated: bool = False
     breaks_wall: bool = False
     breaks_instructions: bool = False
+    reference: str | None = None  # the implementation the samples were divided by, if any
 
     @property
     def breaks(self) -> bool:
@@ -62,8 +76,10 @@ class RowChange:
     def reason(self, thresholds: Thresholds) -> str:
         parts = []
         if self.breaks_wall:
+            relative = f" relative to {self.reference}" if self.reference else ""
             parts.append(
-                f"wall {self.change * 100:+.1f}% (95 % interval {self.low * 100:+.1f}% to {self.high * 100:+.1f}%, "
+                f"wall {self.change * 100:+.1f}%{relative} "
+                f"(95 % interval {self.low * 100:+.1f}% to {self.high * 100:+.1f}%, "
                 f"p={self.p:.2g}) > {thresholds.wall * 100:g}%"  # type: ignore[operator]
             )
         if self.breaks_instructions:
@@ -103,12 +119,50 @@ def compare(old: RunResult, new: RunResult, thresholds: Thresholds) -> Compariso
     # The family of tests is the rows that can fail the gate: peers shown for context do not
     # make the correction stricter for our own rows.
     tests = max(1, sum(b.measurement.kind in gated_kinds for _, b in pairs))
-    rows = tuple(_row(a, b, tests, thresholds, both_counted, b.measurement.kind in gated_kinds) for a, b in pairs)
+    references = _references(old, new) if thresholds.normalize == "reference" else {}
+    rows = tuple(
+        _row(a, b, tests, thresholds, both_counted, b.measurement.kind in gated_kinds, references.get(b.key[:3]))
+        for a, b in pairs
+    )
     return Comparison(rows, thresholds, both_counted)
 
 
-def _row(old: Row, new: Row, tests: int, t: Thresholds, both_counted: bool, gated: bool) -> RowChange:
-    a, b = old.measurement.values(), new.measurement.values()
+def _references(old: RunResult, new: RunResult) -> dict[tuple[str, str, int], tuple[Row, Row]]:
+    """Per (workload, case, size): the reference's row in both runs, the same implementation."""
+    pairs = common_rows(old, new)
+    out: dict[tuple[str, str, int], tuple[Row, Row]] = {}
+    for kind in reversed(REFERENCE_KINDS):  # the baseline, written last, wins over a peer
+        for old_row, new_row in reversed(pairs):  # a case's first peer, written last, wins
+            if new_row.measurement.kind == kind:
+                out[new_row.key[:3]] = (old_row, new_row)
+    return out
+
+
+def _ratios(row: Row, reference: Row) -> list[float]:
+    """Each sample over the reference's sample of the same round in the same process."""
+    mine, theirs = row.measurement.samples, reference.measurement.samples
+    if mine is None or theirs is None:
+        return []
+    return [
+        m / t
+        for own, ref in zip(mine.per_process, theirs.per_process, strict=False)
+        for m, t in zip(own, ref, strict=False)
+        if t > 0
+    ]
+
+
+def _values(old: Row, new: Row, reference: tuple[Row, Row] | None) -> tuple[list[float], list[float], str | None]:
+    if reference is not None and reference[1].key != new.key:
+        a, b = _ratios(old, reference[0]), _ratios(new, reference[1])
+        if min(len(a), len(b)) >= stats.MIN_SAMPLES_FOR_TEST:
+            return a, b, reference[1].measurement.name
+    return old.measurement.values(), new.measurement.values(), None
+
+
+def _row(
+    old: Row, new: Row, tests: int, t: Thresholds, both_counted: bool, gated: bool, reference: tuple[Row, Row] | None
+) -> RowChange:
+    a, b, reference_name = _values(old, new, reference)
     point, low, high = stats.ratio_of_medians_interval(b, a)
     enough = min(len(a), len(b)) >= stats.MIN_SAMPLES_FOR_TEST
     p = min(1.0, stats.mann_whitney_p(a, b) * tests) if enough else math.nan
@@ -125,5 +179,16 @@ def _row(old: Row, new: Row, tests: int, t: Thresholds, both_counted: bool, gate
     breaks_wall = gated and t.wall is not None and verdict == SLOWER
     breaks_instructions = gated and instructions_change is not None and instructions_change > t.instructions
     return RowChange(
-        old, new, change, low - 1, high - 1, p, verdict, instructions_change, gated, breaks_wall, breaks_instructions
+        old,
+        new,
+        change,
+        low - 1,
+        high - 1,
+        p,
+        verdict,
+        instructions_change,
+        gated,
+        breaks_wall,
+        breaks_instructions,
+        reference_name,
     )

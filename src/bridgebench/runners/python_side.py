@@ -178,9 +178,9 @@ def plan(
         for case in workload.cases:
             if cases_filter and case.name not in cases_filter and f"{workload.name}.{case.name}" not in cases_filter:
                 continue
-            sizes = sizes_override or sizes_in(case, profile.name, named=bool(cases_filter))
-            if sizes:
-                out.append((workload, case, sizes))
+            declared = sizes_in(case, profile.name, named=bool(cases_filter))
+            if declared:  # --sizes changes the sizes of the cases a profile runs, not which ones
+                out.append((workload, case, sizes_override or declared))
     return out
 
 

@@ -22,6 +22,7 @@ from collections.abc import Callable
 from types import ModuleType
 
 from bridgebench.api import Scenario, cover_module, failing_iterable
+from bridgebench.leakcheck.scenarios._arrays_inputs import FLOATS, INTS, WORDS
 from bridgebench.leakcheck.scenarios._arrays_misuse import (
     INTERRUPTED_INPUTS,
     MUTATION,
@@ -42,9 +43,9 @@ LARGE = 40_000
 CHANGED_LIST_ERRORS = (IndexError, TypeError)
 
 _GOOD: dict[str, list] = {
-    "roundtrip_ints": [1, -2, 3, 2**63 - 1, -(2**63), 0, 7],
-    "roundtrip_floats": [1.5, -0.0, float("inf"), float("nan"), 3, -790.5207366698761],
-    "roundtrip_strings": ["a", "héllo", "", "emb\x00edded", "😀 non-BMP", "x" * 100],
+    "roundtrip_ints": list(INTS),  # copies: a scenario never shares a list with another module's
+    "roundtrip_floats": list(FLOATS),
+    "roundtrip_strings": list(WORDS),
 }
 _BAD_ITEM = {"roundtrip_ints": "8", "roundtrip_floats": "1.0", "roundtrip_strings": b"bytes"}
 # (item, the exception types the bindings use for it)

@@ -16,6 +16,7 @@ import gc
 from bridgebench import _arrays, _clib
 from bridgebench.api import Canary, Scenario, cover_module, cover_symbols, failing_iterable
 from bridgebench.arrays import capi
+from bridgebench.leakcheck.scenarios._arrays_inputs import FLOATS, INTS, WORDS
 from bridgebench.leakcheck.scenarios._arrays_misuse import misuse_scenarios
 from bridgebench.leakcheck.scenarios._arrays_peers import peer_misuse_applies, peer_scenarios
 
@@ -102,10 +103,6 @@ def _list_scenarios(
         )
     return out
 
-
-INTS = [1, -2, 3, 2**63 - 1, -(2**63), 0, 7]
-FLOATS = [1.5, -0.0, float("inf"), float("nan"), 3, -790.5207366698761]
-WORDS = ["a", "héllo", "", "emb\x00edded", "😀 non-BMP", "x" * 100]
 
 SCENARIOS: list[Scenario] = []
 SCENARIOS += _list_scenarios("roundtrip_ints", INTS, "8", 2**63, OverflowError)
