@@ -9,8 +9,8 @@ significant change below the threshold is "no change", too few samples or a non-
 change is "inconclusive" or "no change": neither fails the gate.
 
 Machine drift: on a shared or throttling machine a whole run can be 10-15 % slower than the
-one before, every implementation alike (measured: 2 of 4 back-to-back A/A compares failed at 5 %
-on absolute times, 0 of 4 on normalised ones). So by default (`normalize="reference"`) each
+one before, every implementation alike (measured on unchanged code: 5 of 10 back-to-back
+compares failed a 5 % gate on absolute times, 1 of 10 on normalised ones). So by default (`normalize="reference"`) each
 sample is first divided by the sample the case's reference took in the same round of the same
 worker process: the case's baseline at that size, else its first peer, neither of them our code
 (the implementations of a case take their samples in turns, so the two were seconds apart). The
