@@ -11,7 +11,7 @@ when timed first and 18 ns when timed last, which is a ranking, not a measuremen
 Before the first sample the heap is frozen (gc.freeze: every object alive then, inputs and
 dictionaries included, moves to a generation the collector never visits), so the collection
 before each sample costs what the last sample left behind, not a walk over a peer's millions of
-dictionary objects (symspellpy's: 0.6 s per collection, half the spell workload's time)."""
+dictionary objects (symspellpy's: 0.6 s per collection, half of the spell accuracy case's time)."""
 
 from __future__ import annotations
 
