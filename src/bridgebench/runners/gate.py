@@ -129,12 +129,13 @@ def compare(old: RunResult, new: RunResult, thresholds: Thresholds) -> Compariso
 
 def _references(old: RunResult, new: RunResult) -> dict[tuple[str, str, int], tuple[Row, Row]]:
     """Per (workload, case, size): the reference's row in both runs, the same implementation."""
-    pairs = common_rows(old, new)
     out: dict[tuple[str, str, int], tuple[Row, Row]] = {}
-    for kind in reversed(REFERENCE_KINDS):  # the baseline, written last, wins over a peer
-        for old_row, new_row in reversed(pairs):  # a case's first peer, written last, wins
-            if new_row.measurement.kind == kind:
-                out[new_row.key[:3]] = (old_row, new_row)
+    for old_row, new_row in common_rows(old, new):
+        kind, chosen = new_row.measurement.kind, out.get(new_row.key[:3])
+        if kind in REFERENCE_KINDS and (
+            chosen is None or REFERENCE_KINDS.index(kind) < REFERENCE_KINDS.index(chosen[1].measurement.kind)
+        ):
+            out[new_row.key[:3]] = (old_row, new_row)  # the first row of the most preferred kind
     return out
 
 

@@ -302,9 +302,10 @@ def _requests_per_second(measurement: Measurement | None) -> float | None:
 
 
 HEADER = ["concurrency", "client", "requests/s", "fraction of wrk", "status"]
+_SWEPT = [c for c in CONCURRENCY_LEVELS if c != SMALL_CONCURRENCY]
 _SWEEP_ONLY_IN_FULL = (
     f" The chart of requests/s by concurrency ({', '.join(map(str, CONCURRENCY_LEVELS))}) needs the "
-    "concurrency sweep, which runs with --full (or --cases small-c1,small-c8,small-c256)."
+    f"concurrency sweep, which runs with --full (or --cases {','.join(f'small-c{c}' for c in _SWEPT)})."
 )
 
 
@@ -411,7 +412,7 @@ WORKLOAD = Workload(
                 _at_least(10, "baseline"),
             ],
         ),
-        *(_throughput_case(c) for c in CONCURRENCY_LEVELS if c != SMALL_CONCURRENCY),
+        *(_throughput_case(c) for c in _SWEPT),
         Case(
             "delayed",
             "URL",
